@@ -1,0 +1,208 @@
+"""The `ospo-procure` command: a thin click layer over the library.
+
+Heavy modules (spaCy, python-docx, reportlab) are imported inside the commands, so
+`ospo-procure --help` starts fast. Every user-caused error is an OspoError: one line on
+stderr and exit status 2; lint exits 1 when findings reach --fail-on or the score is
+below --fail-under.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ospo_procure import __version__
+from ospo_procure.errors import OspoError, UsageError
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _run(fn: Callable[[], int | None]) -> None:
+    """Run a command body; turn errors into one line and an exit status."""
+    try:
+        code = fn() or 0
+    except OspoError as exc:
+        click.echo(f"ospo-procure: {exc}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("ospo-procure: interrupted", err=True)
+        code = 130
+    except MemoryError:
+        click.echo("ospo-procure: out of memory; lower the --max-* limits or lint fewer files at once", err=True)
+        code = EXIT_ERROR
+    except Exception as exc:  # never a traceback for the user; OSPO_PROCURE_DEBUG=1 shows it
+        if os.environ.get("OSPO_PROCURE_DEBUG"):
+            raise
+        click.echo(f"ospo-procure: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+        code = EXIT_INTERNAL
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ospo-procure")
+def main() -> None:
+    """Lint public tenders for vendor lock-in and build OSS-friendly tenders.
+
+    \b
+    Review a tender:  ospo-procure lint draft.docx
+    Build a tender:   ospo-procure build spec.yaml -o out/
+    """
+
+
+def _csv(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "html", "pdf", "junit"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE (required for pdf and html).")
+@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Language of the documents (default: detected per document).")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Use this rule folder instead of the bundled lint_rules/.")
+@click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--fail-under", type=click.FloatRange(0, 5), help="Exit 1 when a file's overall checklist score is below N.")
+@click.option("--waivers", "waiver_file", type=click.Path(path_type=Path, dir_okay=False), help="Waiver file (default: ospo-waivers.yaml beside each tender).")
+@click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False), help="Write a copy of the (single) .docx with one Word comment per finding.")
+@click.option("--author", default="ospo-procure", show_default=True, help="Author name of the Word comments.")
+@click.option("--evidence", "show_evidence", is_flag=True, help="Also list the evidence items (text format).")
+@click.option("-v", "--verbose", is_flag=True, help="Show suggestions and legal bases for every finding.")
+@click.option("--max-file-mb", type=click.IntRange(1), default=100, show_default=True, help="Refuse input files larger than this.")
+@click.option("--max-uncompressed-mb", type=click.IntRange(1), default=200, show_default=True, help="Refuse .docx/.odt whose contents inflate beyond this.")
+@click.option("--max-pages", type=click.IntRange(1), default=2000, show_default=True, help="Refuse PDFs with more pages.")
+@click.option("--max-seconds", type=click.FloatRange(1), default=120.0, show_default=True, help="Give up reading one document after this long.")
+def lint(paths: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, rules_dir: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, fail_under: float | None, waiver_file: Path | None, annotate: Path | None, author: str, show_evidence: bool, verbose: bool, max_file_mb: int, max_uncompressed_mb: int, max_pages: int, max_seconds: float) -> None:
+    """Report vendor lock-in in tender documents (.docx .pdf .odt .txt .md, or folders of them)."""
+
+    def body() -> int:
+        from ospo_procure.limits import Limits
+        from ospo_procure.service import LintOptions, run_lint
+
+        options = LintOptions(
+            fmt=fmt,
+            output=output,
+            language=lang,
+            rules_dir=rules_dir,
+            select=_csv(select),
+            ignore=_csv(ignore),
+            fail_on=fail_on,
+            fail_under=fail_under,
+            waiver_file=waiver_file,
+            annotate=annotate,
+            author=author,
+            show_evidence=show_evidence,
+            verbose=verbose,
+            limits=Limits(
+                max_file_bytes=max_file_mb * 1024 * 1024,
+                max_uncompressed_bytes=max_uncompressed_mb * 1024 * 1024,
+                max_pages=max_pages,
+                max_seconds=max_seconds,
+            ),
+        )
+        outcome = run_lint(list(paths), options)
+        if outcome.report is not None:
+            click.echo(outcome.report, nl=False)
+        for line in outcome.messages:
+            click.echo(line, err=True)
+        return outcome.exit_code
+
+    _run(body)
+
+
+@main.group()
+def rules() -> None:
+    """List, explain and check the lint rules."""
+
+
+_rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Rule folder (default: bundled lint_rules/).")
+
+
+@rules.command("list")
+@_rules_option
+@click.option("--category", help="Only rules of this category.")
+@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Only rules for this language; messages in it.")
+def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -> None:
+    """One line per rule: id, kind, category, severity, criteria, languages, message."""
+
+    def body() -> int:
+        from ospo_procure.rules import load_ruleset
+
+        rs = load_ruleset(rules_dir)
+        for r in rs.rules:
+            if (category and r.category != category) or (lang and lang not in r.languages):
+                continue
+            crit = ",".join(map(str, r.criteria))
+            click.echo(f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}")
+        return 0
+
+    _run(body)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@_rules_option
+@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), default="en", show_default=True)
+def rules_show(rule_id: str, rules_dir: Path | None, lang: str) -> None:
+    """Explain one rule: what it detects, why it locks in, its legal basis, examples."""
+
+    def body() -> int:
+        from ospo_procure.rules import load_ruleset
+        from ospo_procure.rules.docs import rule_help
+
+        rs = load_ruleset(rules_dir)
+        rule = rs.by_id.get(rule_id.upper())
+        if rule is None:
+            raise UsageError(f"no rule {rule_id!r}; see `ospo-procure rules list`")
+        click.echo(rule_help(rule, lang))
+        click.echo("")
+        for kind in ("bad", "good"):
+            for ex_lang, texts in rule.examples[kind].items():
+                for t in texts:
+                    click.echo(f"  {kind:<4} [{ex_lang}] {t}")
+        return 0
+
+    _run(body)
+
+
+@rules.command("check")
+@_rules_option
+def rules_check(rules_dir: Path | None) -> None:
+    """Validate a rule folder and run every rule's examples (for an OSPO's own CI)."""
+
+    def body() -> int:
+        from ospo_procure.rules import load_ruleset
+        from ospo_procure.rules.check import run_examples
+        from ospo_procure.scoring import check_rubric
+
+        rs = load_ruleset(rules_dir)
+        check_rubric(rs)
+        count, failures = run_examples(rs)
+        for f in failures:
+            click.echo(f"FAIL {f}")
+        click.echo(f"{len(rs.rules)} rules, {count} examples: {count - len(failures)} passed, {len(failures)} failed")
+        return 1 if failures else 0
+
+    _run(body)
+
+
+def _register_optional_commands() -> None:
+    """Commands defined in their own modules (build, init, clauses)."""
+    try:
+        from ospo_procure import cli_build
+    except ImportError:  # pragma: no cover - partial checkouts
+        return
+    for name in ("build_cmd", "init_cmd", "clauses_group"):
+        cmd: Any = getattr(cli_build, name, None)
+        if cmd is not None:
+            main.add_command(cmd)
+
+
+_register_optional_commands()

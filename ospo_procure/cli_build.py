@@ -1,0 +1,191 @@
+"""Click commands for assembling tenders: `build`, `init` and the `clauses` group.
+
+The lead registers `build_cmd`, `init_cmd` and `clauses_group` on the main group. Heavy
+modules (docxtpl, reportlab, the linter) are imported inside the commands so that
+`ospo-procure --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ospo_procure.errors import OspoError
+
+_LANGS = ("en", "es", "pt", "fr")
+
+
+def _errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a user error on one line (no traceback) and exit with its code (2)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OspoError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper
+
+
+_dir = click.Path(file_okay=False, path_type=Path)
+
+
+@click.command("build")
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=_dir, required=True, help="Folder for the generated documents.")
+@click.option("--pdf", is_flag=True, help="Also write terms_of_reference.pdf.")
+@click.option("--strict", is_flag=True, help="Exit 1 on any error-level self-lint finding; refuse draft clauses.")
+@click.option("--explain", is_flag=True, help="Print, for every clause, whether it was included and why.")
+@click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: the bundled one).")
+@click.option("--templates", "template_dir", type=_dir, help="Folder holding the three .docx templates.")
+@click.option("--no-lint", is_flag=True, help="Skip the self-lint of the generated documents.")
+@_errors_exit
+def build_cmd(spec: Path, out_dir: Path, pdf: bool, strict: bool, explain: bool,
+              clause_dir: Path | None, template_dir: Path | None, no_lint: bool) -> None:
+    """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
+    from ospo_procure.build import build_tender
+
+    result = build_tender(spec, out_dir, clause_dir=clause_dir, template_dir=template_dir, pdf=pdf,
+                          strict=strict, explain=explain, lint=not no_lint)
+    for line in result.explain:
+        click.echo(line)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    included = sum(1 for d in result.decisions if d.included)
+    click.echo(f"built {len(result.outputs)} files in {result.out_dir} ({included} clauses)")
+    for line in result.summary():
+        click.echo(line)
+    if strict and result.findings:
+        click.echo(f"--strict: {len(result.findings)} error-level finding(s) in the generated documents", err=True)
+        sys.exit(1)
+
+
+@click.command("init")
+@click.option("--lang", "language", type=click.Choice(_LANGS), default="en", show_default=True,
+              help="Language of the spec, its comments and sample text.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("tender-spec.yaml"),
+              show_default=True, help="Where to write the starter spec.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_errors_exit
+def init_cmd(language: str, output: Path, force: bool) -> None:
+    """Write a commented starter tender spec to edit, then `ospo-procure build` it."""
+    from ospo_procure.build.starter import write_starter
+
+    write_starter(language, output, force=force)
+    click.echo(f"wrote {output}; edit it, then run: ospo-procure build {output} -o out/")
+
+
+@click.group("clauses")
+def clauses_group() -> None:
+    """List, show, validate and measure the clause library."""
+
+
+_clauses_opt = click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: bundled).")
+
+
+def _library(clause_dir: Path | None) -> Any:
+    from ospo_procure.build.clauses import load_library
+    from ospo_procure.paths import data_dir
+
+    return load_library(clause_dir or data_dir("clause_library"))
+
+
+@clauses_group.command("list")
+@_clauses_opt
+@click.option("--category", help="Only this category (e.g. licensing).")
+@click.option("--criterion", type=click.IntRange(1, 9), help="Only clauses that serve this checklist criterion.")
+@click.option("--lang", "language", type=click.Choice(_LANGS), help="Only clauses available in this language.")
+@click.option("--status", type=click.Choice(("draft", "approved", "deprecated")), help="Only this status.")
+@_errors_exit
+def clauses_list(clause_dir: Path | None, category: str | None, criterion: int | None,
+                 language: str | None, status: str | None) -> None:
+    """One line per clause: id, version, status, document/section, criteria, title."""
+    lib = _library(clause_dir)
+    shown = 0
+    for c in lib.ordered():
+        if (category and c.category != category) or (status and c.status != status) \
+                or (criterion and criterion not in c.criteria) or (language and language not in c.text):
+            continue
+        title = c.title.get(language or "en") or next(iter(c.title.values()))
+        crit = ",".join(map(str, c.criteria)) or "-"
+        click.echo(f"{c.id:<34} {c.version:<8} {c.status:<10} {c.document + '/' + c.section:<22} [{crit}] {title}")
+        shown += 1
+    click.echo(f"{shown} clause(s)", err=True)
+
+
+@clauses_group.command("show")
+@click.argument("clause_id")
+@_clauses_opt
+@click.option("--lang", "language", type=click.Choice(_LANGS), default="en", show_default=True)
+@click.option("--raw", is_flag=True, help="Show the template text instead of rendering it with sample values.")
+@_errors_exit
+def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bool) -> None:
+    """Show one clause: its metadata and its text in one language."""
+    from ospo_procure.build.render import render_clause
+    from ospo_procure.build.validation import sample_variables
+    from ospo_procure.errors import UsageError
+
+    c = _library(clause_dir).get(clause_id)
+    if language not in c.text:
+        raise UsageError(f"clause {c.id!r} has no {language!r} text (has: {', '.join(c.languages)})")
+    click.echo(f"{c.id} {c.version} ({c.status}) — {c.path}")
+    click.echo(f"category: {c.category}   document: {c.document}   section: {c.section}")
+    click.echo(f"criteria: {', '.join(map(str, c.criteria)) or '-'}   languages: {', '.join(c.languages)}")
+    click.echo(f"applies_when: {c.condition.source}")
+    if c.variables:
+        click.echo(f"variables: {', '.join(c.variables)}")
+    if c.alternatives:
+        click.echo(f"alternatives: {', '.join(c.alternatives)}")
+    if c.legal_basis:
+        click.echo(f"legal basis: {c.legal_basis}")
+    if c.rationale:
+        click.echo(f"rationale: {c.rationale.strip()}")
+    if c.last_reviewed:
+        click.echo(f"last reviewed: {c.last_reviewed}")
+    click.echo("")
+    if raw:
+        title, text = c.title[language], c.text[language]
+    else:
+        title, text = render_clause(c, language, sample_variables(c))
+    click.echo(title)
+    click.echo("-" * len(title))
+    click.echo(text.strip())
+
+
+@clauses_group.command("validate")
+@_clauses_opt
+@click.option("--no-lint", is_flag=True, help="Skip linting the clause text with the project linter.")
+@_errors_exit
+def clauses_validate(clause_dir: Path | None, no_lint: bool) -> None:
+    """Check every clause file and the library as a whole; exit 2 when anything is wrong."""
+    from ospo_procure.build.validation import validate_library
+    from ospo_procure.paths import data_dir
+
+    report = validate_library(clause_dir or data_dir("clause_library"), lint=not no_lint)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        click.echo(problem)
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) in {report.files} clause file(s)", err=True)
+        sys.exit(2)
+    click.echo(f"ok: {report.files} clause file(s), {report.approved} approved, all criteria covered")
+
+
+@clauses_group.command("coverage")
+@_clauses_opt
+@click.option("--all-statuses", is_flag=True, help="Count draft and deprecated clauses too.")
+@_errors_exit
+def clauses_coverage(clause_dir: Path | None, all_statuses: bool) -> None:
+    """A clause × checklist-criterion matrix (x = the clause serves the criterion)."""
+    from ospo_procure.build.clauses import coverage_table
+
+    statuses = ("approved", "draft", "deprecated") if all_statuses else ("approved",)
+    click.echo(coverage_table(_library(clause_dir), statuses=statuses))

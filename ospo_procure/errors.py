@@ -1,0 +1,40 @@
+"""Error types. Every error the user can cause is one of these: the CLI prints
+`str(err)` on one line and exits with `err.exit_code`, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OspoError(Exception):
+    """Base class: a clear, one-line, user-facing error."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        return (where + self.message).replace("\n", " ")
+
+
+class InputError(OspoError):
+    """A document that cannot be read (wrong format, corrupt, encrypted, too big...)."""
+
+
+class LimitExceeded(InputError):
+    """A document that exceeds a configured safety limit."""
+
+
+class DataError(OspoError):
+    """Broken project data: a rule, lexicon, clause, template or tender spec."""
+
+
+class UsageError(OspoError):
+    """A command-line usage problem not caught by click itself."""

@@ -1,0 +1,179 @@
+"""The lint engine: Document -> findings and evidence -> scorecard.
+
+Entry points (the CLI is a thin layer over these):
+  lint_document(doc, ...) -> FileResult      one document already read
+  lint_text(text, ...) -> FileResult         a string (rule examples, tests)
+  lint_paths(paths, ...) -> list[FileResult] files and folders; unreadable files become error entries
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from ospo_procure.errors import InputError
+from ospo_procure.limits import Limits
+from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules, cue_found
+from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
+from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
+from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace {name} placeholders; unknown names are left as they are (no str.format)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def _apply_exceptions(c: Candidate, ctx: BlockContext) -> Candidate | None:
+    for check in c.rule.exceptions:
+        if cue_found(check, ctx, c.start, c.end):
+            if check.action == "suppress":
+                return None
+            c.severity = "info"
+            c.note = check.note or f"context: {check.name}"
+    return c
+
+
+def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """One finding per category per place: overlapping candidates of the same category merge
+    into the longest, keeping the most severe rule."""
+    by_cat: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_cat.setdefault(c.rule.category, []).append(c)
+    kept: list[Candidate] = []
+    for group in by_cat.values():
+        group.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        current: list[Candidate] = []
+        cur_end = -1
+        for c in group + [None]:  # type: ignore[list-item]
+            if c is not None and current and c.start < cur_end:
+                current.append(c)
+                cur_end = max(cur_end, c.end)
+                continue
+            if current:
+                best = max(current, key=lambda x: (SEVERITY_RANK[x.severity or x.rule.severity], x.end - x.start))
+                best.start = min(x.start for x in current)
+                best.end = max(x.end for x in current)
+                kept.append(best)
+            if c is not None:
+                current, cur_end = [c], c.end
+    return sorted(kept, key=lambda c: (c.start, c.rule.id))
+
+
+def _values(c: Candidate, text: str) -> dict[str, str]:
+    values = {"match": text[c.start : c.end]}
+    if c.product is not None:
+        values.update(
+            product=c.product.full_name,
+            vendor=c.product.vendor,
+            alternatives=", ".join(c.product.alternatives) or "open-source alternatives",
+            standards=", ".join(c.product.standards) or "the relevant open standards",
+        )
+    if c.fmt is not None:
+        values.update(
+            format=(c.fmt.extensions[0] if c.fmt.extensions else c.fmt.id),
+            open_alternatives=", ".join(c.fmt.open_alternatives),
+        )
+    return values
+
+
+def lint_document(
+    doc: Document,
+    *,
+    language: str | None = None,
+    ruleset: RuleSet | None = None,
+    score: bool = True,
+    waivers: list | None = None,
+) -> FileResult:
+    """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules."""
+    ruleset = ruleset or load_ruleset()
+    lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
+    if lang not in SUPPORTED_LANGUAGES:
+        raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
+    compiled = compile_rules(ruleset, lang)
+    result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
+    texts = [b.text for b in doc.blocks]
+    for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256))):
+        sents = [(s.start_char, s.end_char) for s in sdoc.sents]
+        ctx = BlockContext(block.text, sents, lang)
+        raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
+        for c in _resolve_overlaps(raw):
+            result_list = result.evidence if c.rule.kind == "evidence" else result.findings
+            result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+        result.words += len(sdoc)
+    if waivers is not None or doc.comments:
+        from ospo_procure.waivers import apply_waivers
+
+        apply_waivers(result, doc, waivers or [])
+    if score:
+        from ospo_procure.scoring import score_result
+
+        result.scorecard = score_result(result, ruleset)
+    return result
+
+
+def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
+    rule: Rule = c.rule
+    values = _values(c, text)
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        severity=c.severity or rule.severity,
+        message=_fill(rule.text("message", lang), values),
+        match=values["match"],
+        start=c.start,
+        end=c.end,
+        context=text,
+        location=location,
+        suggestion=_fill(rule.text("suggestion", lang), values),
+        criteria=rule.criteria,
+        legal_basis=rule.legal_basis,
+        kind=rule.kind,
+        block_index=index,
+        sentence=ctx.sentence(c.start, c.end),
+        note=c.note,
+    )
+
+
+def lint_text(text: str, *, language: str | None = None, ruleset: RuleSet | None = None, markdown: bool = False, score: bool = True) -> FileResult:
+    from ospo_procure.readers.text_reader import parse_text
+
+    return lint_document(parse_text(text, markdown=markdown), language=language, ruleset=ruleset, score=score)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expanded to the lintable files below them, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in LINTABLE_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def lint_paths(
+    paths: Iterable[str | Path],
+    *,
+    language: str | None = None,
+    ruleset: RuleSet | None = None,
+    limits: Limits | None = None,
+    waivers: list | None = None,
+) -> list[FileResult]:
+    """Lint files and folders. A file that cannot be read becomes a FileResult with `error` set,
+    and the others are still linted."""
+    from ospo_procure.readers import read_document
+
+    ruleset = ruleset or load_ruleset()
+    results: list[FileResult] = []
+    for path in expand_paths(paths):
+        try:
+            doc = read_document(path, limits)
+            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=waivers))
+        except InputError as exc:
+            results.append(FileResult(path=str(path), error=str(exc)))
+    return results

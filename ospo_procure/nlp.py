@@ -1,0 +1,129 @@
+"""Offline NLP: spaCy blank pipelines with lookup lemmas and a sentencizer, and language detection.
+
+No trained model is downloaded or required. Lemmas come from spacy-lookups-data tables,
+looked up on the lower-cased token, because the tables are case-sensitive and tenders
+write "Licencias POR USUARIO" as often as "licencias por usuario" (../shared/STACK.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_LANGUAGES = ("en", "es", "pt", "fr")
+
+# Frequent function words per language, for detection. Short and distinctive on purpose.
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to in shall be is for with that by on this are or as will from an which".split()),
+    "es": frozenset("el la los las de del y en que por con para una se al su lo como más deberá será".split()),
+    "pt": frozenset("o os as de do da dos das e em que por com para uma ao se não ser deverá será pela pelo".split()),
+    "fr": frozenset("le la les des du et en que pour avec une au aux sur est sont par doit être dans ce".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Pick the language whose function words are most frequent in (a sample of) the text."""
+    words = _WORD.findall(text[:200_000].lower())
+    if not words:
+        return default
+    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    # Portuguese and Spanish share "de", "que", "em/en": nasal endings separate them.
+    scores["pt"] += sum(1 for w in words if w.endswith(("ção", "ções", "ão", "ões")))
+    scores["es"] += sum(1 for w in words if w.endswith(("ción", "ciones")))
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] > 0 else default
+
+
+def _full_lemma_table(lang: str) -> dict[str, str]:
+    """The whole lookup table of spacy-lookups-data for `lang` (hundreds of thousands of forms)."""
+    import gzip
+    import json
+
+    try:
+        import spacy_lookups_data
+    except ImportError:  # lemmas then fall back to lower-case forms
+        return {}
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
+    if not path.is_file():
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("OSPO_PROCURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ospo-procure"
+
+
+def lemma_map(lang: str, words: frozenset[str]) -> dict[str, str]:
+    """Lemmas restricted to what the rules can use.
+
+    Only the lemmas of words that occur in phrase and token patterns matter for matching,
+    so we keep just the word forms whose lemma is one of those: a few thousand entries
+    instead of up to 800,000, which loads in milliseconds. The restricted map is cached on
+    disk per rule vocabulary (computing it reads the full table once, about 1-3 s).
+    """
+    import hashlib
+    import json
+
+    try:
+        from importlib.metadata import version
+
+        data_version = version("spacy-lookups-data")
+    except Exception:
+        data_version = "none"
+    digest = hashlib.sha256("\n".join([lang, data_version, *sorted(words)]).encode()).hexdigest()[:20]
+    cache = _cache_dir() / f"lemmas-{lang}-{digest}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    table = _full_lemma_table(lang)
+    wanted = {table.get(w, w) for w in words}
+    restricted = {form: lemma for form, lemma in table.items() if lemma in wanted and form == form.lower()}
+    restricted.update({w: table.get(w, w) for w in words})
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(restricted, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only home only costs the recomputation next time
+    return restricted
+
+
+_LEMMA_MAPS: dict[str, dict[str, str]] = {}
+
+
+@lru_cache(maxsize=None)
+def get_pipeline(lang: str, words: frozenset[str] = frozenset()) -> Any:
+    """A blank pipeline for `lang`: sentencizer + lower-cased lookup lemmas; cached per process."""
+    import spacy
+    from spacy.language import Language
+
+    if lang not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}")
+    if "ospo_lookup_lemma" not in Language.factories:
+
+        @Language.factory("ospo_lookup_lemma", default_config={"key": ""})
+        def _make_lemmatizer(nlp: Any, name: str, key: str) -> Any:
+            table = _LEMMA_MAPS.get(key, {})
+
+            def lemmatize(doc: Any) -> Any:
+                for token in doc:
+                    low = token.lower_
+                    token.lemma_ = table.get(low, low)
+                return doc
+
+            return lemmatize
+
+    key = f"{lang}:{hash(words)}"
+    _LEMMA_MAPS[key] = lemma_map(lang, words) if words else {}
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("ospo_lookup_lemma", config={"key": key})
+    return nlp

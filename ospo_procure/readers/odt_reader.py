@@ -1,0 +1,317 @@
+"""OpenDocument text (.odt) reader: content.xml and styles.xml walked with lxml.
+
+Block order mirrors the .docx reader: body (tables and text-box frames in place), then
+headers/footers of each master page (styles.xml) in order, then footnotes, then
+endnotes. Tracked changes are read as accepted: deleted text lives only inside
+text:tracked-changes, which is skipped; inserted text is inline and kept.
+Indexes (tables of contents etc.) are skipped: they repeat the headings.
+Paragraph numbering follows the .docx reader: only non-empty paragraphs count, per part
+(body, each header/footer, each note, each table cell, all text boxes together).
+Block text is whitespace-normalised and stripped (ODF collapses whitespace anyway).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.limits import Limits
+from ospo_procure.model import Block, DocComment, Document, Location
+from ospo_procure.readers.safe_xml import Deadline, open_zip
+
+Element = etree._Element
+
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+_WS = re.compile(r"[ \t\r\n]+")
+# Inline subtrees that are not part of the paragraph's visible text.
+_INLINE_SKIP = frozenset(
+    (TEXT + "note", OFFICE + "annotation", OFFICE + "annotation-end", TEXT + "ruby-text",
+     DRAW + "frame", TEXT + "tracked-changes", TEXT + "bookmark-ref")
+)
+_INDEXES = frozenset(
+    TEXT + n
+    for n in ("table-of-content", "alphabetical-index", "illustration-index", "table-index",
+              "object-index", "user-index", "bibliography")
+)
+_ROW_GROUPS = frozenset(
+    TABLE + n for n in ("table-header-rows", "table-rows", "table-row-group")
+)
+
+
+@dataclass
+class _Ctx:
+    part: str
+    note: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+    para: int = 0
+    in_body: bool = False
+    in_list: bool = False
+    depth: int = 0
+
+
+@dataclass
+class _Comment:
+    text: str
+    author: str | None
+    name: str | None
+    pieces: list[str] = field(default_factory=list)
+    block_index: int | None = None
+
+
+class _Extractor:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.blocks: list[Block] = []
+        self.headings: list[tuple[int, str]] = []
+        self.table_no = 0
+        self.textbox_ctx = _Ctx(part="textbox")
+        self.notes: list[tuple[str, int, Element]] = []
+        self.note_seq = {"footnote": 0, "endnote": 0}
+        self.comments: list[_Comment] = []
+        self.open: dict[str, _Comment] = {}  # annotation name -> comment still collecting
+        self.starting: dict[str, _Comment] = {}  # seen in the paragraph being walked
+
+    # -- inline ---------------------------------------------------------------------
+    def _inline(self, el: Element, out: list[str], frames: list[Element], pending: list[_Comment]) -> None:
+        if el.text:
+            out.append(_WS.sub(" ", el.text))
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is str:
+                if tag == TEXT + "s":
+                    out.append("\x00" * _int(child.get(TEXT + "c"), 1))  # protected spaces
+                elif tag == TEXT + "tab":
+                    out.append("\x01")
+                elif tag == TEXT + "line-break":
+                    out.append(" ")
+                elif tag == TEXT + "note":
+                    self._note(child)
+                elif tag == OFFICE + "annotation":
+                    self._annotation(child, out, pending)
+                elif tag == OFFICE + "annotation-end":
+                    self._annotation_end(child.get(OFFICE + "name"), out)
+                elif tag == DRAW + "frame":
+                    frames.append(child)
+                elif tag not in _INLINE_SKIP:
+                    self._inline(child, out, frames, pending)  # spans, links, fields, meta
+            if child.tail:
+                out.append(_WS.sub(" ", child.tail))
+
+    def _note(self, note: Element) -> None:
+        cls = "endnote" if note.get(TEXT + "note-class") == "endnote" else "footnote"
+        self.note_seq[cls] += 1
+        cit = note.find(TEXT + "note-citation")
+        label = (cit.get(TEXT + "label") or "".join(cit.itertext())) if cit is not None else ""
+        num = int(label) if label.strip().isdigit() else self.note_seq[cls]
+        body = note.find(TEXT + "note-body")
+        if body is not None:
+            self.notes.append((cls, num, body))
+
+    def _annotation(self, ann: Element, out: list[str], pending: list[_Comment]) -> None:
+        texts = [" ".join("".join(p.itertext()).split()) for p in ann.iter(TEXT + "p")]
+        creator = ann.find(DC + "creator")
+        c = _Comment(
+            text="\n".join(t for t in texts if t),
+            author=creator.text if creator is not None else None,
+            name=ann.get(OFFICE + "name"),
+        )
+        self.comments.append(c)
+        pending.append(c)
+        if c.name:  # a range: text until the matching annotation-end is anchored
+            self.starting[c.name] = c
+            out.append(f"\x02{c.name}\x03")  # marker, removed when the text is finalised
+
+    def _annotation_end(self, name: str | None, out: list[str]) -> None:
+        if name:
+            out.append(f"\x04{name}\x03")
+
+    # -- blocks --------------------------------------------------------------------
+    def container(self, el: Element, ctx: _Ctx) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == TEXT + "p" or tag == TEXT + "h":
+                self.paragraph(child, ctx)
+            elif tag == TEXT + "list":
+                inner = _Ctx(**{**ctx.__dict__, "in_list": True})
+                for item in child:
+                    if item.tag in (TEXT + "list-item", TEXT + "list-header"):
+                        self.container(item, inner)
+                ctx.para = inner.para
+            elif tag == TABLE + "table":
+                self.table(child, ctx)
+            elif tag in (TEXT + "section", TEXT + "soft-page-break") or tag == DRAW + "text-box":
+                self.container(child, ctx)
+            # tracked-changes, indexes, sequence/variable decls, forms: no body text
+
+    def paragraph(self, p: Element, ctx: _Ctx) -> None:
+        out: list[str] = []
+        frames: list[Element] = []
+        pending: list[_Comment] = []
+        self._inline(p, out, frames, pending)
+        raw = "".join(out)
+        text = self._finish_ranges(raw)
+        if text.strip():
+            is_heading = p.tag == TEXT + "h" and ctx.part == "body"
+            level = max(1, _int(p.get(TEXT + "outline-level"), 1)) if is_heading else None
+            if ctx.part in ("footnote", "endnote"):
+                kind = "note"
+            elif ctx.table is not None:
+                kind = "cell"
+            elif is_heading:
+                kind = "heading"
+            else:
+                kind = "list_item" if ctx.in_list else "paragraph"
+            ctx.para += 1
+            heading = (" > ".join(h for _, h in self.headings) or None) if ctx.in_body else None
+            idx = len(self.blocks)
+            self.blocks.append(
+                Block(
+                    text=text,
+                    location=Location(part=ctx.part, paragraph=ctx.para, table=ctx.table, row=ctx.row,
+                                      cell=ctx.cell, heading=heading, note=ctx.note),
+                    kind=kind,
+                    level=level,
+                    anchor=p,
+                )
+            )
+            for c in pending:
+                c.block_index = idx
+            if level is not None:
+                self.headings = [h for h in self.headings if h[0] < level] + [(level, text)]
+        for frame in frames:
+            for box in frame.iter(DRAW + "text-box"):
+                self.textbox_ctx.in_body = ctx.in_body
+                self.container(box, self.textbox_ctx)
+
+    def _finish_ranges(self, raw: str) -> str:
+        """Strip annotation markers from a paragraph, feeding anchored text to comments."""
+        # Open ranges collect this paragraph's text between their markers.
+        parts = re.split(r"([\x02\x04][^\x03]*\x03)", raw)
+        clean: list[str] = []
+        spans: dict[str, list[str]] = {name: [] for name in self.open}
+        for piece in parts:
+            if piece[:1] == "\x02":
+                started = self.starting.pop(piece[1:-1], None)
+                if started is not None:
+                    self.open[piece[1:-1]] = started
+                    spans[piece[1:-1]] = []
+                continue
+            if piece[:1] == "\x04":
+                c = self.open.pop(piece[1:-1], None)
+                if c is not None:
+                    c.pieces.append("".join(spans.pop(piece[1:-1], [])))
+                continue
+            clean.append(piece)
+            for name in spans:
+                spans[name].append(piece)
+        for name, got in spans.items():  # still open: this paragraph is one anchored piece
+            if name in self.open:
+                self.open[name].pieces.append("".join(got))
+        return _final("".join(clean))
+
+    def table(self, tbl: Element, ctx: _Ctx) -> None:
+        depth = ctx.depth + 1
+        if depth > self.limits.max_nesting:
+            raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
+        self.table_no += 1
+        tno = self.table_no
+        part = "table" if ctx.part in ("body", "table") else ctx.part
+        row_no = 0
+        for row in _rows(tbl):
+            row_no += 1
+            col = 1
+            for cell in row:
+                if cell.tag == TABLE + "covered-table-cell":  # merged away: no own text
+                    col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
+                    continue
+                if cell.tag != TABLE + "table-cell":
+                    continue
+                cctx = _Ctx(part=part, note=ctx.note, table=tno, row=row_no, cell=col,
+                            in_body=ctx.in_body, depth=depth)
+                self.container(cell, cctx)
+                # A spanning cell is followed by covered cells for the other columns.
+                col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
+            row_no += _int(row.get(TABLE + "number-rows-repeated"), 1) - 1
+
+
+def _rows(tbl: Element) -> list[Element]:
+    rows: list[Element] = []
+    for child in tbl:
+        if child.tag == TABLE + "table-row":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows.extend(_rows(child))
+    return rows
+
+
+def _final(text: str) -> str:
+    text = _WS.sub(" ", text).replace("\x00", " ").replace("\x01", "\t")
+    return text.strip()
+
+
+def _int(v: str | None, default: int) -> int:
+    try:
+        return int(v) if v is not None else default
+    except ValueError:
+        return default
+
+
+def read(path: Path, limits: Limits) -> Document:
+    deadline = Deadline(limits, path)
+    doc = Document(path=str(path), format="odt")
+    with open_zip(path, limits, "odt") as z:
+        if z.has("word/document.xml"):
+            raise InputError("this .odt is actually a Word document; rename it to .docx", path=path)
+        if z.has("mimetype"):
+            mime = z.read("mimetype").decode("ascii", "replace").strip()
+            if mime and not mime.startswith("application/vnd.oasis.opendocument.text"):
+                raise InputError(f"not an OpenDocument text file (mimetype {mime})", path=path)
+        manifest = z.read("META-INF/manifest.xml") if z.has("META-INF/manifest.xml") else b""
+        if b"encryption-data" in manifest:
+            raise InputError("password-protected .odt; remove the password to lint it", path=path)
+        content = z.parse("content.xml")
+        deadline.check()
+        styles = z.parse_optional("styles.xml")
+    body = content.find(f"{OFFICE}body/{OFFICE}text")
+    if body is None:
+        raise InputError("corrupt .odt: content.xml has no office:text body", path=path)
+    ex = _Extractor(limits)
+    try:
+        ex.container(body, _Ctx(part="body", in_body=True))
+        deadline.check()
+        if styles is not None:
+            for master in styles.iter(STYLE + "master-page"):
+                for kind in ("header", "footer"):
+                    for suffix in ("", "-left", "-first"):
+                        el = master.find(STYLE + kind + suffix)
+                        if el is not None and el.get(STYLE + "display") != "false":
+                            ex.container(el, _Ctx(part=kind))
+        # Notes come after the body and headers/footers: footnotes, then endnotes.
+        for wanted in ("footnote", "endnote"):
+            for cls, num, note_body in list(ex.notes):
+                if cls == wanted:
+                    ex.container(note_body, _Ctx(part=cls, note=num))
+            deadline.check()
+    except RecursionError:
+        raise LimitExceeded("XML nested too deeply to read safely", path=path) from None
+    except LimitExceeded as exc:
+        raise LimitExceeded(exc.message, path=path) from None
+    doc.blocks = ex.blocks
+    doc.comments = [
+        DocComment(text=c.text, author=c.author, block_index=c.block_index,
+                   anchored_text="\n".join(t for t in (_final(x) for x in c.pieces) if t))
+        for c in ex.comments
+    ]
+    return doc

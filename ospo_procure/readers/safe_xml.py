@@ -1,0 +1,198 @@
+"""Safe zip and XML helpers shared by the .docx and .odt readers.
+
+A tender arrives from outside, so a .docx/.odt is hostile until proven otherwise:
+- zip bombs: declared sizes are checked from the central directory, and then enforced
+  again while decompressing (declared sizes can lie), per member and in total;
+- XML bombs / XXE: the lxml parser never resolves entities, loads DTDs or touches the
+  network, and any part that declares a DOCTYPE is refused outright (no OOXML or ODF
+  part legitimately has one).
+Every failure is an `InputError`/`LimitExceeded` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+from lxml import etree
+
+from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.limits import Limits
+
+_CHUNK = 1 << 16
+# Ratio checks on tiny members would flag legitimately repetitive XML (e.g. 2 KB of
+# empty table cells); a bomb only matters once it is big.
+_RATIO_MIN_BYTES = 1 << 20
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def make_parser() -> etree.XMLParser:
+    """A fresh hardened parser (lxml parsers are not thread-safe, so never share one)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) -> etree._Element:
+    """Parse one XML part, refusing DTDs; `fmt` ("docx", "odt") only shapes the message."""
+    # Cheap pre-check on the raw bytes; the docinfo check below also catches UTF-16 parts.
+    if _DOCTYPE.search(data, 0, 4096) or b"<!ENTITY" in data[:65536]:
+        raise InputError(f"corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", path=path)
+    try:
+        root = etree.fromstring(data, make_parser())
+    except etree.XMLSyntaxError as exc:
+        line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise InputError(f"corrupt .{fmt}: {name} is not well-formed XML{line}", path=path) from None
+    except ValueError as exc:  # e.g. encoding declaration problems
+        raise InputError(f"corrupt .{fmt}: {name} cannot be parsed as XML ({exc})", path=path) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputError(f"corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", path=path)
+    return root
+
+
+class Deadline:
+    """Loose wall-clock guard for `limits.max_seconds`, checked between parts/pages."""
+
+    def __init__(self, limits: Limits, path: str | Path | None = None):
+        self.limits = limits
+        self.path = path
+        self.start = time.monotonic()
+
+    def check(self, what: str = "reading") -> None:
+        elapsed = time.monotonic() - self.start
+        if elapsed > self.limits.max_seconds:
+            raise LimitExceeded(
+                f"{what} took over {self.limits.max_seconds:g} s (max_seconds limit; raise it with --max-seconds)",
+                path=self.path,
+            )
+
+
+class SafeZip:
+    """A read-only zip archive whose members are decompressed under `Limits`."""
+
+    def __init__(self, path: Path, limits: Limits, fmt: str):
+        self.path = path
+        self.limits = limits
+        self.fmt = fmt
+        self._read_total = 0
+        try:
+            self._zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise InputError(f"corrupt .{fmt}: not a valid zip archive ({exc}); it may be truncated", path=path) from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
+        self._infos = {i.filename: i for i in self._zf.infolist()}
+        names = set(self._infos)
+        if names & {"EncryptedPackage", "EncryptionInfo"}:
+            self.close()
+            raise InputError(
+                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=path
+            )
+        self._check_directory()
+
+    # -- declared sizes (central directory) ---------------------------------------------
+    def _check_directory(self) -> None:
+        lim = self.limits
+        total = 0
+        for info in self._infos.values():
+            if info.flag_bits & 0x1:
+                raise InputError(f"password-protected .{self.fmt}: zip member {info.filename} is encrypted", path=self.path)
+            total += info.file_size
+            if info.file_size >= _RATIO_MIN_BYTES and info.file_size > lim.max_compression_ratio * max(info.compress_size, 1):
+                raise LimitExceeded(
+                    f"zip member {info.filename} expands {info.file_size // max(info.compress_size, 1)}:1, over the "
+                    f"max_compression_ratio limit of {lim.max_compression_ratio}:1 (zip bomb?)",
+                    path=self.path,
+                )
+        if total > lim.max_uncompressed_bytes:
+            raise LimitExceeded(
+                f"zip archive declares {total:,} uncompressed bytes, over the max_uncompressed_bytes "
+                f"limit of {lim.max_uncompressed_bytes:,}",
+                path=self.path,
+            )
+
+    # -- members ---------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def has(self, name: str) -> bool:
+        return name in self._infos
+
+    def read(self, name: str) -> bytes:
+        """Decompress one member in chunks, enforcing the limits on the bytes actually produced."""
+        info = self._infos.get(name)
+        if info is None:
+            raise InputError(f"corrupt .{self.fmt}: missing {name}", path=self.path)
+        lim = self.limits
+        if info.file_size > lim.max_part_bytes:  # only parts we read: big media is fine
+            raise LimitExceeded(
+                f"zip member {name} declares {info.file_size:,} bytes, over the "
+                f"max_part_bytes limit of {lim.max_part_bytes:,}",
+                path=self.path,
+            )
+        ratio_cap = max(lim.max_compression_ratio * max(info.compress_size, 1), _RATIO_MIN_BYTES)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._zf.open(info) as fh:
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > lim.max_part_bytes:
+                        raise LimitExceeded(
+                            f"zip member {name} expands past the max_part_bytes limit of {lim.max_part_bytes:,} bytes",
+                            path=self.path,
+                        )
+                    if size > ratio_cap:
+                        raise LimitExceeded(
+                            f"zip member {name} expands over the max_compression_ratio limit of "
+                            f"{lim.max_compression_ratio}:1 (zip bomb?)",
+                            path=self.path,
+                        )
+                    if self._read_total + size > lim.max_uncompressed_bytes:
+                        raise LimitExceeded(
+                            f"zip archive expands past the max_uncompressed_bytes limit of "
+                            f"{lim.max_uncompressed_bytes:,} bytes",
+                            path=self.path,
+                        )
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise InputError(f"corrupt .{self.fmt}: cannot decompress {name} ({exc})", path=self.path) from None
+        except NotImplementedError as exc:  # unsupported compression method
+            raise InputError(f"corrupt .{self.fmt}: cannot decompress {name} ({exc})", path=self.path) from None
+        except OSError as exc:
+            raise InputError(f"corrupt .{self.fmt}: cannot read {name} ({exc})", path=self.path) from None
+        self._read_total += size
+        return b"".join(chunks)
+
+    def parse(self, name: str) -> etree._Element:
+        """Read and parse a required XML member (InputError if it is missing)."""
+        return parse_xml(self.read(name), name, self.fmt, self.path)
+
+    def parse_optional(self, name: str) -> etree._Element | None:
+        return self.parse(name) if name in self._infos else None
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def __enter__(self) -> SafeZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_zip(path: Path, limits: Limits, fmt: str) -> SafeZip:
+    return SafeZip(path, limits, fmt)

@@ -1,0 +1,143 @@
+"""Plain text and Markdown: paragraphs split on blank lines, headings from `#` lines.
+
+Form feeds separate pages (as in text exported from a PDF). Block locations carry the
+1-based line and column of the paragraph's first character, for SARIF text regions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ospo_procure.errors import InputError
+from ospo_procure.limits import Limits
+from ospo_procure.model import Block, Document, Location
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+
+
+def decode(data: bytes, path: Path) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("not valid UTF-16 text", path=path) from None
+    if b"\x00" in data[:8192]:
+        raise InputError("binary data, not text; save the tender as UTF-8 .txt, .docx or .pdf", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (bad byte at offset {exc.start}); re-save the file as UTF-8", path=path
+        ) from None
+
+
+def read(path: Path, limits: Limits) -> Document:
+    text = decode(path.read_bytes(), path)
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    return parse_text(text, str(path), markdown=markdown)
+
+
+def parse_text(text: str, path: str = "<text>", *, markdown: bool = False) -> Document:
+    doc = Document(path=path, format="md" if markdown else "txt")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    headings: list[tuple[int, str]] = []
+    page = 1
+    para_in_part = 0
+    buf: list[str] = []
+    buf_line = 0
+    buf_col = 1
+    any_ff = "\f" in text
+
+    def flush() -> None:
+        nonlocal buf, para_in_part
+        if not buf:
+            return
+        joined = " ".join(s.strip() for s in buf).strip()
+        buf = []
+        if not joined:
+            return
+        para_in_part += 1
+        kind = "list_item" if markdown and _LIST.match(joined) else "paragraph"
+        doc.blocks.append(
+            Block(
+                text=joined,
+                location=Location(
+                    part="page" if any_ff else "body",
+                    page=page if any_ff else None,
+                    paragraph=para_in_part,
+                    heading=" > ".join(h for _, h in headings) or None,
+                    line=buf_line,
+                    column=buf_col,
+                ),
+                kind=kind,
+            )
+        )
+
+    for lineno, raw in enumerate(lines, start=1):
+        while "\f" in raw:
+            before, raw = raw.split("\f", 1)
+            if before.strip():
+                if not buf:
+                    buf_line, buf_col = lineno, len(before) - len(before.lstrip()) + 1
+                buf.append(before)
+            flush()
+            page += 1
+            para_in_part = 0
+        line = raw
+        m = _HEADING.match(line) if markdown else None
+        if m:
+            flush()
+            level = len(m.group(1))
+            title = m.group(2)
+            headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
+            para_in_part += 1
+            doc.blocks.append(
+                Block(
+                    text=title,
+                    location=Location(
+                        part="page" if any_ff else "body",
+                        page=page if any_ff else None,
+                        paragraph=para_in_part,
+                        heading=" > ".join(h for _, h in headings[:-1]) or None,
+                        line=lineno,
+                        column=line.index(title) + 1 if title else 1,
+                    ),
+                    kind="heading",
+                    level=level,
+                )
+            )
+            continue
+        if not line.strip():
+            flush()
+            continue
+        if markdown and buf and _SETEXT.match(line) and len(buf) == 1:
+            # Setext heading: the buffered line is the title.
+            title = buf[0].strip()
+            buf = []
+            level = 1 if line.strip().startswith("=") else 2
+            headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
+            para_in_part += 1
+            doc.blocks.append(
+                Block(
+                    text=title,
+                    location=Location(part="body", paragraph=para_in_part, line=lineno - 1, column=1),
+                    kind="heading",
+                    level=level,
+                )
+            )
+            continue
+        if markdown and _LIST.match(line) and buf:
+            flush()  # each list item is its own block
+        if not buf:
+            buf_line = lineno
+            buf_col = len(line) - len(line.lstrip()) + 1
+        buf.append(line)
+    flush()
+    if any_ff:
+        doc.pages = page
+    return doc

@@ -1,0 +1,301 @@
+"""A single self-contained HTML review page: no scripts, no remote loads.
+
+Per file: the scorecard (pure CSS score bars, each criterion's reasons, evidence and
+findings), then the tender text block by block with every finding highlighted, then a
+findings table that the highlights link to (readable without JavaScript; hover titles
+are a bonus). Every piece of document text goes through `html.escape`, and a CSP meta
+forbids scripts anyway, so a tender containing `<script>` only ever shows it as text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ospo_procure.model import SEVERITY_RANK, Block, FileResult, Finding
+from ospo_procure.report._protocols import RuleInfo, all_findings, rules_used
+from ospo_procure.report._shared import context_parts, waiver_text
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0 auto;
+max-width:70rem;padding:1rem 1.5rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.6rem}h2{border-bottom:2px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+th,td{border:1px solid #ccc;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{background:#f2f2f2}
+.bar{display:inline-block;width:10rem;height:.8rem;background:#e4e4e4;border-radius:.2rem;vertical-align:middle}
+.fill{display:block;height:100%;border-radius:.2rem}
+.s0{width:0}.s1{width:20%;background:#c62828}.s2{width:40%;background:#ef6c00}
+.s3{width:60%;background:#f9a825}.s4{width:80%;background:#7cb342}.s5{width:100%;background:#2e7d32}
+.overall{font-size:1.3rem;font-weight:bold}
+.doc{border:1px solid #ddd;padding:.5rem 1rem;background:#fcfcfc}
+.blk{margin:.4rem 0}.loc{color:#666;font-size:.75rem;margin-right:.4rem;white-space:nowrap}
+mark{padding:0 .1rem;border-radius:.15rem;color:inherit}
+mark.sev-error{background:#ffcdd2;border-bottom:2px solid #c62828}
+mark.sev-warning{background:#ffe0b2;border-bottom:2px solid #ef6c00}
+mark.sev-info{background:#fff9c4;border-bottom:2px solid #f9a825}
+mark.evidence{background:#c8e6c9;border-bottom:2px solid #2e7d32}
+mark.waived{background:#eceff1;border-bottom:2px dashed #607d8b}
+mark.overlap{outline:1px dotted #333}
+a.hl{color:inherit;text-decoration:none}
+sup.ref a{font-size:.7rem;text-decoration:none}
+tr.waived td{color:#555;background:#f5f7f8}
+.badge{display:inline-block;padding:0 .35rem;border-radius:.25rem;font-size:.8rem;color:#fff}
+.b-error{background:#c62828}.b-warning{background:#ef6c00}.b-info{background:#9e7c00}
+.b-waived{background:#607d8b}.b-evidence{background:#2e7d32}
+.error{border-left:4px solid #c62828;background:#ffebee;padding:.5rem .8rem}
+.warn{border-left:4px solid #ef6c00;background:#fff3e0;padding:.5rem .8rem}
+q{font-style:italic}
+@media print{a.hl{text-decoration:none}details{display:block}}
+"""
+
+
+@dataclass
+class _Item:
+    """A finding or evidence item with its anchor number in this report."""
+
+    f: Finding
+    anchor: str  # "f-3" or "e-2"
+    number: str  # "3" or "E2"
+
+
+def render(
+    results: list[FileResult],
+    *,
+    rules: dict[str, RuleInfo] | None = None,
+    tool_version: str = "",
+) -> bytes:
+    """The whole report as one UTF-8 HTML document."""
+    rule_map = rules_used(all_findings(results), rules)
+    items: dict[int, _Item] = {}  # id(Finding) -> item; findings are unhashable dataclasses
+    nf = ne = 0
+    for fr in results:
+        for f in fr.findings:
+            nf += 1
+            items[id(f)] = _Item(f, f"f-{nf}", str(nf))
+        for e in fr.evidence:
+            ne += 1
+            items[id(e)] = _Item(e, f"e-{ne}", f"E{ne}")
+
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>ospo-procure review</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<h1>ospo-procure review</h1>",
+        f'<p class="meta">ospo-procure {_e(tool_version)} · {len(results)} file(s) · '
+        "checklist: OSS-friendly tender checklist (IDB, 9 criteria, 0–5)</p>",
+    ]
+    out += _overview(results)
+    for n, fr in enumerate(results, start=1):
+        out += _file_section(n, fr, items, rule_map)
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _overview(results: list[FileResult]) -> list[str]:
+    rows = ["<h2>Summary</h2>", "<table>", "<tr><th>File</th><th>Language</th><th>Overall score</th>"
+            "<th>Findings (open / waived)</th><th>Evidence</th><th>Status</th></tr>"]
+    for n, fr in enumerate(results, start=1):
+        if fr.error:
+            status = '<span class="badge b-error">not read</span> ' + _e(fr.error)
+        else:
+            worst = fr.worst_severity()
+            status = f'<span class="badge b-{worst}">{worst}</span>' if worst else "no open findings"
+        overall = f"{fr.scorecard.overall:.1f} / 5" if fr.scorecard is not None else "—"
+        open_n = sum(1 for f in fr.findings if not f.waived)
+        rows.append(
+            f'<tr><td><a href="#file-{n}">{_e(fr.path)}</a></td><td>{_e(fr.language or "—")}</td>'
+            f"<td>{overall}</td><td>{open_n} / {len(fr.findings) - open_n}</td>"
+            f"<td>{len(fr.evidence)}</td><td>{status}</td></tr>"
+        )
+    rows.append("</table>")
+    return rows
+
+
+def _file_section(n: int, fr: FileResult, items: Mapping[int, _Item], rule_map: Mapping[str, RuleInfo]) -> list[str]:
+    meta = [f"format {fr.format}" if fr.format else "", f"language {fr.language}" if fr.language else "",
+            f"{fr.words} words" if fr.words else ""]
+    out = [f'<section id="file-{n}">', f"<h2>{_e(fr.path)}</h2>"]
+    if any(meta):
+        out.append(f'<p class="meta">{_e(" · ".join(m for m in meta if m))}</p>')
+    if fr.error:
+        out.append(f'<p class="error"><strong>Could not read this file:</strong> {_e(fr.error)}</p>')
+        return out + ["</section>"]
+    for w in fr.warnings:
+        out.append(f'<p class="warn"><strong>Warning:</strong> {_e(w)}</p>')
+    out += _scorecard(fr, items)
+    lang = f' lang="{_e(fr.language)}"' if fr.language else ""
+    if fr.document is not None:
+        out.append("<h3>Document text</h3>")
+        out.append(f'<div class="doc"{lang}>')
+        by_block: dict[int, list[_Item]] = {}
+        for f in [*fr.findings, *fr.evidence]:
+            by_block.setdefault(f.block_index, []).append(items[id(f)])
+        for i, block in enumerate(fr.document.blocks):
+            out.append(_block(block, by_block.get(i, [])))
+        out.append("</div>")
+    else:
+        out.append("<p><em>The document text is not included in this report; findings are shown with "
+                   "their context below.</em></p>")
+    out += _findings_table(fr, items, rule_map, lang)
+    out += _evidence_table(fr, items, lang)
+    if fr.unused_waivers:
+        out.append("<h3>Unused waivers</h3><ul>")
+        for w in fr.unused_waivers:
+            out.append(f"<li>{_e(w.rule)}: {_e(waiver_text(w))} — matched no finding</li>")
+        out.append("</ul>")
+    return out + ["</section>"]
+
+
+def _scorecard(fr: FileResult, items: Mapping[int, _Item]) -> list[str]:
+    card = fr.scorecard
+    if card is None:
+        return ["<p><em>No scorecard was computed for this file.</em></p>"]
+    out = ["<h3>Scorecard</h3>", f'<p class="overall">Overall: {card.overall:.1f} / 5</p>']
+    if card.unreadable:
+        out.append('<p class="error">No text could be read from this document (image-only?); '
+                   "the scores below are not meaningful.</p>")
+    out.append("<table><tr><th>#</th><th>Criterion</th><th>Score</th><th>Why</th></tr>")
+    for num, c in sorted(card.criteria.items()):
+        score = max(0, min(5, int(c.score)))
+        why: list[str] = [f"<li>{_e(r)}</li>" for r in c.reasons]
+        if c.evidence:
+            why.append("<li>Evidence: " + _links(c.evidence, items) + "</li>")
+        if c.findings:
+            why.append("<li>Findings: " + _links(c.findings, items) + "</li>")
+        detail = (f"<details><summary>{len(c.evidence)} evidence, {len(c.findings)} finding(s)</summary>"
+                  f"<ul>{''.join(why)}</ul></details>") if why else ""
+        out.append(
+            f"<tr><td>{num}</td><td>{_e(c.title)}</td>"
+            f'<td><span class="bar" title="{score} of 5"><span class="fill s{score}"></span></span> '
+            f"{score}/5</td><td>{detail}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _links(findings: Iterable[Finding], items: Mapping[int, _Item]) -> str:
+    links = []
+    for f in findings:
+        it = items.get(id(f))
+        label = f"{_e(f.rule)}: “{_e(f.match)}”" + (" (waived)" if f.waived else "")
+        links.append(f'<a href="#{it.anchor}">[{it.number}] {label}</a>' if it else label)
+    return ", ".join(links)
+
+
+def _mark_class(covering: list[_Item]) -> str:
+    findings = [it.f for it in covering if it.f.kind != "evidence"]
+    open_ = [f for f in findings if not f.waived]
+    if open_:
+        worst = max(open_, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
+        cls = f"sev-{worst}"
+    elif findings:
+        cls = "waived"
+    else:
+        cls = "evidence"
+    return cls + (" overlap" if len(covering) > 1 else "")
+
+
+def _title(it: _Item) -> str:
+    f = it.f
+    what = "evidence" if f.kind == "evidence" else f.severity
+    text = f"[{it.number}] {f.rule} ({what}): {f.message}"
+    if f.waiver is not None:
+        text += f" — WAIVED: {f.waiver.justification}"
+    return text
+
+
+def _block(block: Block, block_items: list[_Item]) -> str:
+    text = block.text
+    located = [it for it in block_items
+               if 0 <= it.f.start < it.f.end <= len(text) and text[it.f.start : it.f.end] == it.f.match]
+    # Split at every span boundary so overlapping findings each get their own pieces.
+    cuts = sorted({0, len(text), *(it.f.start for it in located), *(it.f.end for it in located)})
+    pieces: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = _e(text[a:b])
+        covering = [it for it in located if it.f.start <= a and it.f.end >= b]
+        if covering:
+            first = covering[0]
+            title = _e("\n".join(_title(it) for it in covering))
+            seg = (f'<a class="hl" href="#{first.anchor}"><mark class="{_mark_class(covering)}" '
+                   f'title="{title}">{seg}</mark></a>')
+        pieces.append(seg)
+        for it in located:
+            if it.f.end == b:
+                pieces.append(f'<sup class="ref"><a id="m-{it.anchor}" href="#{it.anchor}">{it.number}</a></sup>')
+    body = "".join(pieces)
+    unlocated = [it for it in block_items if all(it is not x for x in located)]
+    if unlocated:  # offsets did not match the block text: still link them
+        body += " " + " ".join(f'<sup class="ref"><a href="#{it.anchor}">{it.number}</a></sup>' for it in unlocated)
+    label = f'<span class="loc">{_e(block.location.label())}</span>'
+    if block.kind == "heading":
+        level = min(6, 3 + (block.level or 1))
+        return f'<h{level} class="blk">{label}{body}</h{level}>'
+    return f'<p class="blk k-{_e(block.kind)}">{label}{body}</p>'
+
+
+def _quoted(f: Finding) -> str:
+    before, match, after = context_parts(f)
+    return f"<q>{_e(before)}<strong>{_e(match)}</strong>{_e(after)}</q>"
+
+
+def _findings_table(fr: FileResult, items: Mapping[int, _Item], rule_map: Mapping[str, RuleInfo],
+                    lang: str) -> list[str]:
+    if not fr.findings:
+        return ["<h3>Findings</h3>", "<p>No lock-in findings.</p>"]
+    out = ["<h3>Findings</h3>", "<table>",
+           "<tr><th>#</th><th>Rule</th><th>Severity</th><th>Location</th><th>Context</th>"
+           "<th>Message</th><th>Legal basis</th><th>Suggestion</th></tr>"]
+    for f in fr.findings:
+        it = items[id(f)]
+        rule = rule_map.get(f.rule)
+        legal = f.legal_basis or (rule.legal_basis if rule else "")
+        suggestion = f.suggestion or (rule.suggestion if rule else "")
+        sev = f'<span class="badge b-{_e(f.severity)}">{_e(f.severity)}</span>'
+        message = _e(f.message) + (f"<br><small>Note: {_e(f.note)}</small>" if f.note else "")
+        if f.waiver is not None:
+            sev += ' <span class="badge b-waived">waived</span>'
+            message += f"<br><strong>Waived:</strong> {_e(waiver_text(f.waiver))}"
+        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""
+        row_class = ' class="waived"' if f.waived else ""
+        out.append(
+            f'<tr id="{it.anchor}"{row_class}>'
+            f"<td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br><small>{_e(f.category)}</small></td>"
+            f"<td>{sev}</td><td>{_e(f.location.label())}</td><td{lang}>{_quoted(f)}</td>"
+            f"<td>{message}</td><td>{_e(legal)}</td><td>{_e(suggestion)}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _evidence_table(fr: FileResult, items: Mapping[int, _Item], lang: str) -> list[str]:
+    if not fr.evidence:
+        return []
+    out = ["<h3>OSS-friendly evidence</h3>", "<table>",
+           "<tr><th>#</th><th>Rule</th><th>Location</th><th>Context</th><th>Criteria</th></tr>"]
+    for f in fr.evidence:
+        it = items[id(f)]
+        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""
+        out.append(
+            f'<tr id="{it.anchor}"><td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br>'
+            f"<small>{_e(f.category)}</small></td><td>{_e(f.location.label())}</td>"
+            f"<td{lang}>{_quoted(f)}</td><td>{_e(', '.join(str(c) for c in f.criteria))}</td></tr>"
+        )
+    out.append("</table>")
+    return out

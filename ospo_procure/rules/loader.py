@@ -1,0 +1,273 @@
+"""Load and validate a rule folder (lint_rules/) into a RuleSet.
+
+Layout of a rule folder:
+  rules/*.yaml        rule files (schema: ospo_procure/rules/schema.py, docs/rules.md)
+  context.yaml        named context checks (or_equivalent, legacy, negated...) with cues per language
+  lexicons/products.yaml, lexicons/formats.yaml
+  checklist.yaml      the scoring rubric (read by ospo_procure.scoring)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from ospo_procure.errors import DataError
+from ospo_procure.paths import data_dir
+from ospo_procure.rules import schema
+from ospo_procure.rules.lexicons import FormatLexicon, ProductLexicon, load_formats, load_products
+from ospo_procure.yamlio import line_of, load_yaml, validate
+
+REGEX_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
+REGEX_TIMEOUT = 0.25  # seconds per regex per block at lint time
+# Inputs that make badly written patterns backtrack; a sound pattern runs them in microseconds.
+_ADVERSARIAL = ["a" * 3000 + "!", " " * 3000 + "!", "per " * 800 + "!", "aa-" * 1000, "1." * 1500 + "x"]
+
+
+@dataclass
+class CueCheck:
+    """A context test: does a cue (regex) occur in the sentence / before / after the match?"""
+
+    name: str
+    cues: dict[str, list[regex.Pattern[str]]]
+    scope: str = "sentence"
+    window: int = 200
+    action: str = "suppress"
+    note: str = ""
+
+    def patterns(self, lang: str) -> list[regex.Pattern[str]]:
+        return self.cues.get(lang, []) + self.cues.get("any", [])
+
+
+@dataclass
+class Matcher:
+    kind: str  # lexicon | phrases | tokens | regex
+    lexicon: str | None = None
+    finding: str | None = None
+    phrases: dict[str, list[str]] = field(default_factory=dict)
+    attr: str = "lemma"
+    tokens: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
+    regex: dict[str, list[regex.Pattern[str]]] = field(default_factory=dict)
+    requires: CueCheck | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str
+    category: str
+    severity: str
+    criteria: tuple[int, ...]
+    languages: tuple[str, ...]
+    legal_basis: str
+    description: dict[str, str]
+    message: dict[str, str]
+    suggestion: dict[str, str]
+    matchers: list[Matcher]
+    exceptions: list[CueCheck]
+    examples: dict[str, dict[str, list[str]]]
+    source: str  # "file:line"
+
+    def text(self, what: str, lang: str | None) -> str:
+        table: dict[str, str] = getattr(self, what)
+        return table.get(lang or "en") or table.get("en") or next(iter(table.values()), "")
+
+
+@dataclass
+class Context:
+    checks: dict[str, CueCheck]
+    product_context: dict[str, list[regex.Pattern[str]]]
+    ordinary_context: dict[str, list[regex.Pattern[str]]]
+    edition_words: frozenset[str]
+
+
+@dataclass(eq=False)  # hashed by identity: compiled matchers are cached per RuleSet
+class RuleSet:
+    directory: Path
+    rules: list[Rule]
+    context: Context
+    products: ProductLexicon
+    formats: FormatLexicon
+    files: list[Path]
+
+    @property
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> "RuleSet":
+        """A copy keeping rules whose id or category is selected and not ignored."""
+
+        def hit(rule: Rule, names: list[str]) -> bool:
+            return any(n.upper() == rule.id or n.lower() == rule.category for n in names)
+
+        kept = [r for r in self.rules if (not select or hit(r, select)) and not (ignore and hit(r, ignore))]
+        return RuleSet(self.directory, kept, self.context, self.products, self.formats, self.files)
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    return {"en": value} if isinstance(value, str) else dict(value)
+
+
+def compile_regex(pattern: str, *, path: Path, line: int | None, what: str) -> regex.Pattern[str]:
+    try:
+        compiled = regex.compile(pattern, REGEX_FLAGS)
+    except regex.error as exc:
+        raise DataError(f"{what}: bad regular expression {pattern!r}: {exc}", path=path, line=line) from None
+    for probe in _ADVERSARIAL:
+        try:
+            compiled.search(probe, timeout=0.05)
+        except TimeoutError:
+            raise DataError(
+                f"{what}: regular expression {pattern!r} backtracks catastrophically; simplify it "
+                "(avoid nested quantifiers such as (a+)+)",
+                path=path,
+                line=line,
+            ) from None
+    return compiled
+
+
+def _cues(raw: dict[str, Any], path: Path, line: int | None, what: str) -> dict[str, list[regex.Pattern[str]]]:
+    return {
+        lang: [compile_regex(p, path=path, line=line, what=what) for p in _as_list(pats)]
+        for lang, pats in (raw or {}).items()
+    }
+
+
+def _cue_check(name: str, raw: dict[str, Any], path: Path, line: int | None) -> CueCheck:
+    return CueCheck(
+        name=name,
+        cues=_cues(raw["cues"], path, line, f"check {name}"),
+        scope=raw.get("scope", "sentence"),
+        window=raw.get("window", 200),
+    )
+
+
+def load_context(path: Path) -> Context:
+    data, lines = load_yaml(path)
+    validate(data, schema.CONTEXT_FILE, path, lines)
+    checks = {
+        name: _cue_check(name, raw, path, line_of(lines, ("checks", name)))
+        for name, raw in data["checks"].items()
+    }
+    return Context(
+        checks=checks,
+        product_context=_cues(data.get("product_context", {}), path, line_of(lines, ("product_context",)), "product_context"),
+        ordinary_context=_cues(data.get("ordinary_context", {}), path, line_of(lines, ("ordinary_context",)), "ordinary_context"),
+        edition_words=frozenset(w.lower() for w in data.get("edition_words", [])),
+    )
+
+
+def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], path: Path, lines: dict, context: Context) -> Rule:
+    rid = raw["id"]
+    matchers: list[Matcher] = []
+    for i, m in enumerate(raw["matchers"]):
+        mline = line_of(lines, at + ("matchers", i))
+        what = f"rule {rid}"
+        requires = _cue_check(f"{rid}:requires", m["requires"], path, mline) if "requires" in m else None
+        if "lexicon" in m:
+            if m["lexicon"] == "products" and "finding" not in m:
+                raise DataError(f"{what}: a products lexicon matcher needs `finding:` (brand or proprietary_technology)", path=path, line=mline)
+            matchers.append(Matcher("lexicon", lexicon=m["lexicon"], finding=m.get("finding"), requires=requires))
+        elif "phrases" in m:
+            matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in m["phrases"].items()}, attr=m.get("attr", "lemma"), requires=requires))
+        elif "tokens" in m:
+            _check_token_patterns(m["tokens"], path, mline, what)
+            matchers.append(Matcher("tokens", tokens=m["tokens"], requires=requires))
+        else:
+            matchers.append(Matcher("regex", regex=_cues(m["regex"], path, mline, what), requires=requires))
+    exceptions: list[CueCheck] = []
+    for i, e in enumerate(raw.get("exceptions", [])):
+        eline = line_of(lines, at + ("exceptions", i))
+        if isinstance(e, str):
+            e = {"check": e}
+        if "cues" in e:
+            check = _cue_check(e.get("check", f"{rid}:exception{i + 1}"), e, path, eline)
+        else:
+            if e["check"] not in context.checks:
+                raise DataError(
+                    f"rule {rid}: unknown check {e['check']!r} (defined in context.yaml: {', '.join(sorted(context.checks))})",
+                    path=path,
+                    line=eline,
+                )
+            base = context.checks[e["check"]]
+            check = CueCheck(base.name, base.cues, e.get("scope", base.scope), e.get("window", base.window))
+        check.action = e.get("action", "suppress")
+        check.note = e.get("note", "")
+        exceptions.append(check)
+    languages = tuple(raw["languages"])
+    examples = {k: {lang: list(v) for lang, v in raw["examples"].get(k, {}).items()} for k in ("bad", "good")}
+    for lang in languages:
+        if lang not in examples["bad"]:
+            raise DataError(f"rule {rid}: no bad example in {lang!r} (each language needs one)", path=path, line=line_of(lines, at + ("examples",)))
+    return Rule(
+        id=rid,
+        kind=raw.get("kind", "evidence" if raw["category"] in schema.EVIDENCE_CATEGORIES else "finding"),
+        category=raw["category"],
+        severity=raw["severity"],
+        criteria=tuple(raw["criteria"]),
+        languages=languages,
+        legal_basis=raw.get("legal_basis", ""),
+        description=_text_map(raw.get("description")),
+        message=_text_map(raw["message"]),
+        suggestion=_text_map(raw.get("suggestion")),
+        matchers=matchers,
+        exceptions=exceptions,
+        examples=examples,
+        source=f"{path}:{line_of(lines, at)}",
+    )
+
+
+def _check_token_patterns(tokens: dict[str, Any], path: Path, line: int | None, what: str) -> None:
+    """Validate spaCy token patterns now, so a typo is a load error with a line, not a crash later."""
+    from spacy.matcher import Matcher as SpacyMatcher
+    from spacy.vocab import Vocab
+
+    probe = SpacyMatcher(Vocab(), validate=True)
+    for lang, patterns in tokens.items():
+        try:
+            probe.add("probe", patterns)
+        except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long text
+            first = str(exc).strip().splitlines()
+            raise DataError(f"{what}: bad token pattern ({lang}): {' '.join(first)[:200]}", path=path, line=line) from None
+
+
+def load_ruleset(directory: str | Path | None = None) -> RuleSet:
+    root = Path(directory) if directory else data_dir("lint_rules")
+    return _load_cached(root.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_cached(root: Path) -> RuleSet:
+    if not root.is_dir():
+        raise DataError("rule folder not found", path=root)
+    context_path = root / "context.yaml"
+    if not context_path.is_file():
+        raise DataError("missing context.yaml in the rule folder", path=root)
+    context = load_context(context_path)
+    products = load_products(root / "lexicons" / "products.yaml")
+    formats = load_formats(root / "lexicons" / "formats.yaml")
+    rule_files = sorted((root / "rules").glob("*.yaml")) + sorted((root / "rules").glob("*.yml"))
+    if not rule_files:
+        raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in rule_files:
+        data, lines = load_yaml(path)
+        validate(data, schema.RULE_FILE, path, lines)
+        for i, raw in enumerate(data["rules"]):
+            rule = _load_rule(raw, ("rules", i), path, lines, context)
+            if rule.id in seen:
+                raise DataError(f"duplicate rule id {rule.id} (also in {seen[rule.id]})", path=path, line=line_of(lines, ("rules", i, "id")))
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return RuleSet(root, rules, context, products, formats, rule_files)

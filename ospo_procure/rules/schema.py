@@ -1,0 +1,191 @@
+"""JSON schemas for the files in lint_rules/. Kept in one place; docs/rules.md explains them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ospo_procure.model import EVIDENCE_CATEGORIES, FINDING_CATEGORIES, SEVERITIES
+
+LANGS = ["en", "es", "pt", "fr"]
+CHECK_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+
+def lang_map(value: dict[str, Any], *, extra: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "propertyNames": {"enum": LANGS + (extra or [])},
+        "additionalProperties": value,
+        "minProperties": 1,
+    }
+
+
+STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+TEXT = {"oneOf": [{"type": "string", "minLength": 1}, lang_map({"type": "string", "minLength": 1})]}
+REGEXES = {"oneOf": [{"type": "string", "minLength": 1}, STR_LIST]}
+CUES = lang_map(STR_LIST, extra=["any"])
+
+CUE_CHECK = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cues"],
+    "properties": {
+        "cues": CUES,
+        "scope": {"enum": ["sentence", "before", "after", "block"]},
+        "window": {"type": "integer", "minimum": 1, "maximum": 2000},
+    },
+}
+
+MATCHER = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "lexicon": {"enum": ["products", "formats"]},
+        "finding": {"enum": list(FINDING_CATEGORIES)},
+        "phrases": lang_map(STR_LIST),
+        "attr": {"enum": ["lemma", "lower"]},
+        "tokens": lang_map({"type": "array", "items": {"type": "array", "items": {"type": "object"}}}),
+        "regex": lang_map(REGEXES, extra=["any"]),
+        "requires": CUE_CHECK,
+    },
+    "oneOf": [
+        {"required": ["lexicon"]},
+        {"required": ["phrases"]},
+        {"required": ["tokens"]},
+        {"required": ["regex"]},
+    ],
+}
+
+EXCEPTION = {
+    "oneOf": [
+        CHECK_NAME,
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "check": CHECK_NAME,
+                "cues": CUES,
+                "scope": {"enum": ["sentence", "before", "after", "block"]},
+                "window": {"type": "integer", "minimum": 1, "maximum": 2000},
+                "action": {"enum": ["suppress", "downgrade"]},
+                "note": {"type": "string"},
+            },
+            "anyOf": [{"required": ["check"]}, {"required": ["cues"]}],
+        },
+    ]
+}
+
+RULE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "category", "severity", "criteria", "languages", "message", "matchers", "examples"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"},
+        "kind": {"enum": ["finding", "evidence"]},
+        "category": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)},
+        "severity": {"enum": list(SEVERITIES)},
+        "criteria": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9}, "minItems": 1},
+        "languages": {"type": "array", "items": {"enum": LANGS}, "minItems": 1},
+        "legal_basis": {"type": "string"},
+        "description": TEXT,
+        "message": TEXT,
+        "suggestion": TEXT,
+        "matchers": {"type": "array", "items": MATCHER, "minItems": 1},
+        "exceptions": {"type": "array", "items": EXCEPTION},
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["bad"],
+            "properties": {"bad": lang_map(STR_LIST), "good": lang_map(STR_LIST)},
+        },
+    },
+}
+
+RULE_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["rules"],
+    "properties": {"version": {"type": "integer"}, "rules": {"type": "array", "items": RULE}},
+}
+
+CONTEXT_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["checks"],
+    "properties": {
+        "version": {"type": "integer"},
+        "checks": {"type": "object", "propertyNames": CHECK_NAME, "additionalProperties": CUE_CHECK},
+        "product_context": CUES,
+        "ordinary_context": CUES,
+        "edition_words": STR_LIST,
+        "language_hints": lang_map(STR_LIST),
+    },
+}
+
+PRODUCT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "category"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "aliases": STR_LIST,
+        "category": {"type": "string"},
+        "market": {"type": "string"},
+        "ambiguous": STR_LIST,
+        "alternatives": STR_LIST,
+        "standards": STR_LIST,
+    },
+}
+
+PRODUCTS_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["category_findings", "vendors"],
+    "properties": {
+        "version": {"type": "integer"},
+        "category_findings": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"enum": ["brand", "proprietary_technology"]}},
+        },
+        "vendors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["vendor", "products"],
+                "properties": {
+                    "vendor": {"type": "string", "minLength": 1},
+                    "aliases": STR_LIST,
+                    "ambiguous_vendor": {"type": "boolean"},
+                    "products": {"type": "array", "items": PRODUCT},
+                },
+            },
+        },
+    },
+}
+
+FORMATS_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["formats"],
+    "properties": {
+        "version": {"type": "integer"},
+        "formats": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "open_alternatives"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "extensions": STR_LIST,
+                    "names": STR_LIST,
+                    "vendor": {"type": "string"},
+                    "family": {"type": "string"},
+                    "open_alternatives": STR_LIST,
+                    "ambiguous": {"type": "boolean"},
+                },
+            },
+        },
+        "open_formats": STR_LIST,
+    },
+}

@@ -1,0 +1,124 @@
+"""The lint command as a library call: options in, report and exit status out.
+
+The CLI only parses options and prints; tests call `run_lint` directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ospo_procure import __version__
+from ospo_procure.errors import UsageError
+from ospo_procure.limits import Limits
+from ospo_procure.model import SEVERITY_RANK, FileResult, Waiver
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class LintOptions:
+    fmt: str = "text"
+    output: Path | None = None
+    language: str | None = None
+    rules_dir: Path | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    fail_under: float | None = None
+    waiver_file: Path | None = None
+    annotate: Path | None = None
+    author: str = "ospo-procure"
+    show_evidence: bool = False
+    verbose: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class LintOutcome:
+    results: list[FileResult]
+    report: str | None  # text to print on stdout (None when written to a file)
+    messages: list[str]  # lines for stderr
+    exit_code: int
+    unused_waivers: list[Waiver] = field(default_factory=list)
+
+
+def exit_status(results: list[FileResult], fail_on: str, fail_under: float | None) -> int:
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK.get(fail_on)
+    for r in results:
+        if threshold is not None and any(SEVERITY_RANK[f.severity] >= threshold and not f.waived for f in r.findings):
+            return EXIT_FINDINGS
+        if fail_under is not None and r.scorecard is not None and r.scorecard.overall < fail_under:
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
+    from ospo_procure.fsutil import atomic_write_bytes, check_not_input
+    from ospo_procure.lint import expand_paths, lint_document
+    from ospo_procure.readers import read_document
+    from ospo_procure.report import NEEDS_OUTPUT_FILE, render, rule_infos
+    from ospo_procure.rules import load_ruleset
+    from ospo_procure.waivers import discover_waiver_file, load_waivers, unused_file_waivers
+    from ospo_procure.errors import InputError
+
+    if options.fmt in NEEDS_OUTPUT_FILE and options.output is None:
+        raise UsageError(f"--format {options.fmt} needs -o FILE")
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError("no lintable files (.docx .pdf .odt .txt .md) in the given paths")
+    for out in (options.output, options.annotate):
+        if out is not None:
+            check_not_input(out, files)
+    if options.annotate is not None and (len(files) != 1 or files[0].suffix.lower() != ".docx"):
+        raise UsageError("--annotate needs exactly one .docx input")
+
+    ruleset = load_ruleset(options.rules_dir)
+    if options.select or options.ignore:
+        ruleset = ruleset.select(options.select, options.ignore)
+        if not ruleset.rules:
+            raise UsageError("--select/--ignore leave no rules to run")
+
+    waiver_sets: dict[Path, list[Waiver]] = {}
+    if options.waiver_file is not None:
+        waiver_sets[options.waiver_file] = load_waivers(options.waiver_file)
+
+    results: list[FileResult] = []
+    for path in files:
+        waiver_path = options.waiver_file or discover_waiver_file(path)
+        if waiver_path is not None and waiver_path not in waiver_sets:
+            waiver_sets[waiver_path] = load_waivers(waiver_path)
+        waivers = waiver_sets.get(waiver_path, []) if waiver_path else []
+        try:
+            doc = read_document(path, options.limits)
+            results.append(lint_document(doc, language=options.language, ruleset=ruleset, waivers=waivers))
+        except InputError as exc:
+            results.append(FileResult(path=str(path), error=str(exc)))
+    unused = [w for ws in waiver_sets.values() for w in unused_file_waivers(ws)]
+
+    messages: list[str] = []
+    if options.annotate is not None and results and results[0].error is None:
+        from ospo_procure.report.annotate import annotate_docx
+
+        annotate_docx(files[0], results[0], options.annotate, author=options.author)
+        messages.append(f"annotated copy written to {options.annotate}")
+
+    data = render(
+        options.fmt,
+        results,
+        rules=rule_infos(ruleset),
+        tool_version=__version__,
+        unused_waivers=unused,
+        verbose=options.verbose,
+        show_evidence=options.show_evidence,
+    )
+    report: str | None
+    if options.output is not None:
+        atomic_write_bytes(options.output, data, inputs=files)
+        messages.append(f"{options.fmt} report written to {options.output}")
+        report = None
+    else:
+        report = data.decode("utf-8")
+    return LintOutcome(results, report, messages, exit_status(results, options.fail_on, options.fail_under), unused)
