@@ -1,0 +1,166 @@
+"""`build_tender`: spec + clause library + templates -> the tender documents, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ospo_procure.errors import UsageError
+from ospo_procure.fsutil import check_not_input
+from ospo_procure.model import FileResult, Finding
+from ospo_procure.paths import data_dir
+
+from . import manifest as mf
+from .clauses import Decision, check_selected, load_library, select
+from .content import DocContent, assemble
+from .render import TEMPLATE_NAMES, render_docx, template_path
+from .selflint import LinterUnavailable, active, lint_files, scorecard_json, summary_lines
+from .spec import TenderSpec, load_spec
+
+DOCX_OUTPUTS = {"tor": "terms_of_reference.docx", "contract": "contract_annex.docx", "grid": "evaluation_grid.docx"}
+PDF_OUTPUT = "terms_of_reference.pdf"
+MANIFEST = "build-manifest.json"
+SCORECARD = "scorecard.json"
+ALL_OUTPUTS = (*DOCX_OUTPUTS.values(), PDF_OUTPUT, SCORECARD, MANIFEST)
+LINTED = ("terms_of_reference.docx", "contract_annex.docx")
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    outputs: list[Path]
+    decisions: list[Decision]
+    warnings: list[str] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)
+    lint_results: dict[str, FileResult] = field(default_factory=dict)
+    lint_ran: bool = False
+    lint_note: str | None = None  # why self-lint did not run
+    manifest: dict[str, Any] = field(default_factory=dict)
+    docs: dict[str, DocContent] = field(default_factory=dict, repr=False)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Error-level, unwaived self-lint findings over the linted documents."""
+        return [f for r in self.lint_results.values() for f in active(r.findings, "error")]
+
+    @property
+    def scorecard(self) -> Any:
+        """The Terms of Reference scorecard (None when self-lint did not run)."""
+        r = self.lint_results.get("terms_of_reference.docx")
+        return r.scorecard if r else None
+
+    def summary(self) -> list[str]:
+        lines = summary_lines(self.lint_results) if self.lint_ran else [f"self-lint skipped: {self.lint_note}"]
+        return lines
+
+
+def _core_properties(spec: TenderSpec, heading: str) -> dict[str, Any]:
+    """Document metadata fixed by the spec, so two builds give the same bytes."""
+    start = (spec.data.get("timeline") or {}).get("start")
+    when = dt.datetime.fromisoformat(start) if start else dt.datetime(2000, 1, 1)
+    return {
+        "title": spec.data["title"], "subject": heading, "author": spec.data["agency"],
+        "last_modified_by": "ospo-procure", "identifier": spec.data["reference"],
+        "language": spec.language, "created": when, "modified": when, "revision": 1,
+        "comments": "", "keywords": "",
+    }
+
+
+def build_tender(
+    spec_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    clause_dir: str | os.PathLike[str] | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    pdf: bool = False,
+    strict: bool = False,
+    explain: bool = False,
+    lint: bool = True,
+) -> BuildResult:
+    """Build the tender documents of one spec into `out_dir`.
+
+    Everything is generated in a staging folder beside `out_dir` and moved into place only
+    when every step (including self-lint) succeeded; on error `out_dir` is left as it was.
+    Raises DataError (bad spec, clause or template) or UsageError (bad output path).
+    """
+    from ospo_procure import __version__
+
+    spec = load_spec(spec_path)
+    library = load_library(Path(clause_dir) if clause_dir else data_dir("clause_library"))
+    decisions, warnings = select(library, spec, strict=strict)
+    check_selected(decisions, spec)
+    docs = assemble(spec, decisions)
+    tdir = Path(template_dir) if template_dir else data_dir("templates")
+    templates = {name: template_path(tdir, name) for name in TEMPLATE_NAMES}
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError("output path exists and is not a folder", path=out)
+    inputs = [spec.path, *templates.values(), *(c.path for c in library.clauses.values())]
+    for name in ALL_OUTPUTS:  # check before writing anything: never a half-done commit
+        check_not_input(out / name, inputs)
+
+    result = BuildResult(out, [], decisions, warnings, [d.explain() for d in decisions] if explain else [], docs=docs)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        written: dict[str, bytes] = {}
+        for kind, name in DOCX_OUTPUTS.items():
+            data = render_docx(templates[name], docs[kind].context(), core=_core_properties(spec, docs[kind].heading))
+            written[name] = data
+        if pdf:
+            from .pdf import render_pdf
+
+            written[PDF_OUTPUT] = render_pdf(docs["tor"])
+        for name, data in written.items():
+            (staging / name).write_bytes(data)
+
+        lint_info: dict[str, Any] | None = None
+        if lint:
+            try:
+                result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language)
+                result.lint_ran = True
+            except LinterUnavailable as exc:
+                result.lint_note = str(exc)
+        else:
+            result.lint_note = "disabled"
+        if result.lint_ran:
+            written[SCORECARD] = mf.dumps(scorecard_json(result.lint_results)).encode()
+            (staging / SCORECARD).write_bytes(written[SCORECARD])
+            sc = result.scorecard
+            lint_info = {
+                "errors": len(result.findings),
+                "warnings": sum(len(active(r.findings, "warning")) for r in result.lint_results.values()),
+                "overall": sc.overall if sc is not None else None,
+            }
+        manifest = mf.make_manifest(
+            version=__version__, language=spec.language, spec_name=spec.path.name, spec_sha256=spec.sha256,
+            decisions=decisions, docs=docs, templates={n: p.read_bytes() for n, p in templates.items()},
+            outputs=written, lint=lint_info,
+        )
+        (staging / MANIFEST).write_text(mf.dumps(manifest), encoding="utf-8")
+        result.manifest = manifest
+        produced = [*written, MANIFEST]
+        _commit(staging, out, produced)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.outputs = [out / n for n in produced]
+    return result
+
+
+def _commit(staging: Path, out: Path, produced: list[str]) -> None:
+    """Move the finished files into `out`; a fresh `out` is a single atomic rename."""
+    if not out.exists():
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the result is an ordinary folder
+        os.replace(staging, out)
+        return
+    for name in produced:
+        os.replace(staging / name, out / name)
+    for name in ALL_OUTPUTS:  # an old PDF or scorecard would not match this manifest
+        if name not in produced and (out / name).is_file():
+            (out / name).unlink()

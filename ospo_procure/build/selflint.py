@@ -1,0 +1,63 @@
+"""Self-lint: run the project linter over the generated documents (one call per file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ospo_procure.model import FileResult
+
+
+class LinterUnavailable(RuntimeError):
+    """The linter (ospo_procure.lint) or the .docx reader is not installed in this build."""
+
+
+def lint_files(files: dict[str, Path], language: str) -> dict[str, FileResult]:
+    """Lint each generated file (name -> path); raise LinterUnavailable if there is no linter."""
+    try:
+        from ospo_procure.lint import lint_document
+        from ospo_procure.readers import read_document
+    except ImportError as exc:  # TODO(lead): remove once ospo_procure.lint has landed
+        raise LinterUnavailable(f"linter not available ({exc})") from None
+    results: dict[str, FileResult] = {}
+    for name, path in files.items():
+        try:
+            doc = read_document(path)
+        except ImportError as exc:  # reader module for the format missing
+            raise LinterUnavailable(f"no reader for {path.suffix} ({exc})") from None
+        results[name] = lint_document(doc, language=language)
+    return results
+
+
+def active(findings: list[Any], severity: str | None = None) -> list[Any]:
+    """Findings not waived, optionally of one severity."""
+    return [f for f in findings if not getattr(f, "waived", False) and (severity is None or f.severity == severity)]
+
+
+def scorecard_json(results: dict[str, FileResult]) -> dict[str, Any]:
+    """scorecard.json: per generated file, its scores and findings (no paths, no times)."""
+    out: dict[str, Any] = {}
+    for name, r in sorted(results.items()):
+        out[name] = {
+            "language": r.language,
+            "scorecard": r.scorecard.to_dict() if r.scorecard is not None else None,
+            "findings": [f.to_dict() for f in r.findings],
+            "evidence": len(r.evidence),
+            "warnings": list(r.warnings),
+        }
+    return {"documents": out}
+
+
+def summary_lines(results: dict[str, FileResult]) -> list[str]:
+    lines: list[str] = []
+    for name, r in sorted(results.items()):
+        errs, warns = len(active(r.findings, "error")), len(active(r.findings, "warning"))
+        score = ""
+        if r.scorecard is not None:
+            per = " ".join(f"{n}:{c.score}" for n, c in sorted(r.scorecard.criteria.items()))
+            score = f"; score {r.scorecard.overall}/5 ({per})"
+        lines.append(f"self-lint {name}: {errs} error(s), {warns} warning(s), {len(r.evidence)} evidence{score}")
+        for f in active(r.findings):
+            if f.severity in ("error", "warning"):
+                lines.append(f"  {f.severity}: {f.rule} {f.match!r} at {f.location.label()}")
+    return lines
