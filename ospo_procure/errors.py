@@ -32,6 +32,14 @@ class LimitExceeded(InputError):
     """A document that exceeds a configured safety limit."""
 
 
+class ReaderCrash(InputError):
+    """A reader failed in a way it did not anticipate (a bug, reported per file).
+
+    Kept as an InputError so one odd file never aborts a multi-file lint; a distinct
+    class so tests (fuzzing) can tell a clean refusal from a reader bug.
+    """
+
+
 class DataError(OspoError):
     """Broken project data: a rule, lexicon, clause, template or tender spec."""
 

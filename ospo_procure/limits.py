@@ -1,4 +1,9 @@
-"""Safety limits applied to every input. Configurable from the CLI (`--max-*`)."""
+"""Safety limits applied to every input. Configurable from the CLI (`--max-*`).
+
+Every tender is treated as hostile: each limit bounds one way a file could make the
+linter use unbounded memory or time. The defaults are far above any real tender and
+keep a lint of one file under about 1 GB of memory. docs/limits.md documents them.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,17 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 100 * 1024 * 1024  # size of the file on disk
-    max_uncompressed_bytes: int = 200 * 1024 * 1024  # all zip members of a .docx/.odt
-    max_part_bytes: int = 64 * 1024 * 1024  # one XML part
+    max_uncompressed_bytes: int = 200 * 1024 * 1024  # all zip members of a .docx/.odt read
+    max_part_bytes: int = 64 * 1024 * 1024  # one XML part of a .docx/.odt; one PDF font
     max_compression_ratio: int = 200  # zip-bomb guard, per member
+    # One PDF content/object stream once inflated: pdfium builds page objects from it and
+    # needs ~15x its size in memory, so this is what bounds a "huge stream" PDF.
+    max_pdf_stream_bytes: int = 16 * 1024 * 1024
     max_pages: int = 2000  # PDF pages read
-    max_chars: int = 20_000_000  # text extracted from one document
-    max_seconds: float = 120.0  # wall time to read one document
+    # Text extracted from one document; linting costs about 1 s and 25 MB per million.
+    max_chars: int = 10_000_000
+    # One paragraph (block). spaCy refuses texts over 1,000,000 characters; a real
+    # paragraph is a few thousand.
+    max_block_chars: int = 200_000
+    max_seconds: float = 120.0  # wall time to read one document (checked between parts/pages)
     max_nesting: int = 64  # nested tables

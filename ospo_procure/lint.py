@@ -105,10 +105,9 @@ def lint_document(
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
         result.words += len(sdoc)
-    if waivers is not None or doc.comments:
-        from ospo_procure.waivers import apply_waivers
+    from ospo_procure.waivers import apply_waivers
 
-        apply_waivers(result, doc, waivers or [])
+    apply_waivers(result, doc, waivers or [])
     if score:
         from ospo_procure.scoring import score_result
 

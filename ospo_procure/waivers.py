@@ -24,7 +24,7 @@ from ospo_procure.yamlio import line_of, load_yaml, validate
 
 WAIVER_FILE_NAME = "ospo-waivers.yaml"
 _MARKER = re.compile(
-    r"ospo-procure:\s*allow\s+(?P<rule>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s+(?:because|porque|pois|car)\s+(?P<why>.+?)\s*(?:-->)?\s*$",
+    r"ospo-procure:\s*allow\s+(?P<rule>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s+(?:because|porque|pois|car)\s+(?P<why>.+?)\s*(?:-->|$)",
     re.IGNORECASE,
 )
 SCHEMA = {

@@ -97,7 +97,7 @@ def test_every_link_has_a_target_and_marks_link_to_findings(results: list[FileRe
 
 def test_spans_highlighted_with_overlaps_split(results: list[FileResult]) -> None:
     c = parse(html_report.render(results))
-    pairs = list(zip(c.mark_text, c.marks))
+    pairs = list(zip(c.mark_text, c.marks, strict=True))
     # "licencias de " only in the per-user warning; "Microsoft Office 365" in both.
     office = [m for t, m in pairs if t == "Microsoft Office 365"]
     assert office and "sev-error" in office[0]["class"] and "overlap" in office[0]["class"]
@@ -146,3 +146,14 @@ def test_offsets_that_do_not_match_are_not_highlighted(results: list[FileResult]
     c = parse(html_report.render([fr]))
     assert "Certificação Oracle" not in c.mark_text
     assert any(a.get("href") == "#f-1" for t, a in c.tags if t == "a")
+
+
+def test_scorecard_links_survive_copied_findings(results: list[FileResult]) -> None:
+    fr = results[1]
+    card = fr.scorecard
+    copied = {n: replace(c, findings=[replace(f) for f in c.findings]) for n, c in card.criteria.items()}
+    # No document: the only links to findings are the scorecard's.
+    fr = replace(fr, scorecard=replace(card, criteria=copied), document=None)
+    c = parse(html_report.render([fr]))
+    hrefs = {a["href"] for t, a in c.tags if t == "a" and a.get("href")}
+    assert {"#f-1", "#f-2", "#f-3"} <= hrefs

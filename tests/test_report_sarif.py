@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -97,7 +98,10 @@ def test_text_regions_point_at_the_match_in_the_file(results: list[FileResult]) 
 
 def test_markdown_heading_list_and_form_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    src = "# Pliego\n\n## Licencias Oracle ##\n\n- Se exige\n  Windows Server.\n\nFin de página\fDespués SAP aquí\nY más.\n"
+    src = (
+        "# Pliego\n\n## Licencias Oracle ##\n\n- Se exige\n  Windows Server.\n\n"
+        "Fin de página\fDespués SAP aquí\nY más.\n"
+    )
     Path("t.md").write_text(src, encoding="utf-8")
     doc = parse_text(src, "t.md", markdown=True)
     idx = {b.text: i for i, b in enumerate(doc.blocks)}
@@ -227,3 +231,31 @@ def test_empty_run_is_valid() -> None:
     log = render([])
     validate(log)
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+CORPUS_TXT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs" / "en_mixed_rfp.txt"
+
+
+@pytest.mark.parametrize("source", ["fixture", "corpus"])
+def test_every_word_pair_maps_back_to_the_file(source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stress the offset map: every two-word span of every block, incl. form feeds and indents."""
+    monkeypatch.chdir(tmp_path)
+    if source == "corpus":
+        if not CORPUS_TXT.is_file():
+            pytest.skip("shared corpus not available")
+        text = CORPUS_TXT.read_text("utf-8")
+    else:
+        text = TXT_SOURCE + "\fPágina dos:\n\t  sangría   con   espacios\ny  fin.\r\nCRLF línea\n"
+    Path("t.txt").write_bytes(text.encode("utf-8"))
+    doc = parse_text(text, "t.txt")
+    findings = []
+    for i, b in enumerate(doc.blocks):
+        for m in re.finditer(r"\S+\s+\S+", b.text):
+            findings.append(replace(make_finding(doc, i, b.text[m.start():m.end()], "r"), start=m.start(),
+                                    end=m.end(), block_index=i))
+    log = render([FileResult(path="t.txt", findings=findings, document=doc)])
+    validate(log)
+    lines = text.replace("\r\n", "\n").split("\n")
+    for res in log["runs"][0]["results"]:
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert " ".join(source_text(region, lines).split()) == " ".join(res["properties"]["match"].split())

@@ -19,7 +19,13 @@ from . import manifest as mf
 from .clauses import Decision, check_selected, load_library, select
 from .content import DocContent, assemble
 from .render import TEMPLATE_NAMES, render_docx, template_path
-from .selflint import LinterUnavailable, active, lint_files, scorecard_json, summary_lines
+from .selflint import (
+    LinterUnavailable,
+    active,
+    lint_files,
+    scorecard_json,
+    summary_lines,
+)
 from .spec import TenderSpec, load_spec
 
 DOCX_OUTPUTS = {"tor": "terms_of_reference.docx", "contract": "contract_annex.docx", "grid": "evaluation_grid.docx"}

@@ -12,14 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import DataError
-from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
+from ospo_procure.yamlio import LineMap, line_of, validate
 
 from . import render
 from .conditions import Condition, ConditionError, parse
-from .spec import TenderSpec, _dates_to_text
+from .spec import TenderSpec, _dates_to_text, safe_load_yaml
 from .vocab import (
-    CATEGORIES, CONDITION_NAMES, CRITERIA, DOCUMENTS, LANGUAGES, REQUIRED_CLAUSE_LANGUAGES,
-    SECTIONS, STATUSES,
+    CATEGORIES,
+    CONDITION_NAMES,
+    CRITERIA,
+    DOCUMENTS,
+    LANGUAGES,
+    REQUIRED_CLAUSE_LANGUAGES,
+    SECTIONS,
+    STATUSES,
 )
 
 _KEBAB = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -106,7 +112,7 @@ class Library:
 
 
 def load_clause(path: Path) -> Clause:
-    data, lines = load_yaml(path)
+    data, lines = safe_load_yaml(path)
     if not isinstance(data, dict):
         raise DataError("a clause file is a YAML mapping", path=path, line=1)
     data = _dates_to_text(data)

@@ -281,9 +281,7 @@ def _eval(node: tuple, env: Mapping[str, Any]) -> Any:
     if op == "!=":
         return left != right
     # Membership only in lists and strings; anything else is simply "not a member".
-    if isinstance(right, (tuple, list)):
-        member = left in right
-    elif isinstance(right, str) and isinstance(left, str):
+    if isinstance(right, (tuple, list)) or isinstance(right, str) and isinstance(left, str):
         member = left in right
     else:
         member = False

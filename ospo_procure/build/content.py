@@ -121,7 +121,6 @@ def assemble(spec: TenderSpec, decisions: list[Decision]) -> dict[str, DocConten
     variables = spec.variables()
     d = spec.data
 
-    rendered: dict[str, list[ClauseBlock]] = {"tor": [], "contract": [], "grid": []}
     by_section: dict[tuple[str, str], list[ClauseBlock]] = {}
     for dec in decisions:
         if not dec.included:
@@ -168,7 +167,6 @@ def assemble(spec: TenderSpec, decisions: list[Decision]) -> dict[str, DocConten
                 sub += 1
                 c.number = f"{n}.{sub}"
                 sources.append({"number": c.number, "title": c.title, "id": c.id, "version": c.version})
-            rendered[kind].extend(sec.clauses)
         docs[kind] = DocContent(
             kind=kind, heading=L[kind], title=d["title"], meta=meta, sections=sections,
             criteria=criteria, total_weight=total, sources=sources, labels=L, language=lang,

@@ -51,7 +51,15 @@ def render_pdf(content: DocContent) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        ListFlowable,
+        ListItem,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     regular, bold = _register_fonts()
     base = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, spaceAfter=5)
@@ -123,7 +131,7 @@ def render_pdf(content: DocContent) -> bytes:
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, invariant=1, title=content.title, author=content.meta[0]["value"],
+        buf, pagesize=A4, invariant=1, initialFontName=regular, initialFontSize=10, title=content.title, author=content.meta[0]["value"],
         creator="ospo-procure", producer="ospo-procure", subject=content.heading,
         leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
     )

@@ -11,7 +11,14 @@ from typing import Any
 from ospo_procure.errors import DataError
 from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
 
-from .vocab import DEFAULT_VARIABLES, HOSTING, LANGUAGES, LICENCES, PROCUREMENT_TYPES, SPEC_VARIABLES
+from .vocab import (
+    DEFAULT_VARIABLES,
+    HOSTING,
+    LANGUAGES,
+    LICENCES,
+    PROCUREMENT_TYPES,
+    SPEC_VARIABLES,
+)
 
 _TEXT = {"type": "string", "minLength": 1}
 _REQ_LIST = {
@@ -207,6 +214,14 @@ def _dates_to_text(value: Any) -> Any:
     return value
 
 
+def safe_load_yaml(path: Path, text: str | None = None) -> tuple[Any, LineMap]:
+    """yamlio.load_yaml, plus values PyYAML rejects after parsing (2026-02-30 raises ValueError)."""
+    try:
+        return load_yaml(path, text=text)
+    except (ValueError, TypeError) as exc:  # TODO(lead): catch these inside yamlio.load_yaml
+        raise DataError(f"invalid value: {exc}", path=path) from None
+
+
 def load_spec(path: str | Path) -> TenderSpec:
     """Parse and validate a spec; every problem is a DataError naming file and line."""
     p = Path(path)
@@ -222,7 +237,7 @@ def load_spec(path: str | Path) -> TenderSpec:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", path=p) from None
-    data, lines = load_yaml(p, text=text)
+    data, lines = safe_load_yaml(p, text=text)
     if not isinstance(data, dict):
         raise DataError("a tender spec is a YAML mapping (key: value lines)", path=p, line=1)
     data = _dates_to_text(data)
@@ -240,10 +255,11 @@ def _check_semantics(spec: TenderSpec) -> None:
     _unique(spec, "award_criteria", "name", "award criterion")
     _unique(spec, "functional_requirements", "id", "requirement id")
     _unique(spec, "non_functional_requirements", "id", "requirement id")
-    ids = [r["id"] for r in d.get("functional_requirements", []) + d.get("non_functional_requirements", [])]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise spec.error(f"requirement id {dup!r} is used in both requirement lists", "non_functional_requirements")
+    functional = {r["id"] for r in d.get("functional_requirements", [])}
+    for i, r in enumerate(d.get("non_functional_requirements", [])):
+        if r["id"] in functional:
+            raise spec.error(f"requirement id {r['id']!r} is used in both requirement lists",
+                             "non_functional_requirements", i, "id")
     timeline = d.get("timeline") or {}
     for i, m in enumerate(timeline.get("milestones", [])):
         if m["month"] > timeline["duration_months"]:
@@ -265,7 +281,7 @@ def _check_semantics(spec: TenderSpec) -> None:
             )
     both = set(spec.includes) & set(spec.excludes)
     if both:
-        cid = sorted(both)[0]
+        cid = min(both)
         raise spec.error(f"clause {cid!r} is both included and excluded", "clauses", "exclude", spec.excludes.index(cid))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
 from ospo_procure.limits import Limits
 from ospo_procure.model import Document
 
@@ -25,6 +25,23 @@ _ADVICE = {
     ".pptx": "presentations are not supported; export the tender text as .docx or .pdf",
 }
 _IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
+# Stream names in an OLE compound file's directory (UTF-16LE), most specific first.
+_OLE_KINDS = (
+    ("EncryptedPackage", "encrypted"),
+    ("EncryptionInfo", "encrypted"),
+    ("WordDocument", "doc"),
+    ("Workbook", "xls"),
+    ("PowerPoint Document", "ppt"),
+)
+_OLE_ADVICE = {
+    "encrypted": "password-protected (encrypted) Word file; remove the password "
+    "(File > Info > Protect Document) and save it again as .docx",
+    "doc": "a legacy Word .doc file with a .docx/.odt name; open it in Word or LibreOffice and save as .docx or .odt",
+    "xls": "an Excel spreadsheet (.xls), not a text document; export the tender text as .docx, .odt or .pdf",
+    "ppt": "a PowerPoint presentation (.ppt), not a text document; export it as .pdf",
+}
+_OLE_SCAN_BYTES = 16 * 1024 * 1024  # directory sectors of a real file sit well within this
+_RESAVE = "; open it in Word or LibreOffice and save it again, or ask the sender for a new copy"
 
 
 def sniff(head: bytes) -> str | None:
@@ -43,16 +60,77 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def ole_kind(path: Path) -> str | None:
+    """What an OLE compound file holds ("encrypted", "doc", "xls", "ppt"), from its stream names.
+
+    A byte search for the UTF-16LE directory names is enough to word the message, and
+    needs no CFB parser that a hostile file could lead astray.
+    """
+    wanted = [(name.encode("utf-16-le"), kind) for name, kind in _OLE_KINDS]
+    found: set[str] = set()
+    overlap = max(len(w) for w, _ in wanted)
+    tail = b""
+    with path.open("rb") as fh:
+        read = 0
+        while read < _OLE_SCAN_BYTES:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            read += len(chunk)
+            window = tail + chunk
+            found.update(kind for w, kind in wanted if w in window)
+            tail = window[-overlap:]
+    for _, kind in _OLE_KINDS:
+        if kind in found:
+            return kind
+    return None
+
+
 def read_document(path: str | Path, limits: Limits | None = None) -> Document:
-    """Read any supported tender file; raise InputError with a one-line reason otherwise."""
+    """Read any supported tender file; raise InputError with a one-line reason otherwise.
+
+    Never raises anything else for a bad file: a reader bug becomes `ReaderCrash` (an
+    InputError), so one odd file cannot abort a multi-file lint.
+    """
     limits = limits or Limits()
     p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path=p)
+    try:
+        doc = _read(p, limits)
+    except InputError as exc:
+        if exc.message.startswith("corrupt") and ";" not in exc.message:
+            raise type(exc)(exc.message + _RESAVE, path=exc.path or p) from None
+        if exc.path is None:
+            raise type(exc)(exc.message, path=p) from None
+        raise
+    except RecursionError:
+        raise LimitExceeded("structure nested too deeply to read safely", path=p) from None
+    except MemoryError:
+        raise LimitExceeded("ran out of memory reading the file; lower the --max-* limits", path=p) from None
+    except Exception as exc:  # noqa: BLE001 - last resort; see ReaderCrash
+        raise ReaderCrash(
+            f"could not be read (reader failure {type(exc).__name__}: {str(exc)[:200]}); please report it", path=p
+        ) from exc
+    long_block = max((len(b.text) for b in doc.blocks), default=0)
+    if long_block > limits.max_block_chars:
+        raise LimitExceeded(
+            f"a paragraph of {long_block:,} characters is over the max_block_chars limit of "
+            f"{limits.max_block_chars:,}; split it or check that the file really is a tender",
+            path=p,
+        )
+    return doc
+
+
+def _read(p: Path, limits: Limits) -> Document:
+    try:
+        exists = p.exists()
+    except OSError as exc:  # e.g. a name too long for the filesystem
+        raise InputError(f"cannot access the path ({exc.strerror or exc})", path=p) from None
+    if not exists:
+        raise InputError("no such file; check the path", path=p)
     if p.is_dir():
         raise InputError("is a directory (pass its files, or the folder to `lint`)", path=p)
     if not p.is_file():
-        raise InputError("not a regular file", path=p)
+        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=p)
     try:
         size = p.stat().st_size
         with p.open("rb") as fh:
@@ -62,11 +140,11 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", path=p) from None
     if size == 0:
-        raise InputError("the file is empty", path=p)
+        raise InputError("the file is empty (0 bytes); export or download the tender again", path=p)
     if size > limits.max_file_bytes:
         raise LimitExceeded(
-            f"file is {size / 1e6:.0f} MB, over the {limits.max_file_bytes / 1e6:.0f} MB limit "
-            "(raise it with --max-file-mb)",
+            f"file is {size / 2**20:.1f} MB, over the max_file_bytes limit of "
+            f"{limits.max_file_bytes / 2**20:.1f} MB (raise it with --max-file-mb if the file is genuine)",
             path=p,
         )
     ext = p.suffix.lower()
@@ -79,15 +157,22 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
         raise InputError("this is an RTF file; open it in Word or LibreOffice and save as .docx or .odt", path=p)
     if ext in (".docx", ".odt"):
         if kind == "ole":
+            try:
+                what = ole_kind(p)
+            except OSError:
+                what = None
             raise InputError(
-                "not a .docx/.odt zip: either a legacy .doc renamed or a password-protected file; "
-                "remove the password or save it as .docx without encryption",
+                _OLE_ADVICE.get(
+                    what or "",
+                    "not a .docx/.odt zip but an OLE file (a legacy .doc/.xls renamed, or a password-protected "
+                    "file); save it again as .docx without a password",
+                ),
                 path=p,
             )
         if kind != "zip":
-            raise InputError(f"not a valid {ext} file (no zip signature); it may be corrupt or truncated", path=p)
+            raise InputError(f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE}", path=p)
     if ext == ".pdf" and kind != "pdf":
-        raise InputError("not a valid PDF (no %PDF header); it may be corrupt", path=p)
+        raise InputError("not a valid PDF (no %PDF header): it is corrupt or another format; export the PDF again", path=p)
     if ext not in SUPPORTED:
         raise InputError(
             f"unsupported file type {ext or '(no extension)'}; supported: .docx .pdf .odt .txt .md",
@@ -97,6 +182,8 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
         raise InputError(f"this {ext} file holds binary data ({kind}); check its extension", path=p)
     module = importlib.import_module(f"ospo_procure.readers.{SUPPORTED[ext]}_reader")
     doc: Document = module.read(p, limits)
+    if not isinstance(doc, Document):  # defensive: readers are plug-ins by name
+        raise ReaderCrash(f"the {ext} reader returned no document; please report it", path=p)
     total = sum(len(b.text) for b in doc.blocks)
     if total > limits.max_chars:
         raise LimitExceeded(

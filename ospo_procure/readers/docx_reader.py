@@ -300,6 +300,7 @@ class _Extractor:
         self.styles = _Styles(styles)
         self.limits = limits or Limits()
         self.deadline = deadline
+        self.paras_seen = 0
         self.blocks: list[Block] = []
         self.headings: list[tuple[int, str]] = []
         self.table_no = 0
@@ -345,6 +346,9 @@ class _Extractor:
             self.anchor_text[cid] = "\n".join(p for p in pieces if p).strip()
 
     def paragraph(self, p: Element, ctx: _Ctx) -> None:
+        self.paras_seen += 1
+        if self.deadline is not None and self.paras_seen % 2000 == 0:  # bounds time within a part
+            self.deadline.check()
         acc = _walk_paragraph(p)
         text = "".join(acc.pieces)
         self._comments(acc, text)

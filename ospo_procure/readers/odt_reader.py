@@ -33,6 +33,7 @@ DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 
 _WS = re.compile(r"[ \t\r\n]+")
+_MAX_SPACES = 1000  # per text:s element
 # Inline subtrees that are not part of the paragraph's visible text.
 _INLINE_SKIP = frozenset(
     (TEXT + "note", OFFICE + "annotation", OFFICE + "annotation-end", TEXT + "ruby-text",
@@ -71,8 +72,10 @@ class _Comment:
 
 
 class _Extractor:
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, deadline: Deadline | None = None):
         self.limits = limits
+        self.deadline = deadline
+        self.paras_seen = 0
         self.blocks: list[Block] = []
         self.headings: list[tuple[int, str]] = []
         self.table_no = 0
@@ -91,7 +94,8 @@ class _Extractor:
             tag = child.tag
             if tag.__class__ is str:
                 if tag == TEXT + "s":
-                    out.append("\x00" * _int(child.get(TEXT + "c"), 1))  # protected spaces
+                    # Protected spaces; the count is capped: text:c="1000000000" would be a 1 GB string.
+                    out.append("\x00" * min(max(_int(child.get(TEXT + "c"), 1), 0), _MAX_SPACES))
                 elif tag == TEXT + "tab":
                     out.append("\x01")
                 elif tag == TEXT + "line-break":
@@ -114,7 +118,9 @@ class _Extractor:
         self.note_seq[cls] += 1
         cit = note.find(TEXT + "note-citation")
         label = (cit.get(TEXT + "label") or "".join(cit.itertext())) if cit is not None else ""
-        num = int(label) if label.strip().isdigit() else self.note_seq[cls]
+        # isdecimal (not isdigit: "²" is a digit int() rejects) and short (int() limits digits).
+        label = label.strip()
+        num = int(label) if label.isdecimal() and len(label) <= 9 else self.note_seq[cls]
         body = note.find(TEXT + "note-body")
         if body is not None:
             self.notes.append((cls, num, body))
@@ -156,6 +162,9 @@ class _Extractor:
             # tracked-changes, indexes, sequence/variable decls, forms: no body text
 
     def paragraph(self, p: Element, ctx: _Ctx) -> None:
+        self.paras_seen += 1
+        if self.deadline is not None and self.paras_seen % 2000 == 0:  # cheap enough, bounds time
+            self.deadline.check()
         out: list[str] = []
         frames: list[Element] = []
         pending: list[_Comment] = []
@@ -287,7 +296,7 @@ def read(path: Path, limits: Limits) -> Document:
     body = content.find(f"{OFFICE}body/{OFFICE}text")
     if body is None:
         raise InputError("corrupt .odt: content.xml has no office:text body", path=path)
-    ex = _Extractor(limits)
+    ex = _Extractor(limits, deadline)
     try:
         ex.container(body, _Ctx(part="body", in_body=True))
         deadline.check()

@@ -17,6 +17,7 @@ from pathlib import Path
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, Document, Location
+from ospo_procure.readers.pdf_guard import check_pdf_streams
 from ospo_procure.readers.safe_xml import Deadline
 
 # pdfium error codes (fpdfview.h)
@@ -50,6 +51,8 @@ def read(path: Path, limits: Limits) -> Document:
 
     deadline = Deadline(limits, path)
     doc = Document(path=str(path), format="pdf")
+    check_pdf_streams(path, limits)  # bounds pdfium's memory: it has no inflate cap
+    deadline.check("scanning the PDF")
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:

@@ -51,6 +51,14 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
         line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        msg = str(getattr(exc, "msg", "") or exc)
+        # libxml2's own safety limits (huge_tree=False): depth 256, 10 MB text nodes.
+        if "Excessive depth" in msg or "huge" in msg.lower() or "Huge input" in msg:
+            raise LimitExceeded(
+                f"{name} is nested too deeply or has a text node too large to read safely "
+                f"(XML parser limit: depth 256, 10 MB per text node){line}; the file is refused",
+                path=path,
+            ) from None
         raise InputError(f"corrupt .{fmt}: {name} is not well-formed XML{line}", path=path) from None
     except ValueError as exc:  # e.g. encoding declaration problems
         raise InputError(f"corrupt .{fmt}: {name} cannot be parsed as XML ({exc})", path=path) from None

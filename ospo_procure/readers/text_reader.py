@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ospo_procure.errors import InputError
+from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, Document, Location
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
+# Waiver marker lines ("ospo-procure: allow RULE because ...") stand alone as blocks,
+# so their justification never runs into the paragraph they cover.
+_MARKER = re.compile(r"ospo-procure:\s*allow\b", re.IGNORECASE)
 _LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 
 
@@ -37,28 +40,40 @@ def decode(data: bytes, path: Path) -> str:
 
 
 def read(path: Path, limits: Limits) -> Document:
+    # The dispatcher already bounded the size on disk (max_file_bytes), so one read is fine.
     text = decode(path.read_bytes(), path)
+    if len(text) > limits.max_chars:  # refuse before splitting: that would copy it twice more
+        raise LimitExceeded(
+            f"document text is {len(text):,} characters, over the max_chars limit of {limits.max_chars:,}",
+            path=path,
+        )
     markdown = path.suffix.lower() in (".md", ".markdown")
-    return parse_text(text, str(path), markdown=markdown)
+    return parse_text(text, str(path), markdown=markdown, max_block_chars=limits.max_block_chars)
 
 
-def parse_text(text: str, path: str = "<text>", *, markdown: bool = False) -> Document:
+def parse_text(
+    text: str, path: str = "<text>", *, markdown: bool = False, max_block_chars: int | None = None
+) -> Document:
+    """Blocks from text. A paragraph longer than `max_block_chars` (hard-wrapped text with
+    no blank lines) is cut at line ends, so no block is too long to lint."""
     doc = Document(path=path, format="md" if markdown else "txt")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     headings: list[tuple[int, str]] = []
     page = 1
     para_in_part = 0
     buf: list[str] = []
+    buf_chars = 0
     buf_line = 0
     buf_col = 1
     any_ff = "\f" in text
 
     def flush() -> None:
-        nonlocal buf, para_in_part
+        nonlocal buf, buf_chars, para_in_part
         if not buf:
             return
         joined = " ".join(s.strip() for s in buf).strip()
         buf = []
+        buf_chars = 0
         if not joined:
             return
         para_in_part += 1
@@ -131,12 +146,21 @@ def parse_text(text: str, path: str = "<text>", *, markdown: bool = False) -> Do
                 )
             )
             continue
+        if _MARKER.search(line):
+            flush()
+            buf_line, buf_col = lineno, len(line) - len(line.lstrip()) + 1
+            buf.append(line)
+            flush()
+            continue
         if markdown and _LIST.match(line) and buf:
             flush()  # each list item is its own block
+        if buf and max_block_chars is not None and buf_chars + len(line) + 1 > max_block_chars:
+            flush()
         if not buf:
             buf_line = lineno
             buf_col = len(line) - len(line.lstrip()) + 1
         buf.append(line)
+        buf_chars += len(line) + 1
     flush()
     if any_ff:
         doc.pages = page

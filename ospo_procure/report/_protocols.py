@@ -16,17 +16,26 @@ from ospo_procure.model import FileResult, Finding
 
 @runtime_checkable
 class RuleInfo(Protocol):
-    """The attributes of a lint rule that the reporters read (duck-typed)."""
+    """The attributes of a lint rule that the reporters read (duck-typed, read-only)."""
 
-    id: str
-    category: str
-    severity: str  # error | warning | info
-    message: str
-    suggestion: str
-    legal_basis: str
-    criteria: tuple[int, ...]
-    kind: str  # finding | evidence
-    help: str  # markdown documentation
+    @property
+    def id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def severity(self) -> str: ...  # error | warning | info
+    @property
+    def message(self) -> str: ...
+    @property
+    def suggestion(self) -> str: ...
+    @property
+    def legal_basis(self) -> str: ...
+    @property
+    def criteria(self) -> tuple[int, ...]: ...
+    @property
+    def kind(self) -> str: ...  # finding | evidence
+    @property
+    def help(self) -> str: ...  # markdown documentation
 
 
 @dataclass(frozen=True)

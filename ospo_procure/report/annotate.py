@@ -128,7 +128,8 @@ def _in_textbox(p: Any) -> bool:
 def _run_spans(p: Any) -> dict[Any, list[tuple[int, int, Any]]]:
     """Segments of the paragraph grouped by their w:r, in document order."""
     spans: dict[Any, list[tuple[int, int, Any]]] = {}
-    for s, e, el in paragraph_segments(p):
+    segments: list[tuple[int, int, Any]] = paragraph_segments(p)
+    for s, e, el in segments:
         r = el.getparent()
         if r is not None and r.tag == _R:
             spans.setdefault(r, []).append((s, e, el))
@@ -140,7 +141,7 @@ def _split_run(r: Any, segs: list[tuple[int, int, Any]], k: int) -> None:
     right = copy.deepcopy(r)
     seg_of = {el: (s, e) for s, e, el in segs}
     on_right = False
-    for child, twin in zip(list(r), list(right)):
+    for child, twin in zip(list(r), list(right), strict=True):
         if child.tag == _RPR:
             continue  # both halves keep the formatting
         span = seg_of.get(child)

@@ -62,6 +62,29 @@ class _Item:
     number: str  # "3" or "E2"
 
 
+class _Index:
+    """Finds the report item of a finding: by identity, or by value when the scorer
+    hands over copies of the findings rather than the same objects."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, _Item] = {}  # findings are unhashable dataclasses
+        self.by_key: dict[tuple[object, ...], _Item] = {}
+
+    @staticmethod
+    def _key(f: Finding) -> tuple[object, ...]:
+        return (f.kind, f.rule, f.block_index, f.start, f.end, f.location)
+
+    def add(self, item: _Item) -> None:
+        self.by_id[id(item.f)] = item
+        self.by_key.setdefault(self._key(item.f), item)
+
+    def get(self, f: Finding) -> _Item | None:
+        return self.by_id.get(id(f)) or self.by_key.get(self._key(f))
+
+    def __getitem__(self, f: Finding) -> _Item:
+        return self.by_id[id(f)]
+
+
 def render(
     results: list[FileResult],
     *,
@@ -70,15 +93,15 @@ def render(
 ) -> bytes:
     """The whole report as one UTF-8 HTML document."""
     rule_map = rules_used(all_findings(results), rules)
-    items: dict[int, _Item] = {}  # id(Finding) -> item; findings are unhashable dataclasses
+    items = _Index()
     nf = ne = 0
     for fr in results:
         for f in fr.findings:
             nf += 1
-            items[id(f)] = _Item(f, f"f-{nf}", str(nf))
+            items.add(_Item(f, f"f-{nf}", str(nf)))
         for e in fr.evidence:
             ne += 1
-            items[id(e)] = _Item(e, f"e-{ne}", f"E{ne}")
+            items.add(_Item(e, f"e-{ne}", f"E{ne}"))
 
     out: list[str] = [
         "<!DOCTYPE html>",
@@ -127,7 +150,7 @@ def _overview(results: list[FileResult]) -> list[str]:
     return rows
 
 
-def _file_section(n: int, fr: FileResult, items: Mapping[int, _Item], rule_map: Mapping[str, RuleInfo]) -> list[str]:
+def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo]) -> list[str]:
     meta = [f"format {fr.format}" if fr.format else "", f"language {fr.language}" if fr.language else "",
             f"{fr.words} words" if fr.words else ""]
     out = [f'<section id="file-{n}">', f"<h2>{_e(fr.path)}</h2>"]
@@ -145,7 +168,7 @@ def _file_section(n: int, fr: FileResult, items: Mapping[int, _Item], rule_map: 
         out.append(f'<div class="doc"{lang}>')
         by_block: dict[int, list[_Item]] = {}
         for f in [*fr.findings, *fr.evidence]:
-            by_block.setdefault(f.block_index, []).append(items[id(f)])
+            by_block.setdefault(f.block_index, []).append(items[f])
         for i, block in enumerate(fr.document.blocks):
             out.append(_block(block, by_block.get(i, [])))
         out.append("</div>")
@@ -156,13 +179,13 @@ def _file_section(n: int, fr: FileResult, items: Mapping[int, _Item], rule_map: 
     out += _evidence_table(fr, items, lang)
     if fr.unused_waivers:
         out.append("<h3>Unused waivers</h3><ul>")
-        for w in fr.unused_waivers:
-            out.append(f"<li>{_e(w.rule)}: {_e(waiver_text(w))} — matched no finding</li>")
+        for uw in fr.unused_waivers:
+            out.append(f"<li>{_e(uw.rule)}: {_e(waiver_text(uw))} — matched no finding</li>")
         out.append("</ul>")
     return out + ["</section>"]
 
 
-def _scorecard(fr: FileResult, items: Mapping[int, _Item]) -> list[str]:
+def _scorecard(fr: FileResult, items: _Index) -> list[str]:
     card = fr.scorecard
     if card is None:
         return ["<p><em>No scorecard was computed for this file.</em></p>"]
@@ -189,10 +212,10 @@ def _scorecard(fr: FileResult, items: Mapping[int, _Item]) -> list[str]:
     return out
 
 
-def _links(findings: Iterable[Finding], items: Mapping[int, _Item]) -> str:
+def _links(findings: Iterable[Finding], items: _Index) -> str:
     links = []
     for f in findings:
-        it = items.get(id(f))
+        it = items.get(f)
         label = f"{_e(f.rule)}: “{_e(f.match)}”" + (" (waived)" if f.waived else "")
         links.append(f'<a href="#{it.anchor}">[{it.number}] {label}</a>' if it else label)
     return ", ".join(links)
@@ -227,7 +250,7 @@ def _block(block: Block, block_items: list[_Item]) -> str:
     # Split at every span boundary so overlapping findings each get their own pieces.
     cuts = sorted({0, len(text), *(it.f.start for it in located), *(it.f.end for it in located)})
     pieces: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         seg = _e(text[a:b])
         covering = [it for it in located if it.f.start <= a and it.f.end >= b]
         if covering:
@@ -255,7 +278,7 @@ def _quoted(f: Finding) -> str:
     return f"<q>{_e(before)}<strong>{_e(match)}</strong>{_e(after)}</q>"
 
 
-def _findings_table(fr: FileResult, items: Mapping[int, _Item], rule_map: Mapping[str, RuleInfo],
+def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo],
                     lang: str) -> list[str]:
     if not fr.findings:
         return ["<h3>Findings</h3>", "<p>No lock-in findings.</p>"]
@@ -263,7 +286,7 @@ def _findings_table(fr: FileResult, items: Mapping[int, _Item], rule_map: Mappin
            "<tr><th>#</th><th>Rule</th><th>Severity</th><th>Location</th><th>Context</th>"
            "<th>Message</th><th>Legal basis</th><th>Suggestion</th></tr>"]
     for f in fr.findings:
-        it = items[id(f)]
+        it = items[f]
         rule = rule_map.get(f.rule)
         legal = f.legal_basis or (rule.legal_basis if rule else "")
         suggestion = f.suggestion or (rule.suggestion if rule else "")
@@ -284,13 +307,13 @@ def _findings_table(fr: FileResult, items: Mapping[int, _Item], rule_map: Mappin
     return out
 
 
-def _evidence_table(fr: FileResult, items: Mapping[int, _Item], lang: str) -> list[str]:
+def _evidence_table(fr: FileResult, items: _Index, lang: str) -> list[str]:
     if not fr.evidence:
         return []
     out = ["<h3>OSS-friendly evidence</h3>", "<table>",
            "<tr><th>#</th><th>Rule</th><th>Location</th><th>Context</th><th>Criteria</th></tr>"]
     for f in fr.evidence:
-        it = items[id(f)]
+        it = items[f]
         back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""
         out.append(
             f'<tr id="{it.anchor}"><td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br>'

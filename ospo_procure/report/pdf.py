@@ -130,7 +130,8 @@ def _table(rows: list[list[Any]], widths: list[float], fonts: FontSet, *, header
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
     if header:
-        style += [("FONTNAME", (0, 0), (-1, 0), fonts.bold), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+        style += [("FONTNAME", (0, 0), (-1, 0), fonts.bold),
+                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
     t.setStyle(TableStyle(style))
     return t
 
@@ -183,8 +184,9 @@ def _file_story(fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, d
                 f"<b>{_p(e.rule)}</b> ({_p(e.location.label())}; criteria {_p(crit)}): {_quote(e)}", st["body"]))
     if fr.unused_waivers:
         story.append(Paragraph("Unused waivers", st["h2"]))
-        for w in fr.unused_waivers:
-            story.append(Paragraph(f"<b>{_p(w.rule)}</b>: {_p(waiver_text(w))} — matched no finding", st["body"]))
+        for uw in fr.unused_waivers:
+            story.append(Paragraph(f"<b>{_p(uw.rule)}</b>: {_p(waiver_text(uw))} — matched no finding",
+                                   st["body"]))
     return story
 
 

@@ -72,7 +72,8 @@ def build_log(
         if mime:
             artifact["mimeType"] = mime
         if fr.language:
-            artifact["sourceLanguage"] = fr.language  # natural language of the tender
+            # sourceLanguage means a programming language in SARIF; the tender's is a property.
+            artifact["properties"] = {"language": fr.language}
         artifacts.append(artifact)
         art_loc = {"uri": uri, "index": index}
 

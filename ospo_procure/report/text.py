@@ -22,7 +22,9 @@ def marked_sentence(f: Finding, width: int = 220) -> str:
 def _finding_lines(path: str, f: Finding, verbose: bool) -> list[str]:
     status = f" [waived: {f.waiver.justification}]" if f.waiver else ""
     note = f" ({f.note})" if f.note else ""
-    lines = [f"{path}:{f.location.label()}: {f.severity} {f.rule} {f.message}{note}{status}"]
+    # path:LINE: for text files, so editors can jump to it; a location label elsewhere.
+    where = str(f.location.line) if f.location.line is not None else f.location.label()
+    lines = [f"{path}:{where}: {f.severity} {f.rule} {f.message}{note}{status}"]
     lines.append("    " + marked_sentence(f))
     if verbose or f.severity == "error":
         if f.suggestion:

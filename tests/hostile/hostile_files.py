@@ -1,0 +1,189 @@
+"""Builders for hostile and broken inputs, made in the test itself (no binaries committed).
+
+Everything here is small on disk even when it claims or inflates to gigabytes: zip
+bombs are built from a compressed stream of zeros, PDF bombs from a Flate stream, and
+"200 MB" files are sparse (`truncate`), so the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+# ---------------------------------------------------------------------------------------
+# Raw PDF
+# ---------------------------------------------------------------------------------------
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF from object bodies (object 1 must be the catalog), with a correct xref."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: list[int] = []
+    for num, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def pdf_many_pages(n: int) -> bytes:
+    """n pages sharing one tiny text content stream (a few hundred KB for thousands of pages)."""
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(n))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
+        _stream(b"BT /F1 12 Tf 72 720 Td (The supplier shall deliver open standards.) Tj ET"),
+        _FONT,
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    objs.extend(page for _ in range(n))
+    return raw_pdf(objs)
+
+
+def pdf_stream_bomb(inflated_mb: int) -> bytes:
+    """One page whose content stream is ~1 MB of Flate that inflates to `inflated_mb` MB."""
+    comp = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = b"".join(comp.compress(chunk) for _ in range(inflated_mb)) + comp.flush()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(body, b"/Filter /FlateDecode"),
+        _FONT,
+    ]
+    return raw_pdf(objs)
+
+
+# ---------------------------------------------------------------------------------------
+# Zip bombs and XML bombs
+# ---------------------------------------------------------------------------------------
+
+
+def zip_bomb_docx(src: Path, dst: Path, inflated_mb: int, *, lie_about_size: bool = False) -> Path:
+    """Copy a valid .docx, replacing word/document.xml by a part that inflates to `inflated_mb` MB.
+
+    The XML is a valid document padded with whitespace, so only a size guard can stop it.
+    With `lie_about_size` the central directory claims the member is tiny, so only the
+    guard applied while decompressing can catch it.
+    """
+    head = f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p>'.encode()
+    tail = b"</w:body></w:document>"
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    pad = b" " * (1 << 20)
+    raw = comp.compress(head) + b"".join(comp.compress(pad) for _ in range(inflated_mb)) + comp.compress(tail) + comp.flush()
+    size = len(head) + len(tail) + inflated_mb * (1 << 20)
+    crc = 0  # computed incrementally: zipfile checks it at EOF
+    crc = zlib.crc32(head, crc)
+    for _ in range(inflated_mb):
+        crc = zlib.crc32(pad, crc)
+    crc = zlib.crc32(tail, crc)
+    with zipfile.ZipFile(src) as zin:
+        members = [(i.filename, zin.read(i.filename)) for i in zin.infolist() if i.filename != "word/document.xml"]
+    return _write_zip_with_raw(dst, members, "word/document.xml", raw, crc, 100 if lie_about_size else size)
+
+
+def _write_zip_with_raw(dst: Path, members: list[tuple[str, bytes]], name: str, raw: bytes, crc: int, size: int) -> Path:
+    """Write a zip by hand so one member can carry pre-compressed data and any declared size."""
+    out = bytearray()
+    central = bytearray()
+    entries: list[tuple[str, bytes, int, int, int]] = []
+    for nm, data in members:
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        entries.append((nm, c.compress(data) + c.flush(), zlib.crc32(data), len(data), 8))
+    entries.append((name, raw, crc, size, 8))
+    for nm, comp, crc_, usize, method in entries:
+        fn = nm.encode()
+        off = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc_, len(comp), usize, len(fn), 0) + fn + comp
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc_, len(comp), usize, len(fn), 0, 0, 0, 0, 0, off
+        ) + fn
+    cd_off = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), cd_off, 0)
+    dst.write_bytes(bytes(out))
+    return dst
+
+
+def document_xml(body: str, *, prolog: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>').encode()
+
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE w:document [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+def xxe_prolog(target: str) -> str:
+    return f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
+
+
+def nested_tables_xml(depth: int) -> str:
+    inner = "<w:p><w:r><w:t>innermost cell</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
+    return inner
+
+
+# ---------------------------------------------------------------------------------------
+# OLE compound files (legacy .doc / .xls, and encrypted OOXML)
+# ---------------------------------------------------------------------------------------
+
+
+def ole_file(stream_names: list[str]) -> bytes:
+    """A minimal but structurally valid CFB (v3, 512-byte sectors) with empty streams.
+
+    Enough for format sniffing: header, one FAT sector and one directory sector holding
+    the root entry and the named streams (all size 0, so no data sectors are needed).
+    """
+    assert len(stream_names) <= 3
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 44, 1)  # number of FAT sectors
+    struct.pack_into("<I", header, 48, 1)  # first directory sector
+    struct.pack_into("<I", header, 56, 4096)  # mini stream cutoff
+    struct.pack_into("<IIII", header, 60, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)  # no mini FAT / DIFAT
+    struct.pack_into("<I", header, 76, 0)  # DIFAT[0]: FAT lives in sector 0
+    for i in range(1, 109):
+        struct.pack_into("<I", header, 76 + 4 * i, 0xFFFFFFFF)
+    fat = bytearray(b"\xff" * 512)
+    struct.pack_into("<II", fat, 0, 0xFFFFFFFD, 0xFFFFFFFE)  # sector 0 = FAT, sector 1 = directory end
+    directory = bytearray()
+    names = ["Root Entry", *stream_names]
+    for idx, nm in enumerate(names):
+        e = bytearray(128)
+        enc = nm.encode("utf-16-le")
+        e[0 : len(enc)] = enc
+        struct.pack_into("<H", e, 64, len(enc) + 2)
+        e[66] = 5 if idx == 0 else 2  # root storage / stream
+        e[67] = 1  # black
+        left = right = child = 0xFFFFFFFF
+        if idx == 0 and len(names) > 1:
+            child = 1
+        elif idx > 0 and idx + 1 < len(names):
+            right = idx + 1
+        struct.pack_into("<III", e, 68, left, right, child)
+        struct.pack_into("<I", e, 116, 0xFFFFFFFE)
+        directory += e
+    directory += b"\x00" * (512 - len(directory))
+    return bytes(header + fat + directory)

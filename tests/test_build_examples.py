@@ -1,0 +1,89 @@
+"""Bundled examples and `init` starters build with the bundled clause library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from ospo_procure.build import build_tender, load_library
+from ospo_procure.build.starter import starter_text
+from ospo_procure.cli_build import init_cmd
+from ospo_procure.paths import data_dir
+
+EXAMPLES = sorted((data_dir("examples") / "specs").glob("*.yaml"))
+
+
+def _has_approved_clauses() -> bool:
+    try:
+        return bool(load_library(data_dir("clause_library")).approved())
+    except Exception:  # noqa: BLE001 - a broken library is reported by test_bundled_library_loads
+        return False
+
+
+needs_library = pytest.mark.skipif(not _has_approved_clauses(), reason="clause_library/ has no approved clauses yet")
+
+
+def test_examples_cover_three_languages_and_types() -> None:
+    import yaml
+
+    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
+    assert {"en", "es", "pt"} <= {s["language"] for s in specs}
+    assert len({s["procurement_type"] for s in specs}) == len(specs) >= 3
+
+
+@needs_library
+def test_bundled_library_loads() -> None:
+    load_library(data_dir("clause_library"))
+
+
+@needs_library
+@pytest.mark.parametrize("spec", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_builds(spec: Path, tmp_path: Path) -> None:
+    result = build_tender(spec, tmp_path / "out", pdf=True, lint=False)
+    assert any(d.included for d in result.decisions)
+    doc = docx.Document(str(tmp_path / "out" / "terms_of_reference.docx"))
+    assert sum(p.style.name == "Heading 1" for p in doc.paragraphs) >= 5
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])
+def test_init_writes_a_commented_spec_and_refuses_overwrite(lang: str, tmp_path: Path) -> None:
+    out = tmp_path / "spec.yaml"
+    runner = CliRunner()
+    res = runner.invoke(init_cmd, ["--lang", lang, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert text == starter_text(lang) and f"language: {lang}" in text and text.startswith("# ")
+    res = runner.invoke(init_cmd, ["--lang", lang, "-o", str(out)])
+    assert res.exit_code == 2 and "--force" in res.stderr
+    assert runner.invoke(init_cmd, ["--lang", lang, "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_init_comments_are_in_the_language() -> None:
+    assert "# Edite los valores" in starter_text("es")
+    assert "# Edite os valores" in starter_text("pt")
+    assert "# Edit the values" in starter_text("en")
+
+
+@needs_library
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+def test_init_spec_builds(lang: str, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    assert CliRunner().invoke(init_cmd, ["--lang", lang, "-o", str(spec)]).exit_code == 0
+    result = build_tender(spec, tmp_path / "out", lint=False)
+    assert (tmp_path / "out" / "terms_of_reference.docx").is_file() and result.decisions
+
+
+def test_init_starters_build_with_the_test_library(tmp_path: Path) -> None:
+    clauses = Path(__file__).parent / "data" / "clauses"
+    for lang in ("en", "es", "pt"):
+        build_tender(_starter(tmp_path, lang), tmp_path / f"out-{lang}",
+                     clause_dir=clauses, lint=False)
+
+
+def _starter(tmp: Path, lang: str) -> Path:
+    path = tmp / f"{lang}.yaml"
+    path.write_text(starter_text(lang), encoding="utf-8")
+    return path

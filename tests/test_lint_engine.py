@@ -1,0 +1,129 @@
+"""The lint engine on its own small rule folder: every matcher kind, exceptions in three
+languages, ordinary-word products, overlaps, locations and the finding schema."""
+
+from __future__ import annotations
+
+from ospo_procure.lint import lint_document, lint_text
+from ospo_procure.model import Block, Document, Location
+
+
+def rules_hit(result, kind: str = "findings") -> list[tuple[str, str, str]]:
+    return [(f.rule, f.match, f.severity) for f in getattr(result, kind)]
+
+
+def test_lexicon_match_extends_over_version_and_edition(mini_rules):
+    r = lint_text("The database layer must run on Microsoft SQL Server 2019 Enterprise; nothing else.", language="en", ruleset=mini_rules)
+    assert ("T-BRAND", "Microsoft SQL Server 2019 Enterprise", "error") in rules_hit(r)
+
+
+def test_lexicon_alias_and_case_insensitive(mini_rules):
+    r = lint_text("Data shall be stored in mssql.", language="en", ruleset=mini_rules)
+    assert [f.match for f in r.findings] == ["mssql"]
+
+
+def test_phrases_are_lemma_aware_in_spanish_and_portuguese(mini_rules):
+    es = lint_text("Se adquirirán 300 licencias por usuarios nominales.", language="es", ruleset=mini_rules)
+    assert [f.rule for f in es.findings] == ["T-PER-USER"]
+    assert es.findings[0].match.lower() == "licencias por usuarios nominales"
+    pt = lint_text("Serão fornecidas LICENÇAS POR USUÁRIOS.", language="pt", ruleset=mini_rules)
+    assert [f.match for f in pt.findings] == ["LICENÇAS POR USUÁRIOS"]
+
+
+def test_token_pattern_matcher(mini_rules):
+    r = lint_text("The source code shall be placed in escrow with an agent.", language="en", ruleset=mini_rules)
+    assert [f.rule for f in r.findings] == ["T-ESCROW"]
+
+
+def test_regex_matcher_and_justified_exception(mini_rules):
+    bad = lint_text("The second phase will be concluded by direct award.", language="en", ruleset=mini_rules)
+    assert [f.rule for f in bad.findings] == ["T-SOLE"]
+    good = lint_text("A direct award is permitted only in exceptional circumstances and must be duly justified.", language="en", ruleset=mini_rules)
+    assert good.findings == []
+
+
+def test_or_equivalent_suppresses_in_three_languages(mini_rules):
+    for lang, text in [
+        ("en", "Dashboards comparable to Microsoft Power BI or equivalent."),
+        ("en", "A database such as Microsoft SQL Server or equal."),
+        ("es", "Se requiere Microsoft SQL Server o equivalente."),
+        ("pt", "Será utilizado o Microsoft SQL Server ou equivalente."),
+    ]:
+        assert lint_text(text, language=lang, ruleset=mini_rules).findings == [], text
+
+
+def test_version_floor_is_not_equivalence(mini_rules):
+    r = lint_text("The database shall be Microsoft SQL Server 2019 or later.", language="en", ruleset=mini_rules)
+    assert [f.rule for f in r.findings] == ["T-BRAND"]
+
+
+def test_legacy_system_is_info_not_error_in_three_languages(mini_rules):
+    for lang, text in [
+        ("en", "Migration from the current Oracle Database 11g instance is part of the scope."),
+        ("es", "Se migrarán los datos desde el actual Microsoft SQL Server 2008."),
+        ("pt", "Os dados serão migrados do Microsoft SQL Server 2008 atualmente em uso."),
+    ]:
+        findings = lint_text(text, language=lang, ruleset=mini_rules).findings
+        assert findings and all(f.severity == "info" and f.note == "legacy system" for f in findings), text
+
+
+def test_negated_per_user_is_not_flagged(mini_rules):
+    assert lint_text("Prices shall not be set per named user.", language="en", ruleset=mini_rules).findings == []
+
+
+def test_ordinary_words_do_not_fire(mini_rules):
+    for text in [
+        "Cleaning covers all windows of the building.",
+        "Offers shall be delivered to the Procurement Office before noon.",
+        "The Steering Team and the Technical Team meet monthly.",
+        "Maintenance windows are scheduled outside office hours.",
+    ]:
+        assert lint_text(text, language="en", ruleset=mini_rules).findings == [], text
+
+
+def test_ordinary_words_fire_in_product_context(mini_rules):
+    r = lint_text("Client workstations must run Windows 11 Enterprise.", language="en", ruleset=mini_rules)
+    assert [f.match for f in r.findings] == ["Windows 11 Enterprise"]
+    r = lint_text("Meetings shall be held in Microsoft Teams.", language="en", ruleset=mini_rules)
+    assert [f.match for f in r.findings] == ["Microsoft Teams"]
+
+
+def test_formats_lexicon_and_placeholders(mini_rules):
+    r = lint_text("Letters to citizens shall be produced as .doc files.", language="en", ruleset=mini_rules)
+    (f,) = r.findings
+    assert (f.rule, f.match, f.severity) == ("T-FORMAT", ".doc", "warning")
+    assert f.message == "Format .doc; use ODF (.odt)"
+
+
+def test_evidence_is_kept_apart_from_findings(mini_rules):
+    r = lint_text("Open-source solutions are admissible.", language="en", ruleset=mini_rules)
+    assert r.findings == [] and [e.category for e in r.evidence] == ["oss_allowed"]
+    assert r.evidence[0].kind == "evidence"
+
+
+def test_finding_carries_location_offsets_and_schema(mini_rules):
+    loc = Location(part="table", table=2, row=3, cell=1, heading="4 Requirements > 4.2 Data")
+    doc = Document(path="x.docx", format="docx", blocks=[Block("Intro.", Location()), Block("Use Microsoft SQL Server now.", loc, kind="cell")])
+    r = lint_document(doc, language="en", ruleset=mini_rules)
+    (f,) = r.findings
+    assert f.context[f.start : f.end] == f.match == "Microsoft SQL Server"
+    assert f.block_index == 1 and f.location == loc
+    d = f.to_dict()
+    for key in ("rule", "category", "severity", "message", "match", "start", "end", "context", "location", "suggestion", "criteria", "legal_basis"):
+        assert key in d
+    assert set(d["location"]) >= {"part", "page", "paragraph", "table", "row", "cell", "heading"}
+    assert d["location"]["table"] == 2 and d["criteria"] == [1]
+    assert "PostgreSQL" in d["suggestion"]
+
+
+def test_select_and_ignore(mini_rules):
+    text = "Priced per named user on Microsoft SQL Server."
+    only = mini_rules.select(["per_user_licensing"])
+    assert {f.rule for f in lint_text(text, language="en", ruleset=only).findings} == {"T-PER-USER"}
+    without = mini_rules.select(None, ["T-PER-USER"])
+    assert {f.rule for f in lint_text(text, language="en", ruleset=without).findings} == {"T-BRAND"}
+
+
+def test_language_is_detected_per_document(mini_rules):
+    assert lint_text("El contratista deberá entregar la documentación del sistema.", ruleset=mini_rules).language == "es"
+    assert lint_text("A contratada deverá entregar a documentação da solução.", ruleset=mini_rules).language == "pt"
+    assert lint_text("The contractor shall deliver the documentation of the system.", ruleset=mini_rules).language == "en"

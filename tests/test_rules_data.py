@@ -1,0 +1,99 @@
+"""Rules are data: the bundled packs validate and their examples hold; broken rule folders
+fail on load with the file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import MINI_RULES, write_rule_folder
+
+from ospo_procure.errors import DataError
+from ospo_procure.rules import load_ruleset
+from ospo_procure.rules.check import run_examples
+
+
+def _bundled_rule_ids() -> list[str]:
+    try:
+        return [r.id for r in load_ruleset().rules]
+    except DataError:  # reported by the tests below, not as a collection crash
+        return ["BUNDLED-RULES-DO-NOT-LOAD"]
+
+
+@pytest.mark.parametrize("rule_id", _bundled_rule_ids())
+def test_bundled_rule_examples(bundled_rules, rule_id):
+    """Each bad example produces the rule's finding; each good one does not."""
+    single = bundled_rules.select([rule_id])
+    rule = single.rules[0]
+    count, failures = run_examples(single)
+    assert count >= 1 + len(rule.languages) - 1
+    assert not failures, "\n".join(map(str, failures))
+
+
+def test_every_rule_has_examples_in_each_language(bundled_rules):
+    for rule in bundled_rules.rules:
+        assert set(rule.languages) <= set(rule.examples["bad"]), rule.id
+
+
+def test_mini_examples_pass(mini_rules):
+    count, failures = run_examples(mini_rules)
+    assert count == 13 and failures == []
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in MINI_RULES
+    return write_rule_folder(tmp_path, rules=MINI_RULES.replace(old, new, 1))
+
+
+def _line_of(folder: Path, needle: str) -> int:
+    text = (folder / "rules" / "test.yaml").read_text()
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ("    severity: warning\n", "    sevrity: warning\n", "unknown key 'sevrity'"),
+        ("    criteria: [6]\n", "", "missing required field: 'criteria'"),
+        ("'\\bdirect award\\b'", "'\\bdirect (award'", "bad regular expression"),
+        ("'\\bdirect award\\b'", "'(a+)+$'", "backtracks catastrophically"),
+        ("{LEMMA: escrow}", "{LEMMAS: escrow}", "bad token pattern"),
+        ("id: T-SOLE", "id: T-ESCROW", "duplicate rule id T-ESCROW"),
+        ("category: sole_source", "category: sole_sauce", "category"),
+        ("      - justified\n", "      - justifyed\n", "unknown check 'justifyed'"),
+    ],
+)
+def test_broken_rule_file_names_file_and_line(tmp_path, old, new, message):
+    folder = _broken(tmp_path, old, new)
+    with pytest.raises(DataError) as exc:
+        load_ruleset(folder)
+    text = str(exc.value)
+    assert message in text
+    m = re.match(r"(.+?):(\d+): ", text)
+    assert m and m.group(1).endswith("test.yaml"), text
+    assert int(m.group(2)) > 1
+
+
+def test_unknown_key_points_at_its_line(tmp_path):
+    folder = _broken(tmp_path, "    severity: warning\n", "    sevrity: warning\n")
+    with pytest.raises(DataError) as exc:
+        load_ruleset(folder)
+    assert str(exc.value).startswith(f"{folder / 'rules' / 'test.yaml'}:{_line_of(folder, 'sevrity')}:")
+
+
+def test_invalid_yaml_syntax_names_line(tmp_path):
+    folder = write_rule_folder(tmp_path, rules="rules:\n  - id: [unclosed\n")
+    with pytest.raises(DataError, match=r"test\.yaml:\d+: invalid YAML"):
+        load_ruleset(folder)
+
+
+def test_bad_products_lexicon(tmp_path):
+    folder = write_rule_folder(tmp_path, products="version: 1\ncategory_findings: {}\nvendors:\n  - vendor: X\n    products:\n      - {name: Y, category: nope}\n")
+    with pytest.raises(DataError, match=r"products\.yaml:6: .*category 'nope'"):
+        load_ruleset(folder)
+
+
+def test_missing_rule_folder(tmp_path):
+    with pytest.raises(DataError, match="rule folder not found"):
+        load_ruleset(tmp_path / "nope")

@@ -1,0 +1,64 @@
+"""The checklist rubric (lint_rules/checklist.yaml) on silence, mixed evidence and lock-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from ospo_procure.errors import DataError
+from ospo_procure.lint import lint_text
+from ospo_procure.scoring import load_rubric
+
+SILENT = "The contractor shall deliver the system described in Annex A.\n\nQuestions may be sent in writing.\n"
+LOCKIN = (
+    "The database layer must run on Microsoft SQL Server 2019.\n\n"
+    "Client workstations must run Windows 11 Enterprise.\n\n"
+    "Licences shall be priced per named user.\n\n"
+    "Letters shall be .doc files.\n\n"
+    "The source code shall be placed in escrow.\n\n"
+    "Support will be contracted by direct award.\n"
+)
+
+
+def test_silence_is_not_a_five(mini_rules):
+    sc = lint_text(SILENT, language="en", ruleset=mini_rules).scorecard
+    for n in (2, 3, 7, 9):  # criteria that need the tender to say something
+        assert sc.criteria[n].score <= 1, n
+    assert sc.overall < 3
+    assert sc.criteria[2].reasons[0].startswith("base 0")
+
+
+def test_full_lock_in_scores_low(mini_rules):
+    result = lint_text(LOCKIN, language="en", ruleset=mini_rules)
+    sc = result.scorecard
+    silent = lint_text(SILENT, language="en", ruleset=mini_rules).scorecard
+    assert sc.criteria[1].score <= 1
+    # an imposed format or per-user licence caps its criterion below "strong"
+    assert sc.criteria[6].score <= 3 < silent.criteria[6].score
+    assert sc.criteria[8].score <= 3 < silent.criteria[8].score
+    assert sc.criteria[3].score == 0 and sc.criteria[4].score <= 1
+    assert sc.overall <= 1.5
+    # every score names the findings behind it
+    assert {f.rule for f in sc.criteria[1].findings} == {"T-BRAND"}
+    assert {f.rule for f in sc.criteria[8].findings} == {"T-PER-USER"}
+    assert any("per_user_licensing" in r for r in sc.criteria[8].reasons)
+
+
+def test_evidence_raises_scores_and_is_listed(mini_rules):
+    silent = lint_text(SILENT, language="en", ruleset=mini_rules).scorecard
+    mixed = lint_text(SILENT + "\nOpen-source solutions are admissible.\n\nIt must run on Microsoft SQL Server.\n", language="en", ruleset=mini_rules).scorecard
+    assert mixed.criteria[2].score > silent.criteria[2].score
+    assert [e.category for e in mixed.criteria[2].evidence] == ["oss_allowed"]
+    assert mixed.criteria[1].score < silent.criteria[1].score
+
+
+def test_overlapping_brand_and_technology_count_once(mini_rules):
+    one = lint_text("It must run on Microsoft SQL Server.", language="en", ruleset=mini_rules).scorecard
+    # base 3 and one distinct place (brand and proprietary_technology on the same span in real packs) = -1
+    assert one.criteria[1].score == 2
+
+
+def test_rubric_errors_name_file_and_line(tmp_path):
+    bad = tmp_path / "checklist.yaml"
+    bad.write_text("criteria:\n  1:\n    title: {en: x}\n    base: 9\n")
+    with pytest.raises(DataError, match=r"checklist\.yaml:\d+: "):
+        load_rubric(bad)
