@@ -85,7 +85,7 @@ def eval_paragraphs(corpus: Path, ruleset, ftally: Tally, etally: Tally, errors:
         sig = [(s["type"], sp, 0) for s in row["signals"] for sp in _spans(text, s["span"])[:1]]
         pos = [(s["type"], sp, 0) for s in row["positive"] for sp in _spans(text, s["span"])[:1]]
         compare(findings, sig, lang, ftally, errors, f"{row['id']} [{text[:150]}]")
-        compare(res.evidence, pos, lang, etally, [], row["id"])
+        compare(res.evidence, pos, lang, etally, errors, f"{row['id']} evidence [{text[:150]}]")
 
 
 def _part_ok(where: str, f_part: str) -> bool:
@@ -120,7 +120,7 @@ def eval_documents(corpus: Path, ruleset, ftally: Tally, etally: Tally, errors: 
 
         findings = [f for f in res.findings if f.severity != "info"]
         compare(findings, labels("signals"), lang, ftally, errors, doc_path.name)
-        compare(res.evidence, labels("positive"), lang, etally, [], doc_path.name)
+        compare(res.evidence, labels("positive"), lang, etally, errors, f"{doc_path.name} evidence")
         bands = []
         ok_all = True
         for n, band in expected["checklist_expectation"].items():

@@ -25,5 +25,10 @@ class Limits:
     # One paragraph (block). spaCy refuses texts over 1,000,000 characters; a real
     # paragraph is a few thousand.
     max_block_chars: int = 200_000
+    # XML elements in all parts of one .docx/.odt read: lxml needs ~150 bytes each, so
+    # this (not the byte size) bounds a part made of millions of empty paragraphs.
+    max_xml_elements: int = 2_000_000
+    # Paragraphs (blocks) in one document; each costs ~1 KB through linting.
+    max_blocks: int = 200_000
     max_seconds: float = 120.0  # wall time to read one document (checked between parts/pages)
     max_nesting: int = 64  # nested tables

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
@@ -18,6 +18,9 @@ from ospo_procure.matching import BlockContext, Candidate, candidates, compile_r
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
+
+if TYPE_CHECKING:
+    from ospo_procure.waivers import WaiverIndex
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
@@ -104,7 +107,7 @@ def lint_document(
         for c in _resolve_overlaps(raw):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
-        result.words += len(sdoc)
+        result.words += len(block.text.split())
     from ospo_procure.waivers import apply_waivers
 
     apply_waivers(result, doc, waivers or [])
@@ -161,10 +164,10 @@ def lint_paths(
     language: str | None = None,
     ruleset: RuleSet | None = None,
     limits: Limits | None = None,
-    waivers: list | None = None,
+    waivers: "WaiverIndex | None" = None,
 ) -> list[FileResult]:
     """Lint files and folders. A file that cannot be read becomes a FileResult with `error` set,
-    and the others are still linted."""
+    and the others are still linted. `waivers` gives each file its waiver-file entries."""
     from ospo_procure.readers import read_document
 
     ruleset = ruleset or load_ruleset()
@@ -172,7 +175,8 @@ def lint_paths(
     for path in expand_paths(paths):
         try:
             doc = read_document(path, limits)
-            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=waivers))
+            file_waivers = waivers.for_file(path) if waivers is not None else []
+            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers))
         except InputError as exc:
-            results.append(FileResult(path=str(path), error=str(exc)))
+            results.append(FileResult(path=str(path), error=exc.message))
     return results

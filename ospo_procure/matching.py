@@ -18,6 +18,7 @@ from typing import Any
 from ospo_procure.nlp import get_pipeline
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry
 from ospo_procure.rules.loader import REGEX_TIMEOUT, CueCheck, Matcher, Rule, RuleSet
+from ospo_procure.rules.prefilter import Prefilter
 
 _VERSIONISH = re.compile(r"^(?:v?\d[\w.]*|[IVX]+|E\d|R\d|XP|Vista|NT|S/4HANA|z/OS|\d{2,4}[a-z]?)$", re.IGNORECASE)
 
@@ -60,6 +61,9 @@ class CompiledRules:
     phrase_matchers: dict[str, Any] = field(default_factory=dict)  # attr -> PhraseMatcher
     token_matcher: Any = None
     keys: dict[int, tuple[Rule, Matcher]] = field(default_factory=dict)
+    # Regex matchers in a flat list, and the literal prefilter that says which can match a block.
+    regexes: list[tuple[Rule, Matcher, Any]] = field(default_factory=list)
+    prefilter: Prefilter | None = None
 
 
 def _pattern_words(ruleset: RuleSet, lang: str) -> frozenset[str]:
@@ -103,6 +107,14 @@ def compile_rules(ruleset: RuleSet, lang: str) -> CompiledRules:
                 patterns = [[_lower_lemmas(t) for t in p] for p in m.tokens[lang]]
                 token_matcher.add(key_name, patterns)
     compiled.token_matcher = token_matcher if len(token_matcher) else None
+    compiled.regexes = [
+        (rule, m, pattern)
+        for rule in rules
+        for m in rule.matchers
+        if m.kind == "regex"
+        for pattern in m.regex.for_lang(lang)
+    ]
+    compiled.prefilter = Prefilter([pattern.pattern for _, _, pattern in compiled.regexes])
     return compiled
 
 
@@ -162,7 +174,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, compiled: CompiledRules) -> bool
     s, e = ctx.sentence(hit.start, hit.end)
     # Ordinary senses nearby ("windows of the building", "Procurement Office") win.
     window = text[max(s, hit.start - 40) : min(e, hit.end + 40)]
-    for pattern in context.ordinary_context.get(ctx.lang, []) + context.ordinary_context.get("any", []):
+    for pattern in context.ordinary_context.for_lang(ctx.lang):
         for m in pattern.finditer(window, timeout=REGEX_TIMEOUT):
             # the ordinary phrase must contain the ambiguous word itself
             abs_s = max(s, hit.start - 40) + m.start()
@@ -174,7 +186,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, compiled: CompiledRules) -> bool
     sentence = text[s:e]
     return any(
         p.search(sentence, timeout=REGEX_TIMEOUT)
-        for p in context.product_context.get(ctx.lang, []) + context.product_context.get("any", [])
+        for p in context.product_context.for_lang(ctx.lang)
     )
 
 
@@ -223,17 +235,15 @@ def candidates(compiled: CompiledRules, doc: Any, ctx: BlockContext) -> list[Can
             rule, m = compiled.keys[key]
             span = doc[s:e]
             out.append(Candidate(rule, span.start_char, span.end_char, m))
-    for rule in compiled.rules:
-        for m in rule.matchers:
-            if m.kind != "regex":
-                continue
-            for pattern in m.regex.get(ctx.lang, []) + m.regex.get("any", []):
-                try:
-                    for hit in pattern.finditer(text, timeout=REGEX_TIMEOUT):
-                        if hit.end() > hit.start():
-                            out.append(Candidate(rule, hit.start(), hit.end(), m))
-                except TimeoutError:
-                    continue  # a pathological block: skip this pattern here rather than hang
+    if compiled.prefilter is not None:
+        for index in sorted(compiled.prefilter.candidates(text)):
+            rule, m, pattern = compiled.regexes[index]
+            try:
+                for hit in pattern.finditer(text, timeout=REGEX_TIMEOUT):
+                    if hit.end() > hit.start():
+                        out.append(Candidate(rule, hit.start(), hit.end(), m))
+            except TimeoutError:
+                continue  # a pathological block: skip this pattern here rather than hang
     # `requires`: the matcher only counts when its cue is in context.
     return [c for c in out if _requires_ok(c, ctx)]
 

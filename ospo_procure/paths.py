@@ -6,6 +6,7 @@ are installed inside it as ``ospo_procure/data/<name>`` (see pyproject's force-i
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -16,3 +17,9 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"bundled data folder {name!r} not found (broken installation?)")
+
+
+def cache_dir() -> Path:
+    """Where derived data is cached (lemma tables, validated rule folders); safe to delete."""
+    base = os.environ.get("OSPO_PROCURE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ospo-procure"

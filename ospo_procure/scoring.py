@@ -3,7 +3,8 @@
 The rubric lives in lint_rules/checklist.yaml. For each criterion:
   score = base + sum(evidence terms) + sum(finding terms), capped, clamped to 0..5, rounded half up.
 A term names categories and gives `points` for the first item and `more` for each further
-one (distinct places: a span that is both `brand` and `proprietary_technology` counts once),
+one (distinct places: a span that is both `brand` and `proprietary_technology` counts once;
+evidence counts once per sentence),
 bounded by `max` (evidence) or `min` (findings). `cap` limits the score while any unwaived
 finding of the listed categories remains. Waived findings (justified exceptions) count with
 `waived_factor` of their penalty. Info-level findings (e.g. a brand named as the legacy
@@ -87,12 +88,15 @@ def load_rubric(path: Path) -> Rubric:
     return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)))
 
 
-def _distinct(items: list[Finding]) -> list[Finding]:
-    """One item per place: overlapping spans in the same block count once."""
+def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:
+    """One item per place: overlapping spans in the same block count once. For evidence,
+    one item per sentence: a sentence listing five open standards is one requirement."""
     out: list[Finding] = []
     for f in sorted(items, key=lambda f: (f.block_index, f.start)):
-        if out and out[-1].block_index == f.block_index and f.start < out[-1].end:
-            continue
+        if out and out[-1].block_index == f.block_index:
+            prev = out[-1]
+            if f.start < prev.end or (per_sentence and f.sentence is not None and f.sentence == prev.sentence):
+                continue
         out.append(f)
     return out
 
@@ -125,7 +129,7 @@ def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) 
         evidence_used: list[Finding] = []
         findings_used: list[Finding] = []
         for term in spec.get("evidence", []):
-            items = _distinct([e for e in result.evidence if e.category in term["categories"]])
+            items = _distinct([e for e in result.evidence if e.category in term["categories"]], per_sentence=True)
             value = _term_value(term, len(items))
             if items:
                 score += value

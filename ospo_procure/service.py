@@ -44,7 +44,8 @@ class LintOutcome:
 
 
 def exit_status(results: list[FileResult], fail_on: str, fail_under: float | None) -> int:
-    if any(r.error for r in results):
+    # A file whose text could not be read (an error, or an image-only PDF) is never a pass.
+    if any(r.error or (r.document is not None and r.document.unreadable) for r in results):
         return EXIT_ERROR
     threshold = SEVERITY_RANK.get(fail_on)
     for r in results:
@@ -57,12 +58,10 @@ def exit_status(results: list[FileResult], fail_on: str, fail_under: float | Non
 
 def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
     from ospo_procure.fsutil import atomic_write_bytes, check_not_input
-    from ospo_procure.lint import expand_paths, lint_document
-    from ospo_procure.readers import read_document
+    from ospo_procure.lint import expand_paths, lint_paths
     from ospo_procure.report import NEEDS_OUTPUT_FILE, render, rule_infos
     from ospo_procure.rules import load_ruleset
-    from ospo_procure.waivers import discover_waiver_file, load_waivers, unused_file_waivers
-    from ospo_procure.errors import InputError
+    from ospo_procure.waivers import WaiverIndex
 
     if options.fmt in NEEDS_OUTPUT_FILE and options.output is None:
         raise UsageError(f"--format {options.fmt} needs -o FILE")
@@ -81,22 +80,9 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         if not ruleset.rules:
             raise UsageError("--select/--ignore leave no rules to run")
 
-    waiver_sets: dict[Path, list[Waiver]] = {}
-    if options.waiver_file is not None:
-        waiver_sets[options.waiver_file] = load_waivers(options.waiver_file)
-
-    results: list[FileResult] = []
-    for path in files:
-        waiver_path = options.waiver_file or discover_waiver_file(path)
-        if waiver_path is not None and waiver_path not in waiver_sets:
-            waiver_sets[waiver_path] = load_waivers(waiver_path)
-        waivers = waiver_sets.get(waiver_path, []) if waiver_path else []
-        try:
-            doc = read_document(path, options.limits)
-            results.append(lint_document(doc, language=options.language, ruleset=ruleset, waivers=waivers))
-        except InputError as exc:
-            results.append(FileResult(path=str(path), error=str(exc)))
-    unused = [w for ws in waiver_sets.values() for w in unused_file_waivers(ws)]
+    waivers = WaiverIndex(options.waiver_file)
+    results = lint_paths(files, language=options.language, ruleset=ruleset, limits=options.limits, waivers=waivers)
+    unused = waivers.unused()
 
     messages: list[str] = []
     if options.annotate is not None and results and results[0].error is None:

@@ -149,8 +149,26 @@ def _overlaps_text(anchored: str, f: Finding) -> bool:
     return bool(a) and (a in f.context.lower()[max(0, f.start - len(a)) : f.end + len(a)] or f.match.lower() in a)
 
 
-def unused_file_waivers(waivers: list[Waiver]) -> list[Waiver]:
-    return [w for w in waivers if w.used == 0]
+class WaiverIndex:
+    """Waiver files for a run: an explicit one (--waivers) or ospo-waivers.yaml beside each file,
+    each loaded once."""
+
+    def __init__(self, explicit: Path | None = None) -> None:
+        self.explicit = explicit
+        self._sets: dict[Path, list[Waiver]] = {}
+        if explicit is not None:
+            self._sets[explicit] = load_waivers(explicit)
+
+    def for_file(self, path: Path) -> list[Waiver]:
+        source = self.explicit or discover_waiver_file(path)
+        if source is None:
+            return []
+        if source not in self._sets:
+            self._sets[source] = load_waivers(source)
+        return self._sets[source]
+
+    def unused(self) -> list[Waiver]:
+        return [w for ws in self._sets.values() for w in ws if w.used == 0]
 
 
 def check_waiver_data(path: Path) -> None:

@@ -90,7 +90,7 @@ def test_folder_and_several_files(tmp_path, rules_dir):
     "name,data,needle",
     [
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "save as .docx"),
-        ("renamed.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy .doc renamed or a password-protected"),
+        ("renamed.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy .doc/.xls renamed, or a password-protected"),
         ("memo.rtf", b"{\\rtf1\\ansi hello}", "RTF"),
         ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "OCR"),
         ("empty.txt", b"", "empty"),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from ospo_procure.errors import DataError
 
@@ -112,8 +112,11 @@ def render_docx(template: Path, context: dict[str, Any], *, core: dict[str, Any]
 
     try:
         tpl = DocxTemplate(str(template))
-        # autoescape=True: agency names like "AT&T <ICT>" must not corrupt the XML.
-        tpl.render(context, autoescape=True)
+        # A template from a folder the user names is data too: docxtpl's default Jinja
+        # environment is not sandboxed ("{{ ''.__class__.__mro__ }}" reaches any Python
+        # class), so render in a sandbox. autoescape=True: agency names like "AT&T <ICT>"
+        # must not corrupt the XML.
+        tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     except DataError:
         raise
     except jinja2.TemplateError as exc:

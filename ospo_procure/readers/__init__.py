@@ -97,7 +97,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     try:
         doc = _read(p, limits)
     except InputError as exc:
-        if exc.message.startswith("corrupt") and ";" not in exc.message:
+        if exc.message.startswith("corrupt") and "save" not in exc.message:  # add what to do
             raise type(exc)(exc.message + _RESAVE, path=exc.path or p) from None
         if exc.path is None:
             raise type(exc)(exc.message, path=p) from None

@@ -76,6 +76,10 @@ _HEADING_NAME = re.compile(
     r"^(?:heading|titre|t[ií]tulo|ttulo|[üu]berschrift|berschrift|kop|titolo|rubrik)([1-9])$"
 )
 _LIST_NAME = re.compile(r"^list(?:bullet|number)\d?$")
+# Anchored comment text is only used to place waivers. Capped, so a file with thousands
+# of never-closed comment ranges cannot copy the whole text into each of them.
+_ANCHOR_MAX = 20_000  # characters kept per comment
+_ANCHOR_BUDGET = 2_000_000  # characters kept for all comments of a document
 
 Segment = tuple[int, int, Element]
 
@@ -307,6 +311,9 @@ class _Extractor:
         self.textbox_ctx = _Ctx(part="textbox")
         # Comment anchoring state.
         self.open: dict[str, list[str]] = {}  # comment id -> anchored pieces so far
+        self.full: dict[str, list[str]] = {}  # open, but no longer collecting (cap reached)
+        self.open_len: dict[str, int] = {}
+        self.budget = _ANCHOR_BUDGET
         self.anchor_text: dict[str, str] = {}
         self.anchor_block: dict[str, int] = {}
         self.pending: list[str] = []  # started in a paragraph that produced no block
@@ -342,6 +349,8 @@ class _Extractor:
 
     def _close(self, cid: str) -> None:
         pieces = self.open.pop(cid, None)
+        if pieces is None:
+            pieces = self.full.pop(cid, None)
         if pieces is not None:
             self.anchor_text[cid] = "\n".join(p for p in pieces if p).strip()
 
@@ -372,6 +381,8 @@ class _Extractor:
                 note=ctx.note,
             )
             idx = len(self.blocks)
+            if idx >= self.limits.max_blocks:
+                raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
             self.blocks.append(Block(text=text, location=loc, kind=kind, level=level, anchor=p))
             for cid in self.pending:
                 self.anchor_block.setdefault(cid, idx)
@@ -392,21 +403,42 @@ class _Extractor:
             box_ctx.depth = ctx.depth
             self.container(box, box_ctx)
 
+    def _collect(self, cid: str, piece: str) -> None:
+        """Add anchored text to an open comment, within the per-comment cap and the budget."""
+        pieces = self.open.get(cid)
+        if pieces is None:
+            return
+        room = min(_ANCHOR_MAX - self.open_len.get(cid, 0), self.budget)
+        if len(piece) >= room:
+            pieces.append(piece[: max(room, 0)])
+            self.budget -= max(room, 0)
+            self.full[cid] = self.open.pop(cid)
+            if self.budget <= 0:  # nothing more is collected: stop visiting open comments
+                self.full.update(self.open)
+                self.open.clear()
+            return
+        pieces.append(piece)
+        self.open_len[cid] = self.open_len.get(cid, 0) + len(piece)
+        self.budget -= len(piece)
+
     def _comments(self, acc: _Para, text: str) -> None:
-        if not acc.marks and not self.open:
+        # Each open comment visited costs at least one character of the budget, so the
+        # work here stays linear in the document even with thousands of open ranges.
+        if not acc.marks and (not self.open or not text):
             return
         starts = {cid: 0 for cid in self.open}
         for pos, what, cid in acc.marks:
             if what == "start":
-                self.open.setdefault(cid, [])
+                if cid not in self.full:
+                    self.open.setdefault(cid, [])
                 starts[cid] = pos
-            elif what == "end" and cid in self.open:
-                self.open[cid].append(text[starts.get(cid, 0):pos])
+            elif what == "end" and (cid in self.open or cid in self.full):
+                self._collect(cid, text[starts.get(cid, 0):pos])
                 starts.pop(cid, None)
                 self._close(cid)
         for cid, start in starts.items():
             if cid in self.open:
-                self.open[cid].append(text[start:])
+                self._collect(cid, text[start:])
 
     def table(self, tbl: Element, ctx: _Ctx) -> None:
         depth = ctx.depth + 1
@@ -499,7 +531,7 @@ def extract_blocks(parts: DocxParts, limits: Limits | None = None, deadline: Dea
                 DocComment(
                     text="\n".join(t.strip() for t in texts),
                     author=cm.get(W + "author"),
-                    anchored_text=ex.anchor_text.get(cid, "\n".join(ex.open.get(cid, [])).strip()),
+                    anchored_text=ex.anchor_text.get(cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()),
                     block_index=ex.anchor_block.get(cid),
                 )
             )

@@ -34,6 +34,10 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 _WS = re.compile(r"[ \t\r\n]+")
 _MAX_SPACES = 1000  # per text:s element
+# Anchored comment text only places waivers: capped per comment and per document so
+# thousands of never-ended annotation ranges cannot each copy the whole text.
+_ANCHOR_MAX = 20_000
+_ANCHOR_BUDGET = 2_000_000
 # Inline subtrees that are not part of the paragraph's visible text.
 _INLINE_SKIP = frozenset(
     (TEXT + "note", OFFICE + "annotation", OFFICE + "annotation-end", TEXT + "ruby-text",
@@ -69,6 +73,7 @@ class _Comment:
     name: str | None
     pieces: list[str] = field(default_factory=list)
     block_index: int | None = None
+    size: int = 0
 
 
 class _Extractor:
@@ -84,6 +89,8 @@ class _Extractor:
         self.note_seq = {"footnote": 0, "endnote": 0}
         self.comments: list[_Comment] = []
         self.open: dict[str, _Comment] = {}  # annotation name -> comment still collecting
+        self.full: dict[str, _Comment] = {}  # range still open, cap reached: not collecting
+        self.budget = _ANCHOR_BUDGET
         self.starting: dict[str, _Comment] = {}  # seen in the paragraph being walked
 
     # -- inline ---------------------------------------------------------------------
@@ -185,6 +192,8 @@ class _Extractor:
             ctx.para += 1
             heading = (" > ".join(h for _, h in self.headings) or None) if ctx.in_body else None
             idx = len(self.blocks)
+            if idx >= self.limits.max_blocks:
+                raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
             self.blocks.append(
                 Block(
                     text=text,
@@ -205,30 +214,55 @@ class _Extractor:
                 self.container(box, self.textbox_ctx)
 
     def _finish_ranges(self, raw: str) -> str:
-        """Strip annotation markers from a paragraph, feeding anchored text to comments."""
-        # Open ranges collect this paragraph's text between their markers.
+        """Strip annotation markers from a paragraph, feeding anchored text to comments.
+
+        Linear in the paragraph and the markers: events are recorded with offsets into
+        the clean text and sliced once, and anchored text is capped (see _collect).
+        """
         parts = re.split(r"([\x02\x04][^\x03]*\x03)", raw)
         clean: list[str] = []
-        spans: dict[str, list[str]] = {name: [] for name in self.open}
+        events: list[tuple[str, str, int]] = []
+        length = 0
         for piece in parts:
-            if piece[:1] == "\x02":
-                started = self.starting.pop(piece[1:-1], None)
+            if piece[:1] in ("\x02", "\x04"):
+                events.append((piece[:1], piece[1:-1], length))
+            else:
+                clean.append(piece)
+                length += len(piece)
+        text = "".join(clean)
+        starts: dict[str, int] = {}
+        ended: set[str] = set()
+        for kind, name, at in events:
+            if kind == "\x02":
+                started = self.starting.pop(name, None)
                 if started is not None:
-                    self.open[piece[1:-1]] = started
-                    spans[piece[1:-1]] = []
-                continue
-            if piece[:1] == "\x04":
-                c = self.open.pop(piece[1:-1], None)
+                    self.open[name] = started
+                    starts[name] = at
+            else:
+                c = self.open.pop(name, None) or self.full.pop(name, None)
                 if c is not None:
-                    c.pieces.append("".join(spans.pop(piece[1:-1], [])))
-                continue
-            clean.append(piece)
-            for name in spans:
-                spans[name].append(piece)
-        for name, got in spans.items():  # still open: this paragraph is one anchored piece
-            if name in self.open:
-                self.open[name].pieces.append("".join(got))
-        return _final("".join(clean))
+                    self._collect(c, text[starts.pop(name, 0):at])
+                    ended.add(name)
+        if text.strip():  # still open: this paragraph (from its marker on) is one anchored piece
+            for name, c in list(self.open.items()):
+                if name not in ended:
+                    self._collect(c, text[starts.get(name, 0):], keep_open=True)
+        return _final(text)
+
+    def _collect(self, c: _Comment, piece: str, keep_open: bool = False) -> None:
+        """Add anchored text to a comment within _ANCHOR_MAX and the document's budget;
+        a comment that reaches the cap stops being visited (moves to `full`)."""
+        room = min(_ANCHOR_MAX - c.size, self.budget)
+        piece = piece[: max(room, 0)]
+        c.pieces.append(piece)
+        c.size += len(piece)
+        self.budget -= len(piece)
+        if keep_open and c.name and len(piece) >= room:
+            self.open.pop(c.name, None)
+            self.full[c.name] = c
+        if self.budget <= 0:
+            self.full.update(self.open)
+            self.open.clear()
 
     def table(self, tbl: Element, ctx: _Ctx) -> None:
         depth = ctx.depth + 1

@@ -84,6 +84,8 @@ def read(path: Path, limits: Limits) -> Document:
                 empty.append(i + 1)
                 doc.warnings.append(f"page {i + 1} has no text layer (scanned image?): run OCR to lint it")
                 continue
+            if len(doc.blocks) + len(paras) > limits.max_blocks:
+                raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)", path=path)
             for k, text in enumerate(paras, start=1):
                 chars += len(text)
                 doc.blocks.append(Block(text=text, location=Location(part="page", page=i + 1, paragraph=k)))
@@ -140,9 +142,14 @@ def _clean(s: str) -> str:
         # pdfium merges a line ending in a hyphen with the next line and marks the
         # spot with U+FFFE; apply the same hyphenation rule as between lines.
         pieces = s.split("\ufffe")
-        s = pieces[0]
+        parts = [pieces[0]]
         for nxt in pieces[1:]:
-            s = _join(s + "-", nxt.lstrip()) if nxt.strip() else s + "-"
+            if nxt.strip():
+                parts[-1] += "-"
+                _join_into(parts, nxt.lstrip())
+            else:
+                parts[-1] += "-"
+        s = "".join(parts)
     return s
 
 
@@ -160,7 +167,7 @@ def _is_break(a: PdfLine, b: PdfLine, step: float | None, right_edge: float | No
             return True
     if not _starts_upper(b.text):
         return False
-    if _SENTENCE_END.search(a.text):
+    if _SENTENCE_END.search(a.text[-32:]):  # the tail only: bounded cost on hostile lines
         return True
     if right_edge is not None and a.right is not None and a.left is not None:
         short = a.right < right_edge - 0.15 * (right_edge - a.left)
@@ -175,7 +182,7 @@ def _join(a: str, b: str) -> str:
         return a
     if a and a[-1] in _HYPHENS and len(a) > 1 and a[-2].isalpha():
         head = a[:-1]
-        frag = re.split(r"[\s\-/]", head)[-1]
+        frag = re.split(r"[\s\-/]", head[-64:])[-1]  # only its length matters (> 2)
         nxt = re.match(r"[\w]+", b)
         tail = nxt.group(0).lower() if nxt else ""
         if a[-1] == "\u00ad":
@@ -184,6 +191,23 @@ def _join(a: str, b: str) -> str:
             return head + b  # "licen-" + "ças"
         return head + "-" + b  # "e-" + "mail", "per-" + "user", "Anti-" + "Corruption"
     return a + " " + b
+
+
+_TAIL = 256  # _join only looks at the end of the text so far
+
+
+def _join_into(parts: list[str], b: str) -> None:
+    """Append line `b` to a paragraph kept as pieces, in O(len(b)).
+
+    Joining onto the whole paragraph string each time is quadratic, and a hostile page
+    can hold one "paragraph" of a million characters.
+    """
+    last = parts[-1]
+    if len(last) > _TAIL:
+        parts[-1] = last[:-_TAIL]
+        last = last[-_TAIL:]
+        parts.append(last)
+    parts[-1] = _join(last, b)
 
 
 def paragraphs_from_lines(lines: list[PdfLine]) -> list[str]:
@@ -203,21 +227,21 @@ def paragraphs_from_lines(lines: list[PdfLine]) -> list[str]:
     right_edge = max(rights) if rights else None
     long_len = max(len(ln.text) for ln in real)
     paras: list[str] = []
-    cur: str | None = None
+    cur: list[str] | None = None
     prev: PdfLine | None = None
     for ln in lines:
         if not ln.text:
             if cur is not None:
-                paras.append(cur)
+                paras.append("".join(cur))
             cur, prev = None, None
             continue
         if cur is None or prev is None or _is_break(prev, ln, step, right_edge, long_len):
             if cur is not None:
-                paras.append(cur)
-            cur = ln.text
+                paras.append("".join(cur))
+            cur = [ln.text]
         else:
-            cur = _join(cur, ln.text)
+            _join_into(cur, ln.text)
         prev = ln
     if cur is not None:
-        paras.append(cur)
+        paras.append("".join(cur))
     return [" ".join(p.replace("\x02", "-").split()) for p in paras if p.strip()]

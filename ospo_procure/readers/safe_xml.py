@@ -93,10 +93,11 @@ class SafeZip:
         self.limits = limits
         self.fmt = fmt
         self._read_total = 0
+        self._elements = 0
         try:
             self._zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
-            raise InputError(f"corrupt .{fmt}: not a valid zip archive ({exc}); it may be truncated", path=path) from None
+            raise InputError(f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=path) from None
         except (OSError, ValueError) as exc:
             raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
         self._infos = {i.filename: i for i in self._zf.infolist()}
@@ -187,7 +188,16 @@ class SafeZip:
 
     def parse(self, name: str) -> etree._Element:
         """Read and parse a required XML member (InputError if it is missing)."""
-        return parse_xml(self.read(name), name, self.fmt, self.path)
+        data = self.read(name)
+        # Every element starts with "<", so this C-speed count bounds the tree lxml would build.
+        self._elements += data.count(b"<")
+        if self._elements > self.limits.max_xml_elements:
+            raise LimitExceeded(
+                f"{name}: over {self.limits.max_xml_elements:,} XML elements (max_xml_elements limit); "
+                "the document is too large or built to exhaust memory",
+                path=self.path,
+            )
+        return parse_xml(data, name, self.fmt, self.path)
 
     def parse_optional(self, name: str) -> etree._Element | None:
         return self.parse(name) if name in self._infos else None

@@ -13,12 +13,28 @@ from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, Document, Location
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Waiver marker lines ("ospo-procure: allow RULE because ...") stand alone as blocks,
 # so their justification never runs into the paragraph they cover.
 _MARKER = re.compile(r"ospo-procure:\s*allow\b", re.IGNORECASE)
 _LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of a `# Title #` line, with string methods: the obvious regex
+    (`^(#{1,6})\\s+(.*?)\\s*#*\\s*$`) backtracks quadratically on long runs of spaces."""
+    if not line.startswith("#"):
+        return None
+    rest = line.lstrip("#")
+    level = len(line) - len(rest)
+    if level > 6 or not rest[:1].isspace():
+        return None
+    title = rest.strip()
+    closed = title.rstrip("#")
+    if closed != title and (not closed or closed[-1].isspace()):  # optional closing hashes
+        title = closed.rstrip()
+    return level, title
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -48,11 +64,18 @@ def read(path: Path, limits: Limits) -> Document:
             path=path,
         )
     markdown = path.suffix.lower() in (".md", ".markdown")
-    return parse_text(text, str(path), markdown=markdown, max_block_chars=limits.max_block_chars)
+    return parse_text(
+        text, str(path), markdown=markdown, max_block_chars=limits.max_block_chars, max_blocks=limits.max_blocks
+    )
 
 
 def parse_text(
-    text: str, path: str = "<text>", *, markdown: bool = False, max_block_chars: int | None = None
+    text: str,
+    path: str = "<text>",
+    *,
+    markdown: bool = False,
+    max_block_chars: int | None = None,
+    max_blocks: int | None = None,
 ) -> Document:
     """Blocks from text. A paragraph longer than `max_block_chars` (hard-wrapped text with
     no blank lines) is cut at line ends, so no block is too long to lint."""
@@ -67,6 +90,12 @@ def parse_text(
     buf_col = 1
     any_ff = "\f" in text
 
+    def add(block: Block) -> None:
+        # Checked while parsing: "a\n\n" * 5M would build millions of blocks first.
+        if max_blocks is not None and len(doc.blocks) >= max_blocks:
+            raise LimitExceeded(f"over {max_blocks:,} paragraphs (max_blocks limit)", path=path)
+        doc.blocks.append(block)
+
     def flush() -> None:
         nonlocal buf, buf_chars, para_in_part
         if not buf:
@@ -78,7 +107,7 @@ def parse_text(
             return
         para_in_part += 1
         kind = "list_item" if markdown and _LIST.match(joined) else "paragraph"
-        doc.blocks.append(
+        add(
             Block(
                 text=joined,
                 location=Location(
@@ -94,8 +123,9 @@ def parse_text(
         )
 
     for lineno, raw in enumerate(lines, start=1):
-        while "\f" in raw:
-            before, raw = raw.split("\f", 1)
+        pages = raw.split("\f")  # one split: splitting off one page at a time is quadratic
+        raw = pages.pop()
+        for before in pages:
             if before.strip():
                 if not buf:
                     buf_line, buf_col = lineno, len(before) - len(before.lstrip()) + 1
@@ -104,14 +134,13 @@ def parse_text(
             page += 1
             para_in_part = 0
         line = raw
-        m = _HEADING.match(line) if markdown else None
+        m = _atx_heading(line) if markdown else None
         if m:
             flush()
-            level = len(m.group(1))
-            title = m.group(2)
+            level, title = m
             headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
             para_in_part += 1
-            doc.blocks.append(
+            add(
                 Block(
                     text=title,
                     location=Location(
@@ -137,7 +166,7 @@ def parse_text(
             level = 1 if line.strip().startswith("=") else 2
             headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
             para_in_part += 1
-            doc.blocks.append(
+            add(
                 Block(
                     text=title,
                     location=Location(part="body", paragraph=para_in_part, line=lineno - 1, column=1),

@@ -129,11 +129,12 @@ class FormatLexicon:
         return [(s, e) for s, e, _ in self.open_formats.iter(text) if _boundary_ok(text, s, e)]
 
 
-def load_products(path: Path) -> ProductLexicon:
+def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
     if not path.is_file():
         raise DataError("missing products lexicon", path=path)
     data, lines = load_yaml(path)
-    validate(data, schema.PRODUCTS_FILE, path, lines)
+    if validate_schema:
+        validate(data, schema.PRODUCTS_FILE, path, lines)
     lex = ProductLexicon()
     cat_findings: dict[str, list[str]] = data["category_findings"]
     for vi, vendor in enumerate(data["vendors"]):
@@ -167,11 +168,12 @@ def load_products(path: Path) -> ProductLexicon:
     return lex
 
 
-def load_formats(path: Path) -> FormatLexicon:
+def load_formats(path: Path, validate_schema: bool = True) -> FormatLexicon:
     if not path.is_file():
         raise DataError("missing formats lexicon", path=path)
     data, lines = load_yaml(path)
-    validate(data, schema.FORMATS_FILE, path, lines)
+    if validate_schema:
+        validate(data, schema.FORMATS_FILE, path, lines)
     lex = FormatLexicon()
     for raw in data["formats"]:
         entry = FormatEntry(

@@ -17,7 +17,7 @@ from typing import Any
 import regex
 
 from ospo_procure.errors import DataError
-from ospo_procure.paths import data_dir
+from ospo_procure.paths import cache_dir, data_dir
 from ospo_procure.rules import schema
 from ospo_procure.rules.lexicons import FormatLexicon, ProductLexicon, load_formats, load_products
 from ospo_procure.yamlio import line_of, load_yaml, validate
@@ -28,19 +28,51 @@ REGEX_TIMEOUT = 0.25  # seconds per regex per block at lint time
 _ADVERSARIAL = ["a" * 3000 + "!", " " * 3000 + "!", "per " * 800 + "!", "aa-" * 1000, "1." * 1500 + "x"]
 
 
+class Patterns:
+    """Regular expressions per language ("any" applies to every language).
+
+    Compiling the `regex` module's patterns is the slowest part of loading a rule folder, so
+    a folder that was validated before (same bytes, see `_validated_marker`) compiles each
+    language on first use; a new or edited folder compiles and probes everything on load,
+    so a bad pattern is reported with its file and line before any linting.
+    """
+
+    def __init__(self, raw: dict[str, Any], *, path: Path, line: int | None, what: str, eager: bool) -> None:
+        self.raw = {lang: _as_list(p) for lang, p in (raw or {}).items()}
+        self._where = (path, line, what)
+        self._compiled: dict[str, list[regex.Pattern[str]]] = {}
+        if eager:
+            for lang in self.raw:
+                self._compile(lang, probe=True)
+
+    def _compile(self, lang: str, probe: bool = False) -> list[regex.Pattern[str]]:
+        if lang not in self._compiled:
+            path, line, what = self._where
+            self._compiled[lang] = [
+                compile_regex(p, path=path, line=line, what=what, probe=probe) for p in self.raw.get(lang, [])
+            ]
+        return self._compiled[lang]
+
+    def for_lang(self, lang: str) -> list[regex.Pattern[str]]:
+        return self._compile(lang) + self._compile("any")
+
+    def __bool__(self) -> bool:
+        return bool(self.raw)
+
+
 @dataclass
 class CueCheck:
     """A context test: does a cue (regex) occur in the sentence / before / after the match?"""
 
     name: str
-    cues: dict[str, list[regex.Pattern[str]]]
+    cues: Patterns
     scope: str = "sentence"
     window: int = 200
     action: str = "suppress"
     note: str = ""
 
     def patterns(self, lang: str) -> list[regex.Pattern[str]]:
-        return self.cues.get(lang, []) + self.cues.get("any", [])
+        return self.cues.for_lang(lang)
 
 
 @dataclass
@@ -51,7 +83,7 @@ class Matcher:
     phrases: dict[str, list[str]] = field(default_factory=dict)
     attr: str = "lemma"
     tokens: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
-    regex: dict[str, list[regex.Pattern[str]]] = field(default_factory=dict)
+    regex: Patterns | None = None
     requires: CueCheck | None = None
 
 
@@ -80,8 +112,8 @@ class Rule:
 @dataclass
 class Context:
     checks: dict[str, CueCheck]
-    product_context: dict[str, list[regex.Pattern[str]]]
-    ordinary_context: dict[str, list[regex.Pattern[str]]]
+    product_context: Patterns
+    ordinary_context: Patterns
     edition_words: frozenset[str]
 
 
@@ -118,14 +150,14 @@ def _text_map(value: Any) -> dict[str, str]:
     return {"en": value} if isinstance(value, str) else dict(value)
 
 
-def compile_regex(pattern: str, *, path: Path, line: int | None, what: str) -> regex.Pattern[str]:
+def compile_regex(pattern: str, *, path: Path, line: int | None, what: str, probe: bool = True) -> regex.Pattern[str]:
     try:
         compiled = regex.compile(pattern, REGEX_FLAGS)
     except regex.error as exc:
         raise DataError(f"{what}: bad regular expression {pattern!r}: {exc}", path=path, line=line) from None
-    for probe in _ADVERSARIAL:
+    for text in _ADVERSARIAL if probe else ():
         try:
-            compiled.search(probe, timeout=0.05)
+            compiled.search(text, timeout=0.05)
         except TimeoutError:
             raise DataError(
                 f"{what}: regular expression {pattern!r} backtracks catastrophically; simplify it "
@@ -136,44 +168,55 @@ def compile_regex(pattern: str, *, path: Path, line: int | None, what: str) -> r
     return compiled
 
 
-def _cues(raw: dict[str, Any], path: Path, line: int | None, what: str) -> dict[str, list[regex.Pattern[str]]]:
-    return {
-        lang: [compile_regex(p, path=path, line=line, what=what) for p in _as_list(pats)]
-        for lang, pats in (raw or {}).items()
-    }
+@dataclass
+class _Loading:
+    """What every loader function needs: where we are and whether to validate fully."""
+
+    path: Path
+    lines: dict
+    eager: bool  # False when the same folder content was validated before
+
+    def patterns(self, raw: dict[str, Any], line: int | None, what: str) -> Patterns:
+        return Patterns(raw, path=self.path, line=line, what=what, eager=self.eager)
+
+    def validate(self, data: Any, schema_: dict[str, Any]) -> None:
+        if self.eager:
+            validate(data, schema_, self.path, self.lines)
 
 
-def _cue_check(name: str, raw: dict[str, Any], path: Path, line: int | None) -> CueCheck:
+def _cue_check(name: str, raw: dict[str, Any], ld: _Loading, line: int | None) -> CueCheck:
     return CueCheck(
         name=name,
-        cues=_cues(raw["cues"], path, line, f"check {name}"),
+        cues=ld.patterns(raw["cues"], line, f"check {name}"),
         scope=raw.get("scope", "sentence"),
         window=raw.get("window", 200),
     )
 
 
-def load_context(path: Path) -> Context:
+def load_context(path: Path, eager: bool = True) -> Context:
     data, lines = load_yaml(path)
-    validate(data, schema.CONTEXT_FILE, path, lines)
+    ld = _Loading(path, lines, eager)
+    ld.validate(data, schema.CONTEXT_FILE)
     checks = {
-        name: _cue_check(name, raw, path, line_of(lines, ("checks", name)))
+        name: _cue_check(name, raw, ld, line_of(lines, ("checks", name)))
         for name, raw in data["checks"].items()
     }
     return Context(
         checks=checks,
-        product_context=_cues(data.get("product_context", {}), path, line_of(lines, ("product_context",)), "product_context"),
-        ordinary_context=_cues(data.get("ordinary_context", {}), path, line_of(lines, ("ordinary_context",)), "ordinary_context"),
+        product_context=ld.patterns(data.get("product_context", {}), line_of(lines, ("product_context",)), "product_context"),
+        ordinary_context=ld.patterns(data.get("ordinary_context", {}), line_of(lines, ("ordinary_context",)), "ordinary_context"),
         edition_words=frozenset(w.lower() for w in data.get("edition_words", [])),
     )
 
 
-def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], path: Path, lines: dict, context: Context) -> Rule:
+def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: Context) -> Rule:
+    path, lines = ld.path, ld.lines
     rid = raw["id"]
     matchers: list[Matcher] = []
     for i, m in enumerate(raw["matchers"]):
         mline = line_of(lines, at + ("matchers", i))
         what = f"rule {rid}"
-        requires = _cue_check(f"{rid}:requires", m["requires"], path, mline) if "requires" in m else None
+        requires = _cue_check(f"{rid}:requires", m["requires"], ld, mline) if "requires" in m else None
         if "lexicon" in m:
             if m["lexicon"] == "products" and "finding" not in m:
                 raise DataError(f"{what}: a products lexicon matcher needs `finding:` (brand or proprietary_technology)", path=path, line=mline)
@@ -181,17 +224,18 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], path: Path, lines: dict
         elif "phrases" in m:
             matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in m["phrases"].items()}, attr=m.get("attr", "lemma"), requires=requires))
         elif "tokens" in m:
-            _check_token_patterns(m["tokens"], path, mline, what)
+            if ld.eager:
+                _check_token_patterns(m["tokens"], path, mline, what)
             matchers.append(Matcher("tokens", tokens=m["tokens"], requires=requires))
         else:
-            matchers.append(Matcher("regex", regex=_cues(m["regex"], path, mline, what), requires=requires))
+            matchers.append(Matcher("regex", regex=ld.patterns(m["regex"], mline, what), requires=requires))
     exceptions: list[CueCheck] = []
     for i, e in enumerate(raw.get("exceptions", [])):
         eline = line_of(lines, at + ("exceptions", i))
         if isinstance(e, str):
             e = {"check": e}
         if "cues" in e:
-            check = _cue_check(e.get("check", f"{rid}:exception{i + 1}"), e, path, eline)
+            check = _cue_check(e.get("check", f"{rid}:exception{i + 1}"), e, ld, eline)
         else:
             if e["check"] not in context.checks:
                 raise DataError(
@@ -246,6 +290,30 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
     return _load_cached(root.resolve())
 
 
+def _folder_files(root: Path) -> list[Path]:
+    return [root / "context.yaml", root / "checklist.yaml", *sorted((root / "lexicons").glob("*.yaml")), *_rule_files(root)]
+
+
+def _rule_files(root: Path) -> list[Path]:
+    return sorted((root / "rules").glob("*.yaml")) + sorted((root / "rules").glob("*.yml"))
+
+
+def _validated_marker(root: Path) -> Path | None:
+    """A cache file whose existence says: this exact folder content passed full validation."""
+    import hashlib
+
+    from ospo_procure import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{regex.__version__}".encode())
+    try:
+        for f in _folder_files(root):
+            if f.is_file():
+                digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return cache_dir() / f"rules-validated-{digest.hexdigest()[:24]}"
+
+
 @lru_cache(maxsize=8)
 def _load_cached(root: Path) -> RuleSet:
     if not root.is_dir():
@@ -253,21 +321,30 @@ def _load_cached(root: Path) -> RuleSet:
     context_path = root / "context.yaml"
     if not context_path.is_file():
         raise DataError("missing context.yaml in the rule folder", path=root)
-    context = load_context(context_path)
-    products = load_products(root / "lexicons" / "products.yaml")
-    formats = load_formats(root / "lexicons" / "formats.yaml")
-    rule_files = sorted((root / "rules").glob("*.yaml")) + sorted((root / "rules").glob("*.yml"))
+    marker = _validated_marker(root)
+    eager = marker is None or not marker.exists()
+    context = load_context(context_path, eager)
+    products = load_products(root / "lexicons" / "products.yaml", validate_schema=eager)
+    formats = load_formats(root / "lexicons" / "formats.yaml", validate_schema=eager)
+    rule_files = _rule_files(root)
     if not rule_files:
         raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in rule_files:
         data, lines = load_yaml(path)
-        validate(data, schema.RULE_FILE, path, lines)
+        ld = _Loading(path, lines, eager)
+        ld.validate(data, schema.RULE_FILE)
         for i, raw in enumerate(data["rules"]):
-            rule = _load_rule(raw, ("rules", i), path, lines, context)
+            rule = _load_rule(raw, ("rules", i), ld, context)
             if rule.id in seen:
                 raise DataError(f"duplicate rule id {rule.id} (also in {seen[rule.id]})", path=path, line=line_of(lines, ("rules", i, "id")))
             seen[rule.id] = rule.source
             rules.append(rule)
+    if eager and marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # no cache: the next run validates again
     return RuleSet(root, rules, context, products, formats, rule_files)

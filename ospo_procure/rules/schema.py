@@ -21,6 +21,7 @@ def lang_map(value: dict[str, Any], *, extra: list[str] | None = None) -> dict[s
 
 STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 TEXT = {"oneOf": [{"type": "string", "minLength": 1}, lang_map({"type": "string", "minLength": 1})]}
+OPTIONAL_TEXT = {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]}
 REGEXES = {"oneOf": [{"type": "string", "minLength": 1}, STR_LIST]}
 CUES = lang_map(STR_LIST, extra=["any"])
 
@@ -88,7 +89,7 @@ RULE = {
         "legal_basis": {"type": "string"},
         "description": TEXT,
         "message": TEXT,
-        "suggestion": TEXT,
+        "suggestion": OPTIONAL_TEXT,
         "matchers": {"type": "array", "items": MATCHER, "minItems": 1},
         "exceptions": {"type": "array", "items": EXCEPTION},
         "examples": {

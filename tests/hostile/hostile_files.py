@@ -56,19 +56,78 @@ def pdf_many_pages(n: int) -> bytes:
     return raw_pdf(objs)
 
 
-def pdf_stream_bomb(inflated_mb: int) -> bytes:
-    """One page whose content stream is ~1 MB of Flate that inflates to `inflated_mb` MB."""
-    comp = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    body = b"".join(comp.compress(chunk) for _ in range(inflated_mb)) + comp.flush()
+def deflate_repeated(chunk: bytes, times: int, *, zlib_header: bool = False) -> bytes:
+    """Deflate data for `chunk` * `times`, built in milliseconds whatever the total size.
+
+    A block ended by Z_FULL_FLUSH does not refer to earlier data, so its bytes can simply
+    be repeated; a final empty block closes the stream. The checksum of a zlib stream is
+    left zero: every guard stops long before the end, where it would be checked.
+    """
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    body = block * times + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    return (b"\x78\xda" + body + b"\0\0\0\0") if zlib_header else body
+
+
+def pdf_with_content(content: bytes, filters: bytes = b"/Filter /FlateDecode", extra: bytes = b"",
+                     page_extra: bytes = b"") -> bytes:
+    """One page whose content stream is `content` (already encoded for `filters`)."""
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(body, b"/Filter /FlateDecode"),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> %s >>" % page_extra,
+        _stream(content, filters + b" " + extra),
         _FONT,
     ]
     return raw_pdf(objs)
+
+
+def pdf_stream_bomb(inflated_mb: int) -> bytes:
+    """One page whose content stream is a few KB of Flate inflating to `inflated_mb` MB of spaces."""
+    return pdf_with_content(deflate_repeated(b" " * (1 << 20), inflated_mb, zlib_header=True))
+
+
+def pdf_text_lines(n: int) -> bytes:
+    """One page with `n` short lowercase lines: pdf_reader joins them into one paragraph."""
+    ops = [b"BT /F1 10 Tf 12 TL 72 780 Td"]
+    ops += [b"(lorem ipsum) Tj T*" for _ in range(n)]
+    ops.append(b"ET")
+    return pdf_with_content(zlib.compress(b"\n".join(ops)))
+
+
+def lzw_run_bomb(cycles: int) -> bytes:
+    """PDF LZW data for cycles x ~7.4 MB of "A": each code is one byte longer than the last."""
+    out = bytearray()
+    acc = nbits = 0
+
+    def put(code: int, bits: int) -> None:
+        nonlocal acc, nbits
+        acc = (acc << bits) | code
+        nbits += bits
+        while nbits >= 8:
+            nbits -= 8
+            out.append((acc >> nbits) & 0xFF)
+        acc &= (1 << nbits) - 1
+
+    for _ in range(cycles):
+        bits, size = 9, 258
+        put(256, bits)  # clear
+        put(65, bits)
+        for code in range(258, 4094):
+            size += 1  # the decoder adds one entry per code after the first
+            put(code, bits)
+            if size + 1 >= (1 << bits) and bits < 12:  # EarlyChange 1, as the decoder
+                bits += 1
+    put(257, 12 if cycles else 9)
+    if nbits:
+        out.append((acc << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def run_length_bomb(inflated_mb: int) -> bytes:
+    """RunLength data: (129, b" ") is 128 spaces, so 2 bytes per 128."""
+    return b"\x81 " * (inflated_mb * (1 << 20) // 128) + b"\x80"
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,24 +138,18 @@ def pdf_stream_bomb(inflated_mb: int) -> bytes:
 def zip_bomb_docx(src: Path, dst: Path, inflated_mb: int, *, lie_about_size: bool = False) -> Path:
     """Copy a valid .docx, replacing word/document.xml by a part that inflates to `inflated_mb` MB.
 
-    The XML is a valid document padded with whitespace, so only a size guard can stop it.
-    With `lie_about_size` the central directory claims the member is tiny, so only the
-    guard applied while decompressing can catch it.
+    The XML is a valid document padded with spaces, so only a size guard can stop it.
+    With `lie_about_size` the central directory claims 100 bytes, so only the guard
+    applied while decompressing can catch it. The CRC is left zero (checked only at EOF).
     """
     head = f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p>'.encode()
-    tail = b"</w:body></w:document>"
-    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
-    pad = b" " * (1 << 20)
-    raw = comp.compress(head) + b"".join(comp.compress(pad) for _ in range(inflated_mb)) + comp.compress(tail) + comp.flush()
-    size = len(head) + len(tail) + inflated_mb * (1 << 20)
-    crc = 0  # computed incrementally: zipfile checks it at EOF
-    crc = zlib.crc32(head, crc)
-    for _ in range(inflated_mb):
-        crc = zlib.crc32(pad, crc)
-    crc = zlib.crc32(tail, crc)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+    raw = start + deflate_repeated(b" " * (1 << 20), inflated_mb)  # tail never reached
+    size = len(head) + inflated_mb * (1 << 20)
     with zipfile.ZipFile(src) as zin:
         members = [(i.filename, zin.read(i.filename)) for i in zin.infolist() if i.filename != "word/document.xml"]
-    return _write_zip_with_raw(dst, members, "word/document.xml", raw, crc, 100 if lie_about_size else size)
+    return _write_zip_with_raw(dst, members, "word/document.xml", raw, 0, 100 if lie_about_size else size)
 
 
 def _write_zip_with_raw(dst: Path, members: list[tuple[str, bytes]], name: str, raw: bytes, crc: int, size: int) -> Path:
