@@ -37,13 +37,17 @@ def _apply_exceptions(c: Candidate, ctx: BlockContext) -> Candidate | None:
             if check.action == "suppress":
                 return None
             c.severity = "info"
-            c.note = check.note or f"context: {check.name}"
+            c.note = check.note.get(ctx.lang) or check.note.get("en") or f"context: {check.name}"
     return c
 
 
-def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
-    """One finding per category per place: overlapping candidates of the same category merge
-    into the longest, keeping the most severe rule."""
+_JOINER = re.compile(r"[\s(),:/]{0,3}")
+
+
+def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
+    """One finding per category per place: overlapping candidates of the same category, or
+    ones only a bracket or comma apart ("Excel 97-2003 (.xls)"), merge into one, keeping the
+    most severe rule."""
     by_cat: dict[str, list[Candidate]] = {}
     for c in cands:
         by_cat.setdefault(c.rule.category, []).append(c)
@@ -53,7 +57,7 @@ def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         current: list[Candidate] = []
         cur_end = -1
         for c in group + [None]:  # type: ignore[list-item]
-            if c is not None and current and c.start < cur_end:
+            if c is not None and current and (c.start < cur_end or _JOINER.fullmatch(text, cur_end, c.start)):
                 current.append(c)
                 cur_end = max(cur_end, c.end)
                 continue
@@ -61,6 +65,8 @@ def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
                 best = max(current, key=lambda x: (SEVERITY_RANK[x.severity or x.rule.severity], x.end - x.start))
                 best.start = min(x.start for x in current)
                 best.end = max(x.end for x in current)
+                if best.end < len(text) and text[best.end] == ")" and text.count("(", best.start, best.end) > text.count(")", best.start, best.end):
+                    best.end += 1
                 kept.append(best)
             if c is not None:
                 current, cur_end = [c], c.end
@@ -101,10 +107,9 @@ def lint_document(
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256))):
-        sents = [(s.start_char, s.end_char) for s in sdoc.sents]
-        ctx = BlockContext(block.text, sents, lang)
+        ctx = BlockContext(block.text, sentence_spans(sdoc), lang)
         raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
-        for c in _resolve_overlaps(raw):
+        for c in _resolve_overlaps(raw, block.text):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
         result.words += len(block.text.split())
@@ -118,14 +123,31 @@ def lint_document(
     return result
 
 
+def sentence_spans(sdoc) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentencizer's sentences, read from arrays
+    (creating Span objects for every sentence is a measurable cost on long tenders)."""
+    from spacy.attrs import IDX, SENT_START
+
+    if len(sdoc) == 0:
+        return [(0, len(sdoc.text))]
+    arr = sdoc.to_array([SENT_START, IDX])
+    starts = [int(idx) for flag, idx in arr.tolist() if flag == 1] or [0]
+    starts[0] = 0
+    ends = starts[1:] + [len(sdoc.text)]
+    return list(zip(starts, ends))
+
+
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
     rule: Rule = c.rule
     values = _values(c, text)
+    message = _fill(rule.text("message", lang), values)
+    if c.note:  # downgraded by its context: say why instead of repeating the accusation
+        message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,
         category=rule.category,
         severity=c.severity or rule.severity,
-        message=_fill(rule.text("message", lang), values),
+        message=message,
         match=values["match"],
         start=c.start,
         end=c.end,

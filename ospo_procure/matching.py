@@ -240,12 +240,29 @@ def candidates(compiled: CompiledRules, doc: Any, ctx: BlockContext) -> list[Can
             rule, m, pattern = compiled.regexes[index]
             try:
                 for hit in pattern.finditer(text, timeout=REGEX_TIMEOUT):
-                    if hit.end() > hit.start():
-                        out.append(Candidate(rule, hit.start(), hit.end(), m))
+                    start, end = tidy_span(text, hit.start(), hit.end())
+                    if end > start:
+                        out.append(Candidate(rule, start, end, m))
             except TimeoutError:
                 continue  # a pathological block: skip this pattern here rather than hang
     # `requires`: the matcher only counts when its cue is in context.
     return [c for c in out if _requires_ok(c, ctx)]
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Never end a match inside a word (a bounded tail like [^.]{0,40} can cut "the" to "t"),
+    nor on spaces or trailing commas; close a parenthesis the match opened."""
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        cut = text.rfind(" ", start, end)
+        if cut > start:
+            end = cut
+    while end > start and text[end - 1] in " \t,;:":
+        end -= 1
+    while start < end and text[start] in " \t":
+        start += 1
+    if end < len(text) and text[end] == ")" and text.count("(", start, end) > text.count(")", start, end):
+        end += 1
+    return start, end
 
 
 def _requires_ok(c: Candidate, ctx: BlockContext) -> bool:

@@ -53,7 +53,9 @@ def _full_lemma_table(lang: str) -> dict[str, str]:
     if not path.is_file():
         return {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
+        raw = json.load(fh)
+    # Some tables (French) give a list of candidate lemmas: keep the first.
+    return {form: (lemma[0] if isinstance(lemma, list) else lemma) for form, lemma in raw.items() if lemma}
 
 
 def lemma_map(lang: str, words: frozenset[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ def marked_sentence(f: Finding, width: int = 220) -> str:
 
 def _finding_lines(path: str, f: Finding, verbose: bool) -> list[str]:
     status = f" [waived: {f.waiver.justification}]" if f.waiver else ""
-    note = f" ({f.note})" if f.note else ""
+    note = f" ({f.note})" if f.note and f.note.lower() not in f.message.lower() else ""
     # path:LINE: for text files, so editors can jump to it; a location label elsewhere.
     where = str(f.location.line) if f.location.line is not None else f.location.label()
     lines = [f"{path}:{where}: {f.severity} {f.rule} {f.message}{note}{status}"]

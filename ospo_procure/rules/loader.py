@@ -69,7 +69,7 @@ class CueCheck:
     scope: str = "sentence"
     window: int = 200
     action: str = "suppress"
-    note: str = ""
+    note: dict[str, str] = field(default_factory=dict)  # why the severity changed, per language
 
     def patterns(self, lang: str) -> list[regex.Pattern[str]]:
         return self.cues.for_lang(lang)
@@ -246,7 +246,7 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: 
             base = context.checks[e["check"]]
             check = CueCheck(base.name, base.cues, e.get("scope", base.scope), e.get("window", base.window))
         check.action = e.get("action", "suppress")
-        check.note = e.get("note", "")
+        check.note = _text_map(e.get("note"))
         exceptions.append(check)
     languages = tuple(raw["languages"])
     examples = {k: {lang: list(v) for lang, v in raw["examples"].get(k, {}).items()} for k in ("bad", "good")}

@@ -68,7 +68,7 @@ EXCEPTION = {
                 "scope": {"enum": ["sentence", "before", "after", "block"]},
                 "window": {"type": "integer", "minimum": 1, "maximum": 2000},
                 "action": {"enum": ["suppress", "downgrade"]},
-                "note": {"type": "string"},
+                "note": {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]},
             },
             "anyOf": [{"required": ["check"]}, {"required": ["cues"]}],
         },
