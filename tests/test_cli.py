@@ -139,7 +139,7 @@ def test_rules_commands(rules_dir):
 
 
 def test_broken_rules_dir_is_one_line_exit_2(tmp_path):
-    from conftest import write_rule_folder
+    from rulefolder import write_rule_folder
 
     folder = write_rule_folder(tmp_path / "r", rules="rules:\n  - id: X-1\n    bogus: 1\n")
     f = tmp_path / "t.txt"

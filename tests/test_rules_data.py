@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINI_RULES, write_rule_folder
+from rulefolder import MINI_RULES, write_rule_folder
 
 from ospo_procure.errors import DataError
 from ospo_procure.rules import load_ruleset

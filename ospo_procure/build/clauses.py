@@ -16,7 +16,9 @@ from ospo_procure.yamlio import LineMap, line_of, validate
 
 from . import render
 from .conditions import Condition, ConditionError, parse
-from .spec import TenderSpec, _dates_to_text, safe_load_yaml
+from ospo_procure.yamlio import load_yaml
+
+from .spec import TenderSpec, _dates_to_text
 from .vocab import (
     CATEGORIES,
     CONDITION_NAMES,
@@ -112,7 +114,7 @@ class Library:
 
 
 def load_clause(path: Path) -> Clause:
-    data, lines = safe_load_yaml(path)
+    data, lines = load_yaml(path)
     if not isinstance(data, dict):
         raise DataError("a clause file is a YAML mapping", path=path, line=1)
     data = _dates_to_text(data)

@@ -214,14 +214,6 @@ def _dates_to_text(value: Any) -> Any:
     return value
 
 
-def safe_load_yaml(path: Path, text: str | None = None) -> tuple[Any, LineMap]:
-    """yamlio.load_yaml, plus values PyYAML rejects after parsing (2026-02-30 raises ValueError)."""
-    try:
-        return load_yaml(path, text=text)
-    except (ValueError, TypeError) as exc:  # TODO(lead): catch these inside yamlio.load_yaml
-        raise DataError(f"invalid value: {exc}", path=path) from None
-
-
 def load_spec(path: str | Path) -> TenderSpec:
     """Parse and validate a spec; every problem is a DataError naming file and line."""
     p = Path(path)
@@ -237,7 +229,7 @@ def load_spec(path: str | Path) -> TenderSpec:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", path=p) from None
-    data, lines = safe_load_yaml(p, text=text)
+    data, lines = load_yaml(p, text=text)
     if not isinstance(data, dict):
         raise DataError("a tender spec is a YAML mapping (key: value lines)", path=p, line=1)
     data = _dates_to_text(data)

@@ -52,11 +52,12 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
     except etree.XMLSyntaxError as exc:
         line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         msg = str(getattr(exc, "msg", "") or exc)
-        # libxml2's own safety limits (huge_tree=False): depth 256, 10 MB text nodes.
-        if "Excessive depth" in msg or "huge" in msg.lower() or "Huge input" in msg:
+        # libxml2's own safety limits (huge_tree=False): depth 256, 10 MB per text node,
+        # comment or attribute. 114 is XML_ERR_RESOURCE_LIMIT.
+        if exc.code == 114 or any(s in msg for s in ("XML_PARSE_HUGE", "Excessive depth", "too big", "too long")):
             raise LimitExceeded(
-                f"{name} is nested too deeply or has a text node too large to read safely "
-                f"(XML parser limit: depth 256, 10 MB per text node){line}; the file is refused",
+                f"{name} is nested too deeply or holds a text, comment or attribute too large to read "
+                f"safely (XML parser limits: depth 256, 10 MB){line}; the file is refused",
                 path=path,
             ) from None
         raise InputError(f"corrupt .{fmt}: {name} is not well-formed XML{line}", path=path) from None

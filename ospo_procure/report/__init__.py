@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
 from typing import Any
 
 from ospo_procure.model import FileResult
+from ospo_procure.report._protocols import RuleView
 
 FORMATS = {
     "text": "ospo_procure.report.text",
@@ -24,26 +24,12 @@ FORMATS = {
 NEEDS_OUTPUT_FILE = frozenset({"pdf", "html"})
 
 
-@dataclass(frozen=True)
-class RuleInfo:
-    """What reporters need to know about a rule (see report/_protocols.py)."""
-
-    id: str
-    category: str
-    severity: str
-    message: str
-    suggestion: str
-    legal_basis: str
-    criteria: tuple[int, ...]
-    kind: str
-    help: str
-
-
-def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleInfo]:
+def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleView]:
+    """What reporters need to know about each rule (the RuleInfo protocol of report/_protocols.py)."""
     from ospo_procure.rules.docs import rule_help
 
     return {
-        r.id: RuleInfo(
+        r.id: RuleView(
             id=r.id,
             category=r.category,
             severity=r.severity,

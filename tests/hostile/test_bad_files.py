@@ -83,6 +83,11 @@ CASES: dict[str, tuple[Builder, str]] = {
     ),
     "truncated .odt": (_truncated(_odt, "trunc.odt", 0.6), r"corrupt.*save it again"),
     "odt missing content.xml": (_zip_edit(_odt, "nocontent.odt", {"content.xml": None}), r"missing content\.xml"),
+    "encrypted .odt": (
+        _zip_edit(_odt, "locked.odt", {"META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'}),
+        r"password-protected \.odt.*remove the password",
+    ),
+    ".ppt renamed .docx": (_write("slides.docx", ole_file(["PowerPoint Document"])), r"PowerPoint.*export"),
     "odt malformed XML": (_zip_edit(_odt, "bad.odt", {"content.xml": b"<office:document-content"}), r"not well-formed"),
     "encrypted .docx": (
         _write("locked.docx", ole_file(["EncryptionInfo", "EncryptedPackage"])),

@@ -9,6 +9,7 @@ Reproducible (derandomize) and modest in size, so the suite stays fast on CI.
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -24,8 +25,11 @@ from ospo_procure.limits import Limits
 from ospo_procure.model import Document
 from ospo_procure.readers import read_document
 
+# OSPO_FUZZ_EXAMPLES=2000 (and OSPO_FUZZ_RANDOM=1 for fresh inputs) for a longer hunt.
 FUZZ = settings(
-    max_examples=60, deadline=None, derandomize=True, database=None,
+    max_examples=int(os.environ.get("OSPO_FUZZ_EXAMPLES", "60")),
+    derandomize=not os.environ.get("OSPO_FUZZ_RANDOM"),
+    deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 # Small limits: a mutation that happens to inflate something is refused fast.

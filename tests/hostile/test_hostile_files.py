@@ -244,6 +244,21 @@ def test_deeply_nested_runs(docx: Path, tmp_path: Path) -> None:
         timed_read(with_document_xml(docx, tmp_path / "runs.docx", document_xml(body)))
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<w:p><w:r><w:t>" + "x" * 11_000_000 + "</w:t></w:r></w:p>",
+        '<w:p w:rsidR="' + "x" * 11_000_000 + '"/>',
+        "<!--" + "x" * 11_000_000 + "-->",
+    ],
+    ids=["text", "attribute", "comment"],
+)
+def test_single_node_over_parser_limit(docx: Path, tmp_path: Path, body: str) -> None:
+    big = with_document_xml(docx, tmp_path / "node.docx", document_xml(body))
+    with pytest.raises(LimitExceeded, match="XML parser limits"):
+        timed_read(big, Limits(max_compression_ratio=10**6))
+
+
 def test_nested_tables_odt(tmp_path: Path) -> None:
     inner = "<text:p>innermost</text:p>"
     for _ in range(70):
@@ -285,7 +300,7 @@ def test_thousands_of_unclosed_comment_ranges_docx(docx: Path, tmp_path: Path) -
     paras = "<w:p><w:r><w:t>" + "word " * 40 + "</w:t></w:r></w:p>"
     xml = document_xml(f"<w:p>{starts}<w:r><w:t>anchor</w:t></w:r></w:p>" + paras * 5000)
     doc, took = timed_read(with_document_xml(docx, tmp_path / "comments.docx", xml))
-    assert len(doc.blocks) == 5001 and took < 10
+    assert len(doc.blocks) == 5001 and took < 3  # uncapped: ~15 s
 
 
 def test_thousands_of_unclosed_annotations_odt(tmp_path: Path) -> None:
@@ -295,7 +310,7 @@ def test_thousands_of_unclosed_annotations_odt(tmp_path: Path) -> None:
     )
     items = [("xml", f"<text:p>{anns}anchor</text:p>")] + ["word " * 40] * 3000
     doc, took = timed_read(make_odt(tmp_path, items, name="ann.odt"))
-    assert len(doc.blocks) == 3001 and took < 10
+    assert len(doc.blocks) == 3001 and took < 3
 
 
 def test_odt_protected_space_count_is_capped(tmp_path: Path) -> None:
@@ -464,7 +479,9 @@ def test_many_tiny_paragraphs_refused_while_parsing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["# a" + " " * 50_000 + "x", "#" + " " * 50_000 + "#x", "1" * 50_000 + "x", "\f" * 200_000],
+    # The heading regex this replaced took 147 s on 5,000 spaces (cubic): 2,500 fails
+    # the bound in seconds rather than hanging the suite if it ever comes back.
+    ["# a" + " " * 2_500 + "x", "#" + " " * 2_500 + "#x", "1" * 50_000 + "x", "\f" * 200_000],
     ids=["heading-spaces", "heading-hashes", "digits", "form-feeds"],
 )
 def test_markdown_lines_that_used_to_backtrack(tmp_path: Path, line: str) -> None:
