@@ -20,21 +20,38 @@ from pathlib import Path
 
 from docx import Document
 
-SENTENCES = [
+# Mostly ordinary procurement prose, with the occasional lock-in signal and OSS-friendly
+# clause, roughly in the proportions of a real terms of reference (about one sentence in ten
+# is a signal). `--dense` makes every third sentence a signal, as a worst case.
+NEUTRAL = [
     "The Contractor shall deliver the case-management functions described in this section within the agreed milestones.",
-    "Data exchange with external systems shall use documented interfaces and open, royalty-free standards.",
-    "The database layer must run on Microsoft SQL Server 2022 Enterprise; no other database management system will be accepted.",
-    "Licences shall be priced per named user and quoted in the price schedule of Annex C.",
-    "Open-source solutions are admissible and will be evaluated on an equal footing with proprietary alternatives.",
     "The bidder shall describe its approach to knowledge transfer, documentation and acceptance testing.",
     "Maintenance windows shall be scheduled outside office hours and announced at least 48 hours in advance.",
+    "Each deliverable shall be reviewed by the Steering Team within ten working days of its submission.",
+    "The system shall record every change to a case together with the user, the date and the reason for the change.",
+    "Training sessions shall be held at the Agency's premises for case officers, supervisors and administrators.",
+    "The Contractor shall report progress monthly, including risks, issues and the status of each work package.",
+    "Personal data shall be processed only for the purposes of the contract and in accordance with the applicable law.",
+    "Questions about these terms of reference shall be sent in writing before the deadline stated in the notice.",
+]
+SIGNALS = [
+    "The database layer must run on Microsoft SQL Server 2022 Enterprise; no other database management system will be accepted.",
+    "Licences shall be priced per named user and quoted in the price schedule of Annex C.",
     "Monthly statistics shall be delivered as .xls workbooks to the Statistics Unit.",
+    "Open-source solutions are admissible and will be evaluated on an equal footing with proprietary alternatives.",
+    "Data exchange with external systems shall use documented interfaces and open, royalty-free standards.",
     "The source code of every custom component shall be delivered to a repository controlled by the Agency, with its full history.",
     "Offers will be compared on technical quality (60 points) and total cost of ownership over five years (40 points).",
 ]
 
 
-def make_tender(path: Path, words: int, seed: int = 7) -> int:
+def sentence(rnd: random.Random, dense: bool) -> str:
+    if rnd.random() < (1 / 3 if dense else 0.1):
+        return rnd.choice(SIGNALS)
+    return rnd.choice(NEUTRAL)
+
+
+def make_tender(path: Path, words: int, seed: int = 7, dense: bool = False) -> int:
     rnd = random.Random(seed)
     doc = Document()
     doc.sections[0].header.paragraphs[0].text = "Ministry of Digital Affairs - Terms of Reference MDA-2026-01"
@@ -45,14 +62,14 @@ def make_tender(path: Path, words: int, seed: int = 7) -> int:
         section += 1
         doc.add_heading(f"{section} Requirements of work package {section}", level=1)
         for _ in range(12):
-            text = " ".join(rnd.choice(SENTENCES) for _ in range(3))
+            text = " ".join(sentence(rnd, dense) for _ in range(3))
             doc.add_paragraph(text)
             count += len(text.split())
         if section % 3 == 0:
             table = doc.add_table(rows=4, cols=3)
             for row in table.rows:
                 for cell in row.cells:
-                    text = rnd.choice(SENTENCES)
+                    text = sentence(rnd, dense)
                     cell.text = text
                     count += len(text.split())
     doc.save(path)
@@ -62,10 +79,11 @@ def make_tender(path: Path, words: int, seed: int = 7) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--words", type=int, default=40_000)
+    ap.add_argument("--dense", action="store_true", help="every third sentence a signal (worst case)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tender.docx"
-        words = make_tender(path, args.words)
+        words = make_tender(path, args.words, dense=args.dense)
         print(f"document: {path.stat().st_size / 1e6:.2f} MB, {words:,} words")
 
         from ospo_procure.lint import lint_document

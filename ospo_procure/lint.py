@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
@@ -107,7 +107,7 @@ def lint_document(
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256))):
-        ctx = BlockContext(block.text, sentence_spans(sdoc), lang)
+        ctx = BlockContext(block.text, sentence_spans(sdoc, len(block.text)), lang)
         raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
         for c in _resolve_overlaps(raw, block.text):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
@@ -123,18 +123,17 @@ def lint_document(
     return result
 
 
-def sentence_spans(sdoc) -> list[tuple[int, int]]:
+def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentencizer's sentences, read from arrays
-    (creating Span objects for every sentence is a measurable cost on long tenders)."""
+    (Span objects, and even `doc.text`, iterate Python-level tokens: slow on long tenders)."""
     from spacy.attrs import IDX, SENT_START
 
     if len(sdoc) == 0:
-        return [(0, len(sdoc.text))]
+        return [(0, length)]
     arr = sdoc.to_array([SENT_START, IDX])
     starts = [int(idx) for flag, idx in arr.tolist() if flag == 1] or [0]
     starts[0] = 0
-    ends = starts[1:] + [len(sdoc.text)]
-    return list(zip(starts, ends))
+    return list(zip(starts, starts[1:] + [length]))
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:

@@ -106,7 +106,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
         raise LimitExceeded("structure nested too deeply to read safely", path=p) from None
     except MemoryError:
         raise LimitExceeded("ran out of memory reading the file; lower the --max-* limits", path=p) from None
-    except Exception as exc:  # noqa: BLE001 - last resort; see ReaderCrash
+    except Exception as exc:  # last resort: a reader bug must not abort a multi-file run
         raise ReaderCrash(
             f"could not be read (reader failure {type(exc).__name__}: {str(exc)[:200]}); please report it", path=p
         ) from exc

@@ -51,7 +51,7 @@ def read(path: Path, limits: Limits) -> Document:
 
     deadline = Deadline(limits, path)
     doc = Document(path=str(path), format="pdf")
-    pass  # check_pdf_streams(path, limits)  # bounds pdfium's memory: it has no inflate cap
+    check_pdf_streams(path, limits)  # bounds pdfium's memory: it has no inflate cap
     deadline.check("scanning the PDF")
     try:
         pdf = pdfium.PdfDocument(str(path))

@@ -13,7 +13,6 @@ from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, Document, Location
 
-
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Waiver marker lines ("ospo-procure: allow RULE because ...") stand alone as blocks,
 # so their justification never runs into the paragraph they cover.

@@ -10,15 +10,15 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from builders import make_docx, make_odt, make_pdf, pdf_bytes_corrupt, rewrite_zip
 from click.testing import CliRunner
 from conftest import Snapshot
 from hostile_files import document_xml, ole_file
 
-from builders import make_docx, make_odt, make_pdf, pdf_bytes_corrupt, rewrite_zip
 from ospo_procure.cli import main
 from ospo_procure.errors import InputError
 from ospo_procure.readers import read_document
@@ -144,7 +144,7 @@ def test_run_lint_reports_error_and_exits_2(bad_case: tuple[Path, str], rules_di
 
 
 def test_cli_one_line_exit_2(bad_case: tuple[Path, str], rules_dir: Path) -> None:
-    path, pattern = bad_case
+    path, _ = bad_case
     snap = Snapshot([path])
     res = CliRunner().invoke(main, ["lint", str(path), "--rules", str(rules_dir)])
     assert res.exit_code == 2, res.output

@@ -15,11 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import make_docx, make_odt, make_pdf
+from hostile_files import raw_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hostile_files import raw_pdf
 
-from builders import make_docx, make_odt, make_pdf
 from ospo_procure.errors import InputError, ReaderCrash
 from ospo_procure.limits import Limits
 from ospo_procure.model import Document

@@ -8,11 +8,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from builders import make_docx, make_odt, make_pdf, rewrite_zip
 from click.testing import CliRunner
 from conftest import Snapshot
-from hostile_files import BILLION_LAUGHS, document_xml, ole_file, pdf_stream_bomb, zip_bomb_docx
+from hostile_files import (
+    BILLION_LAUGHS,
+    document_xml,
+    ole_file,
+    pdf_stream_bomb,
+    zip_bomb_docx,
+)
 
-from builders import make_docx, make_odt, make_pdf, rewrite_zip
 from ospo_procure.cli import main
 from ospo_procure.service import LintOptions, run_lint
 

@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import make_docx
 from click.testing import CliRunner
 from conftest import Snapshot
 
-from builders import make_docx
 from ospo_procure.cli import main
 from ospo_procure.errors import DataError, UsageError
 from ospo_procure.service import LintOptions, run_lint
@@ -83,7 +83,7 @@ def test_interrupted_report_write_keeps_the_old_file(tender: Path, tmp_path: Pat
 
 
 def test_disk_full_during_write_keeps_the_old_file(tender: Path, tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ospo_procure.fsutil as fsutil
+    from ospo_procure import fsutil
 
     report = tmp_path / "report.json"
     report.write_text("OLD REPORT", encoding="utf-8")
@@ -93,7 +93,7 @@ def test_disk_full_during_write_keeps_the_old_file(tender: Path, tmp_path: Path,
         def __init__(self, fd: int, mode: str):
             self.fh = real_fdopen(fd, mode)
 
-        def __enter__(self) -> "Full":
+        def __enter__(self) -> Full:  # noqa: PYI034 - a local test double
             return self
 
         def __exit__(self, *a: object) -> None:
