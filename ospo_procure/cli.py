@@ -79,7 +79,8 @@ def _csv(values: tuple[str, ...]) -> list[str]:
 @click.option("--max-uncompressed-mb", type=click.IntRange(1), default=200, show_default=True, help="Refuse .docx/.odt whose contents inflate beyond this.")
 @click.option("--max-pages", type=click.IntRange(1), default=2000, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--max-seconds", type=click.FloatRange(1), default=120.0, show_default=True, help="Give up reading one document after this long.")
-def lint(paths: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, rules_dir: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, fail_under: float | None, waiver_file: Path | None, annotate: Path | None, author: str, show_evidence: bool, verbose: bool, max_file_mb: int, max_uncompressed_mb: int, max_pages: int, max_seconds: float) -> None:
+@click.option("--max-chars", type=click.IntRange(1000), default=10_000_000, show_default=True, help="Refuse documents with more text than this.")
+def lint(paths: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, rules_dir: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, fail_under: float | None, waiver_file: Path | None, annotate: Path | None, author: str, show_evidence: bool, verbose: bool, max_file_mb: int, max_uncompressed_mb: int, max_pages: int, max_seconds: float, max_chars: int) -> None:
     """Report vendor lock-in in tender documents (.docx .pdf .odt .txt .md, or folders of them)."""
 
     def body() -> int:
@@ -105,6 +106,7 @@ def lint(paths: tuple[Path, ...], fmt: str, output: Path | None, lang: str | Non
                 max_uncompressed_bytes=max_uncompressed_mb * 1024 * 1024,
                 max_pages=max_pages,
                 max_seconds=max_seconds,
+                max_chars=max_chars,
             ),
         )
         outcome = run_lint(list(paths), options)

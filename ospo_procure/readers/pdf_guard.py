@@ -141,13 +141,14 @@ _DECODERS = {
 }
 
 
-def _decoded_size(raw: bytes, filters: list[bytes], cap: int) -> bytes | None:
-    """Apply the expanding filters in order; None when a filter we do not decode comes first."""
+def _decode(raw: bytes, filters: list[bytes], cap: int) -> bytes | None:
+    """Apply the filters in order (each output capped); None when the first is not ours
+    (DCT, JPX, Crypt...), or the data so far when a later one is not."""
     data = raw
     for name in filters:
         decoder = _DECODERS.get(name)
         if decoder is None:
-            return None if data is raw else data  # DCT, JPX, Crypt...: pdfium's, not ours
+            return None if data is raw else data
         data = decoder(data, cap)
     return data
 
@@ -197,21 +198,16 @@ def _scan(data: mmap.mmap, path: Path, limits: Limits) -> None:
 
 
 def _check(raw: bytes, filters: list[bytes], path: Path, limits: Limits, is_font: bool) -> bytes | None:
+    """The decoded stream (None if its filters are not ours to decode); refuse it over the cap."""
     cap = limits.max_part_bytes if is_font else limits.max_pdf_stream_bytes
-    if not filters:
-        decoded: bytes | None = raw
-        if len(raw) <= cap:
-            return raw
+    try:
+        decoded = _decode(raw, filters, cap)
+    except _Over:
+        decoded, over = None, True
     else:
-        try:
-            decoded = _decoded_size(raw, filters, cap)
-        except _Over:
-            decoded = None
-            over = True
-        else:
-            over = decoded is not None and len(decoded) > cap
-        if not over:
-            return decoded
+        over = decoded is not None and len(decoded) > cap
+    if not over:
+        return decoded
     name = "max_part_bytes" if is_font else "max_pdf_stream_bytes"
     raise LimitExceeded(
         f"a PDF {'font' if is_font else 'content'} stream inflates past the {name} limit of "

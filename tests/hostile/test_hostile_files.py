@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from builders import make_docx, make_odt, rewrite_zip
-from conftest import ONE_GB, Snapshot, lint_in_subprocess
+from hostile_support import ONE_GB, Snapshot, lint_in_subprocess
 from hostile_files import (
     BILLION_LAUGHS,
     deflate_repeated,

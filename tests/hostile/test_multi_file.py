@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from builders import make_docx, make_odt, make_pdf, rewrite_zip
 from click.testing import CliRunner
-from conftest import Snapshot
+from hostile_support import Snapshot
 from hostile_files import (
     BILLION_LAUGHS,
     document_xml,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from builders import make_docx
 from click.testing import CliRunner
-from conftest import Snapshot
+from hostile_support import Snapshot
 
 from ospo_procure.cli import main
 from ospo_procure.errors import DataError, UsageError
