@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
-from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules, cue_found
+from ospo_procure.matching import (
+    BlockContext,
+    Candidate,
+    candidates,
+    compile_rules,
+    cue_found,
+)
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset

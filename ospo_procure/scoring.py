@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import DataError
-from ospo_procure.model import EVIDENCE_CATEGORIES, FINDING_CATEGORIES, FileResult, Finding
+from ospo_procure.model import (
+    EVIDENCE_CATEGORIES,
+    FINDING_CATEGORIES,
+    FileResult,
+    Finding,
+)
 from ospo_procure.rules.loader import RuleSet
 from ospo_procure.scoring_model import CriterionScore, Scorecard
 from ospo_procure.yamlio import load_yaml, validate

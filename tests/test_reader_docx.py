@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from builders import (
     del_xml,
     ins_xml,
@@ -23,6 +22,7 @@ from builders import (
     textbox_alternate_xml,
     textbox_vml_xml,
 )
+
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.readers import read_document

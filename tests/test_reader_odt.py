@@ -5,8 +5,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from builders import make_odt, rewrite_zip
+
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.readers import read_document

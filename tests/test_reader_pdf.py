@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from builders import make_pdf, pdf_bytes_corrupt
+
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.readers import read_document

@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from report_fixtures import HOSTILE, build_results
 
 from ospo_procure.model import FileResult
 from ospo_procure.report import html as html_report
-from report_fixtures import HOSTILE, build_results
 
 
 class Collector(HTMLParser):

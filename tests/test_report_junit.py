@@ -5,10 +5,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from report_fixtures import build_results
 
 from ospo_procure.model import FileResult
 from ospo_procure.report import junit
-from report_fixtures import build_results
 
 
 @pytest.fixture()

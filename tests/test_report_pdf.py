@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
+from report_fixtures import build_results
 
 from ospo_procure.model import FileResult
 from ospo_procure.report import pdf as pdf_report
 from ospo_procure.report._fonts import register_fonts
-from report_fixtures import build_results
 
 DATE = dt.date(2026, 3, 14)
 ACCENTS = "á é í ó ú ñ ç ã õ"

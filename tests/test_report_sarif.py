@@ -7,11 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from report_fixtures import TXT_SOURCE, build_results, error_result, make_finding
 
 from ospo_procure.model import FileResult
 from ospo_procure.readers.text_reader import parse_text
 from ospo_procure.report import sarif
-from report_fixtures import TXT_SOURCE, build_results, error_result, make_finding
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 

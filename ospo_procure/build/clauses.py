@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import DataError
-from ospo_procure.yamlio import LineMap, line_of, validate
+from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
 
 from . import render
 from .conditions import Condition, ConditionError, parse
-from ospo_procure.yamlio import load_yaml
-
 from .spec import TenderSpec, _dates_to_text
 from .vocab import (
     CATEGORIES,

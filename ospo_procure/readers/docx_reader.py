@@ -32,6 +32,7 @@ from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, DocComment, Document, Location
 from ospo_procure.readers.safe_xml import Deadline, SafeZip, open_zip
+from ospo_procure.readers.walk import WalkContext
 
 Element = etree._Element
 
@@ -287,16 +288,7 @@ def _num_state(ppr: Element | None) -> bool | None:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Ctx:
-    part: str
-    note: int | None = None
-    table: int | None = None
-    row: int | None = None
-    cell: int | None = None
-    para: int = 0
-    in_body: bool = False  # headings only structure the body
-    depth: int = 0
+_Ctx = WalkContext
 
 
 class _Extractor:

@@ -22,6 +22,7 @@ from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, DocComment, Document, Location
 from ospo_procure.readers.safe_xml import Deadline, open_zip
+from ospo_procure.readers.walk import WalkContext
 
 Element = etree._Element
 
@@ -53,17 +54,7 @@ _ROW_GROUPS = frozenset(
 )
 
 
-@dataclass
-class _Ctx:
-    part: str
-    note: int | None = None
-    table: int | None = None
-    row: int | None = None
-    cell: int | None = None
-    para: int = 0
-    in_body: bool = False
-    in_list: bool = False
-    depth: int = 0
+_Ctx = WalkContext
 
 
 @dataclass

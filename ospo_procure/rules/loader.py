@@ -19,7 +19,12 @@ import regex
 from ospo_procure.errors import DataError
 from ospo_procure.paths import cache_dir, data_dir
 from ospo_procure.rules import schema
-from ospo_procure.rules.lexicons import FormatLexicon, ProductLexicon, load_formats, load_products
+from ospo_procure.rules.lexicons import (
+    FormatLexicon,
+    ProductLexicon,
+    load_formats,
+    load_products,
+)
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
 REGEX_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0

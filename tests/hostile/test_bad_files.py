@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from builders import make_docx, make_odt, make_pdf, pdf_bytes_corrupt, rewrite_zip
 from click.testing import CliRunner
-from hostile_support import Snapshot
 from hostile_files import document_xml, ole_file
+from hostile_support import Snapshot
 
 from ospo_procure.cli import main
 from ospo_procure.errors import InputError

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from builders import make_docx, make_odt, rewrite_zip
-from hostile_support import ONE_GB, Snapshot, lint_in_subprocess
 from hostile_files import (
     BILLION_LAUGHS,
     deflate_repeated,
@@ -32,6 +31,7 @@ from hostile_files import (
     xxe_prolog,
     zip_bomb_docx,
 )
+from hostile_support import ONE_GB, Snapshot, lint_in_subprocess
 
 from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
 from ospo_procure.limits import Limits

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from builders import make_docx, make_odt, make_pdf, rewrite_zip
 from click.testing import CliRunner
-from hostile_support import Snapshot
 from hostile_files import (
     BILLION_LAUGHS,
     document_xml,
@@ -18,6 +17,7 @@ from hostile_files import (
     pdf_stream_bomb,
     zip_bomb_docx,
 )
+from hostile_support import Snapshot
 
 from ospo_procure.cli import main
 from ospo_procure.service import LintOptions, run_lint
