@@ -104,6 +104,7 @@ SPEC_SCHEMA: dict[str, Any] = {
         "has_personal_data": {"type": "boolean"},
         "hosting": {"enum": list(HOSTING)},
         "reuses_existing_oss": {"type": "boolean"},
+        "prefer_oss": {"type": "boolean"},
         "clauses": {
             "type": "object",
             "additionalProperties": False,
@@ -184,6 +185,7 @@ class TenderSpec:
             "has_personal_data": d["has_personal_data"],
             "hosting": d["hosting"],
             "reuses_existing_oss": bool(d.get("reuses_existing_oss", False)),
+            "prefer_oss": bool(d.get("prefer_oss", False)),
             "language": d["language"],
             "country": d["country"],
             "has_budget": bool(budget),

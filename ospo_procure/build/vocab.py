@@ -59,7 +59,7 @@ DEFAULT_VARIABLES: dict[str, int] = {
 # Names an `applies_when` condition may use (see docs/tender-spec.md).
 CONDITION_NAMES = (
     "procurement_type", "licence", "repository_url", "has_repository", "platform",
-    "has_personal_data", "hosting", "reuses_existing_oss", "language", "country",
+    "has_personal_data", "hosting", "reuses_existing_oss", "prefer_oss", "language", "country",
     "has_budget", "budget_amount", "currency", "contract_months",
 )
 # Sample values used to render clauses outside a build (clauses show/validate).
