@@ -75,16 +75,23 @@ def lemma_map(lang: str, words: frozenset[str]) -> dict[str, str]:
         data_version = version("spacy-lookups-data")
     except Exception:
         data_version = "none"
-    digest = hashlib.sha256("\n".join([lang, data_version, *sorted(words)]).encode()).hexdigest()[:20]
+    digest = hashlib.sha256("\n".join(["v2", lang, data_version, *sorted(words)]).encode()).hexdigest()[:20]
     cache = cache_dir() / f"lemmas-{lang}-{digest}.json"
     try:
         return json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     table = _full_lemma_table(lang)
-    wanted = {table.get(w, w) for w in words}
-    restricted = {form: lemma for form, lemma in table.items() if lemma in wanted and form == form.lower()}
-    restricted.update({w: table.get(w, w) for w in words})
+    # Lookup tables are not consistent across inflections ("puesto" -> "poner" but
+    # "puestos" -> "puesto"), so a text form joins a pattern word's class when its lemma is
+    # the pattern word itself or the pattern word's lemma; the class is named by the latter.
+    canon = {w: table.get(w, w) for w in words}
+    classes: dict[str, str] = {}
+    for word, lemma in canon.items():
+        classes.setdefault(lemma, lemma)
+        classes.setdefault(word, lemma)
+    restricted = {form: classes[lemma] for form, lemma in table.items() if lemma in classes and form == form.lower()}
+    restricted.update(canon)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")

@@ -115,3 +115,40 @@ def test_validated_folder_is_remembered_and_edits_revalidate(tmp_path, monkeypat
     loader._load_cached.cache_clear()
     with pytest.raises(DataError, match="bad regular expression"):
         load_ruleset(folder)
+
+
+TERMS_RULE = """
+version: 1
+rules:
+  - id: T-TERMS
+    category: per_user_licensing
+    severity: error
+    criteria: [8]
+    languages: [es]
+    message: "Per-user licensing"
+    matchers:
+      - terms: seats
+    examples:
+      bad: {es: ["Se cotizarán licencias por puestos de trabajo."]}
+"""
+
+
+def test_term_list_matcher_is_lemma_aware(tmp_path):
+    from ospo_procure.lint import lint_text
+
+    folder = write_rule_folder(tmp_path / "r", rules=TERMS_RULE)
+    (folder / "lexicons" / "terms").mkdir()
+    (folder / "lexicons" / "terms" / "seats.yaml").write_text("phrases:\n  es: [licencia por puesto de trabajo]\n")
+    rules = load_ruleset(folder)
+    result = lint_text("Se cotizarán LICENCIAS POR PUESTOS DE TRABAJO.", language="es", ruleset=rules, score=False)
+    assert [f.match for f in result.findings] == ["LICENCIAS POR PUESTOS DE TRABAJO"]
+
+
+def test_missing_or_broken_term_list(tmp_path):
+    folder = write_rule_folder(tmp_path / "r", rules=TERMS_RULE)
+    with pytest.raises(DataError, match=r"test\.yaml:\d+: rule T-TERMS: no term list 'seats'"):
+        load_ruleset(folder)
+    (folder / "lexicons" / "terms").mkdir()
+    (folder / "lexicons" / "terms" / "seats.yaml").write_text("phrases:\n  es: [licencia por puesto]\nextra: 1\n")
+    with pytest.raises(DataError, match=r"seats\.yaml:3: unknown key 'extra'"):
+        load_ruleset(folder)

@@ -180,6 +180,7 @@ class _Loading:
     path: Path
     lines: dict
     eager: bool  # False when the same folder content was validated before
+    term_lists: dict[str, Any] = field(default_factory=dict)  # shared across the folder's files
 
     def patterns(self, raw: dict[str, Any], line: int | None, what: str) -> Patterns:
         return Patterns(raw, path=self.path, line=line, what=what, eager=self.eager)
@@ -187,6 +188,18 @@ class _Loading:
     def validate(self, data: Any, schema_: dict[str, Any]) -> None:
         if self.eager:
             validate(data, schema_, self.path, self.lines)
+
+    def terms(self, name: str, line: int | None, what: str) -> dict[str, Any]:
+        """A term list from lexicons/terms/NAME.yaml (loaded once per folder load)."""
+        if name not in self.term_lists:
+            path = self.path.parent.parent / "lexicons" / "terms" / f"{name}.yaml"
+            if not path.is_file():
+                raise DataError(f"{what}: no term list {name!r} (expected {path})", path=self.path, line=line)
+            data, lines = load_yaml(path)
+            if self.eager:
+                validate(data, schema.TERMS_FILE, path, lines)
+            self.term_lists[name] = data
+        return self.term_lists[name]
 
 
 def _cue_check(name: str, raw: dict[str, Any], ld: _Loading, line: int | None) -> CueCheck:
@@ -228,6 +241,10 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: 
             matchers.append(Matcher("lexicon", lexicon=m["lexicon"], finding=m.get("finding"), requires=requires))
         elif "phrases" in m:
             matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in m["phrases"].items()}, attr=m.get("attr", "lemma"), requires=requires))
+        elif "terms" in m:
+            terms = ld.terms(m["terms"], mline, what)
+            attr = m.get("attr", terms.get("attr", "lemma"))
+            matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in terms["phrases"].items()}, attr=attr, requires=requires))
         elif "tokens" in m:
             if ld.eager:
                 _check_token_patterns(m["tokens"], path, mline, what)
@@ -296,7 +313,8 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
 
 
 def _folder_files(root: Path) -> list[Path]:
-    return [root / "context.yaml", root / "checklist.yaml", *sorted((root / "lexicons").glob("*.yaml")), *_rule_files(root)]
+    lexicons = sorted((root / "lexicons").glob("*.yaml")) + sorted((root / "lexicons" / "terms").glob("*.yaml"))
+    return [root / "context.yaml", root / "checklist.yaml", *lexicons, *_rule_files(root)]
 
 
 def _rule_files(root: Path) -> list[Path]:
@@ -336,9 +354,10 @@ def _load_cached(root: Path) -> RuleSet:
         raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    term_lists: dict[str, Any] = {}
     for path in rule_files:
         data, lines = load_yaml(path)
-        ld = _Loading(path, lines, eager)
+        ld = _Loading(path, lines, eager, term_lists)
         ld.validate(data, schema.RULE_FILE)
         for i, raw in enumerate(data["rules"]):
             rule = _load_rule(raw, ("rules", i), ld, context)

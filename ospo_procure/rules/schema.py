@@ -43,6 +43,7 @@ MATCHER = {
         "lexicon": {"enum": ["products", "formats"]},
         "finding": {"enum": list(FINDING_CATEGORIES)},
         "phrases": lang_map(STR_LIST),
+        "terms": {"type": "string", "pattern": "^[a-z0-9_]+$"},
         "attr": {"enum": ["lemma", "lower"]},
         "tokens": lang_map({"type": "array", "items": {"type": "array", "items": {"type": "object"}}}),
         "regex": lang_map(REGEXES, extra=["any"]),
@@ -51,6 +52,7 @@ MATCHER = {
     "oneOf": [
         {"required": ["lexicon"]},
         {"required": ["phrases"]},
+        {"required": ["terms"]},
         {"required": ["tokens"]},
         {"required": ["regex"]},
     ],
@@ -119,6 +121,20 @@ CONTEXT_FILE = {
         "ordinary_context": CUES,
         "edition_words": STR_LIST,
         "language_hints": lang_map(STR_LIST),
+    },
+}
+
+# A term list (lint_rules/lexicons/terms/NAME.yaml): phrases per language that rules use
+# through `terms: NAME`, matched like inline `phrases` (lemma-aware unless attr: lower).
+TERMS_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["phrases"],
+    "properties": {
+        "version": {"type": "integer"},
+        "description": {"type": "string"},
+        "attr": {"enum": ["lemma", "lower"]},
+        "phrases": lang_map(STR_LIST),
     },
 }
 
