@@ -152,10 +152,10 @@ def main() -> int:
         for lang in langs:
             keys = [k for k in set(tally.label) | set(tally.pred) if k[0] == lang]
             p, r, n_p, n_l = tally.pr(keys)
-            print(f"  {lang}: P {p:.2f}  R {r:.2f}  ({n_p} / {n_l})")
+            print(f"  {lang}: P {p:.3f}  R {r:.3f}  ({n_p} / {n_l})")
             for cat in sorted({k[1] for k in keys}):
                 p, r, n_p, n_l = tally.pr([(lang, cat)])
-                print(f"      {cat:<30} P {p:.2f}  R {r:.2f}  ({n_p} / {n_l})")
+                print(f"      {cat:<30} P {p:.3f}  R {r:.3f}  ({n_p} / {n_l})")
     print("DOCUMENTS (criterion:score(expected band); ! = outside band)")
     print("\n".join(doc_lines))
     if args.show_errors:

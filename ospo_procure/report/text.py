@@ -19,12 +19,15 @@ def marked_sentence(f: Finding, width: int = 220) -> str:
     return f"{before}»{match}«{after}".strip()
 
 
+def _where(f: Finding) -> str:
+    """LINE for text files, so editors can jump to `path:LINE:`; a location label elsewhere."""
+    return str(f.location.line) if f.location.line is not None else f.location.label()
+
+
 def _finding_lines(path: str, f: Finding, verbose: bool) -> list[str]:
     status = f" [waived: {f.waiver.justification}]" if f.waiver else ""
     note = f" ({f.note})" if f.note and f.note.lower() not in f.message.lower() else ""
-    # path:LINE: for text files, so editors can jump to it; a location label elsewhere.
-    where = str(f.location.line) if f.location.line is not None else f.location.label()
-    lines = [f"{path}:{where}: {f.severity} {f.rule} {f.message}{note}{status}"]
+    lines = [f"{path}:{_where(f)}: {f.severity} {f.rule} {f.message}{note}{status}"]
     lines.append("    " + marked_sentence(f))
     if verbose or f.severity == "error":
         if f.suggestion:
@@ -67,7 +70,7 @@ def render(results: list[FileResult], *, verbose: bool = False, show_evidence: b
         counts["evidence"] += len(r.evidence)
         if show_evidence:
             for e in r.evidence:
-                out.append(f"{r.path}:{e.location.label()}: evidence {e.category} ({e.rule}): {e.match}")
+                out.append(f"{r.path}:{_where(e)}: evidence {e.category} ({e.rule}): {e.match}")
         for w in r.unused_waivers:
             out.append(f"{r.path}: warning: unused waiver for {w.rule} ({w.source}): it matches no finding")
         if show_score:
