@@ -14,6 +14,7 @@ from ospo_procure.build import build_tender
 from ospo_procure.build.render import render_text, template_path
 from ospo_procure.cli_build import build_cmd
 from ospo_procure.errors import DataError, UsageError
+from ospo_procure.paths import data_dir
 
 DATA = Path(__file__).parent / "data"
 CLAUSES = DATA / "clauses"
@@ -180,7 +181,8 @@ def test_missing_required_field(tmp_path: Path) -> None:
 
 
 def test_clause_lacking_the_spec_language(tmp_path: Path) -> None:
-    spec = DATA / "specs" / "fr-subscription.yaml"
+    # the bundled French example against the test library, which has no 'fr' texts
+    spec = data_dir("examples") / "specs" / "fr-abonnement-visio.yaml"
     with pytest.raises(DataError) as exc:
         _build(tmp_path / "out", spec=spec)
     assert str(exc.value).startswith(f"{spec}:{_line_of(spec, 'language:')}: clause ")
