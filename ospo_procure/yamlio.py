@@ -20,22 +20,28 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LineMap = dict[tuple[Any, ...], int]
 
 
+def read_data_file(path: Path) -> tuple[bytes, str]:
+    """The bytes and UTF-8 text (a BOM is allowed) of a data file, or a one-line DataError."""
+    try:
+        if path.stat().st_size > MAX_DATA_FILE_BYTES:
+            raise DataError(f"data file larger than {MAX_DATA_FILE_BYTES // 2**20} MB", path=path)
+        raw = path.read_bytes()
+        return raw, raw.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DataError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise DataError("is a directory, expected a YAML file", path=path) from None
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise DataError(f"cannot read ({exc.strerror or exc})", path=path) from None
+
+
 def load_yaml(path: str | Path, *, text: str | None = None) -> tuple[Any, LineMap]:
     """Parse one YAML file; return the data and a map from key path to 1-based line."""
     p = Path(path)
     if text is None:
-        try:
-            if p.stat().st_size > MAX_DATA_FILE_BYTES:
-                raise DataError(f"data file larger than {MAX_DATA_FILE_BYTES // 2**20} MB", path=p)
-            text = p.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            raise DataError("no such file", path=p) from None
-        except IsADirectoryError:
-            raise DataError("is a directory, expected a YAML file", path=p) from None
-        except UnicodeDecodeError:
-            raise DataError("not UTF-8 text", path=p) from None
-        except OSError as exc:
-            raise DataError(f"cannot read ({exc.strerror or exc})", path=p) from None
+        _, text = read_data_file(p)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

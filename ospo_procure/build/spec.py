@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import DataError
-from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
+from ospo_procure.yamlio import LineMap, line_of, load_yaml, read_data_file, validate
 
 from .vocab import (
     DEFAULT_VARIABLES,
@@ -219,18 +219,7 @@ def _dates_to_text(value: Any) -> Any:
 def load_spec(path: str | Path) -> TenderSpec:
     """Parse and validate a spec; every problem is a DataError naming file and line."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataError("no such file", path=p) from None
-    except IsADirectoryError:
-        raise DataError("is a directory, expected a tender spec (.yaml)", path=p) from None
-    except OSError as exc:
-        raise DataError(f"cannot read ({exc.strerror or exc})", path=p) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", path=p) from None
+    raw, text = read_data_file(p)
     data, lines = load_yaml(p, text=text)
     if not isinstance(data, dict):
         raise DataError("a tender spec is a YAML mapping (key: value lines)", path=p, line=1)
