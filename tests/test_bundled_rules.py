@@ -51,6 +51,9 @@ def test_ordinary_words_and_open_names_are_not_lock_in(bundled_rules, text):
         ("O banco de dados deverá ser o Oracle Database 19c Enterprise Edition.", "pt", "brand", "Oracle Database 19c Enterprise Edition"),
         ("Se cotizarán 300 licencias por usuario nominal.", "es", "per_user_licensing", None),
         ("Serão fornecidas licenças por usuário nomeado.", "pt", "per_user_licensing", None),
+        ("Le titulaire fournira 300 licences par utilisateur nommé.", "fr", "per_user_licensing", None),
+        ("L'application sera développée exclusivement pour iOS.", "fr", "proprietary_technology", None),
+        ("La solution devra fonctionner sous Microsoft SharePoint Server.", "fr", "brand", "Microsoft SharePoint Server"),
     ],
 )
 def test_lock_in_is_caught(bundled_rules, text, lang, category, match):
@@ -83,3 +86,12 @@ def test_legacy_product_is_reported_as_info_with_reason(bundled_rules):
     result = lint_text("Migration from the current Oracle Database 11g instance is part of the scope.", language="en", ruleset=bundled_rules, score=False)
     infos = [f for f in result.findings if f.match.startswith("Oracle Database")]
     assert infos and all(f.severity == "info" and "legacy" in f.message for f in infos)
+
+
+def test_french_is_detected_and_elisions_tokenised(bundled_rules):
+    from ospo_procure.matching import compile_rules
+
+    result = lint_text("Le pouvoir adjudicateur exige que l'application soit livrée avec son code source.", ruleset=bundled_rules, score=False)
+    assert result.language == "fr"
+    tokens = [t.text for t in compile_rules(bundled_rules, "fr").nlp("L'administration n'exige qu'une licence.")]
+    assert tokens[:4] == ["L'", "administration", "n'", "exige"]
