@@ -128,7 +128,6 @@ def _blank(lang: str) -> Any:
 def get_pipeline(lang: str, words: frozenset[str] = frozenset()) -> Any:
     """A blank pipeline for `lang`: sentencizer, plus lower-cased lookup lemmas when the
     rules use lemmas (`words` = the pattern words); cached per process."""
-    import spacy
     from spacy.language import Language
 
     if lang not in SUPPORTED_LANGUAGES:

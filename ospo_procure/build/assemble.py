@@ -20,7 +20,6 @@ from .clauses import Decision, check_selected, load_library, select
 from .content import DocContent, assemble
 from .render import TEMPLATE_NAMES, render_docx, template_path
 from .selflint import (
-    LinterUnavailable,
     active,
     lint_files,
     scorecard_json,
@@ -128,11 +127,8 @@ def build_tender(
 
         lint_info: dict[str, Any] | None = None
         if lint:
-            try:
-                result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language)
-                result.lint_ran = True
-            except LinterUnavailable as exc:
-                result.lint_note = str(exc)
+            result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language)
+            result.lint_ran = True
         else:
             result.lint_note = "disabled"
         if result.lint_ran:

@@ -8,25 +8,12 @@ from typing import Any
 from ospo_procure.model import FileResult
 
 
-class LinterUnavailable(RuntimeError):
-    """The linter (ospo_procure.lint) or the .docx reader is not installed in this build."""
-
-
 def lint_files(files: dict[str, Path], language: str) -> dict[str, FileResult]:
-    """Lint each generated file (name -> path); raise LinterUnavailable if there is no linter."""
-    try:
-        from ospo_procure.lint import lint_document
-        from ospo_procure.readers import read_document
-    except ImportError as exc:  # TODO(lead): remove once ospo_procure.lint has landed
-        raise LinterUnavailable(f"linter not available ({exc})") from None
-    results: dict[str, FileResult] = {}
-    for name, path in files.items():
-        try:
-            doc = read_document(path)
-        except ImportError as exc:  # reader module for the format missing
-            raise LinterUnavailable(f"no reader for {path.suffix} ({exc})") from None
-        results[name] = lint_document(doc, language=language)
-    return results
+    """Lint each generated file (name -> path) with the project's own linter."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    return {name: lint_document(read_document(path), language=language) for name, path in files.items()}
 
 
 def active(findings: list[Any], severity: str | None = None) -> list[Any]:

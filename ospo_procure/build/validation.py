@@ -85,11 +85,8 @@ def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationRepo
 
 def _lint_clauses(approved: list[Clause], report: ValidationReport) -> None:
     """An approved clause must not itself trip an error- or warning-level lint rule."""
-    try:
-        from ospo_procure.lint import lint_document
-    except ImportError as exc:  # TODO(lead): drop once the linter ships in every install
-        report.notes.append(f"clause text not linted: linter not available ({exc})")
-        return
+    from ospo_procure.lint import lint_document
+
     for c in approved:
         for lang in c.languages:
             try:
