@@ -137,3 +137,35 @@ def test_corpus_pdf_labels_on_their_pages():
     for label in expected["signals"] + expected["positive"]:
         page = int(label["where"].split()[1])
         assert any(label["text"] in t for t in texts(doc, page)), label
+
+
+def test_running_header_and_footer_are_linted_once(tmp_path):
+    """A header repeated on every page is one block (part "header"), not one per page."""
+    from builders import make_pdf
+
+    from ospo_procure.readers import read_document
+
+    bodies = ["The scope covers the case register.", "Deliverables are listed in Annex B.", "Training is part of the contract.", "Offers are due on 1 March."]
+    filler = ["The Contractor shall report progress every month to the steering committee,", "including risks, issues and the status of each work package."] * 3
+    # header and footer set apart by wide gaps from a body of ordinary line spacing
+    pages = [
+        ["Ministry of Works - Terms of Reference built on Microsoft Dynamics 365", "", "", body, *filler, "", "", f"Page {n} of 4"]
+        for n, body in enumerate(bodies, start=1)
+    ]
+    doc = read_document(make_pdf(tmp_path, pages))
+    headers = [b for b in doc.blocks if "Dynamics 365" in b.text]
+    assert len(headers) == 1 and headers[0].location.part == "header" and headers[0].location.page == 1
+    footers = [b for b in doc.blocks if b.text.startswith("Page ")]
+    assert len(footers) == 1 and footers[0].location.part == "footer"
+    assert [b.text for b in doc.blocks if b.location.part == "page" and b.text in bodies] == bodies
+    assert any("running header repeated on 4 pages" in w for w in doc.warnings)
+
+
+def test_two_page_pdf_keeps_everything(tmp_path):
+    from builders import make_pdf
+
+    from ospo_procure.readers import read_document
+
+    doc = read_document(make_pdf(tmp_path, ["Same header line.\n\nOne.", "Same header line.\n\nTwo."]))
+    assert [b.location.page for b in doc.blocks if "Same header" in b.text] == [1, 2]
+    assert not any("running" in w for w in doc.warnings)

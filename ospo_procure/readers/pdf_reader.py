@@ -93,12 +93,56 @@ def read(path: Path, limits: Limits) -> Document:
                 raise LimitExceeded(
                     f"document text is over the {limits.max_chars:,} character limit (max_chars)", path=path
                 )
+        _collapse_running_lines(doc)
         if n == 0 or len(empty) == n:
             doc.unreadable = True
             doc.warnings.append("no page has a text layer: the PDF is probably scanned; run OCR to lint it")
     finally:
         pdf.close()
     return doc
+
+
+_EDGE = 2  # blocks at the top and bottom of a page that may be running headers/footers
+_DIGITS = re.compile(r"\d+")
+_RUNNING_MAX_CHARS = 200
+
+
+def _collapse_running_lines(doc: Document) -> None:
+    """Running headers and footers repeat on every page ("Terms of Reference - Page 3 of 40").
+    Linting each copy would report the same finding once per page, so a block found at the
+    top or bottom of at least half the pages (and of 3 or more) is kept once, as a header or
+    footer, and the copies are dropped."""
+    pages: dict[int, list[int]] = {}
+    for index, block in enumerate(doc.blocks):
+        pages.setdefault(block.location.page or 0, []).append(index)
+    if len(pages) < 3:
+        return
+    # key -> [(block index, relative position on its page: 0 top .. 1 bottom)]
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for indexes in pages.values():
+        if len(indexes) < 2:
+            continue  # a page's only text is its body, never a running header
+        last = len(indexes) - 1
+        done: set[str] = set()
+        for pos in sorted(set(range(min(_EDGE, len(indexes)))) | set(range(max(0, len(indexes) - _EDGE), len(indexes)))):
+            i = indexes[pos]
+            if len(doc.blocks[i].text) > _RUNNING_MAX_CHARS:
+                continue  # running headers and footers are short lines, not paragraphs
+            key = _DIGITS.sub("#", " ".join(doc.blocks[i].text.lower().split()))
+            if key and key not in done:
+                done.add(key)
+                seen.setdefault(key, []).append((i, pos / last))
+    drop: set[int] = set()
+    for key, places in seen.items():
+        if len(places) >= max(3, len(pages) / 2):
+            first = places[0][0]
+            part = "header" if sum(rel for _, rel in places) / len(places) < 0.5 else "footer"
+            block = doc.blocks[first]
+            block.location = Location(part=part, page=block.location.page, paragraph=1)
+            drop.update(i for i, _ in places[1:])
+            doc.warnings.append(f"running {part} repeated on {len(places)} pages, linted once: {block.text[:60]!r}")
+    if drop:
+        doc.blocks = [b for i, b in enumerate(doc.blocks) if i not in drop]
 
 
 def _page_lines(pdf: object, index: int) -> list[PdfLine]:
