@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PARTS = ("body", "table", "header", "footer", "footnote", "endnote", "comment", "textbox", "page")
 FINDING_CATEGORIES = (
     "brand",
     "per_user_licensing",

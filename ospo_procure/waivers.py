@@ -18,7 +18,6 @@ from pathlib import Path
 
 import regex
 
-from ospo_procure.errors import DataError
 from ospo_procure.model import Document, FileResult, Finding, Waiver
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
@@ -169,10 +168,3 @@ class WaiverIndex:
 
     def unused(self) -> list[Waiver]:
         return [w for ws in self._sets.values() for w in ws if w.used == 0]
-
-
-def check_waiver_data(path: Path) -> None:
-    """Validate a waiver file (used by `ospo-procure waivers check`)."""
-    if not path.is_file():
-        raise DataError("no such waiver file", path=path)
-    load_waivers(path)

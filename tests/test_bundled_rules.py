@@ -34,6 +34,7 @@ def signals(text: str, lang: str, rules) -> set[tuple[str, str]]:
         "Bids may be submitted as PDF, ODF or Microsoft Word documents.",
         "The platform shall be released under the GNU General Public License version 3 or the Apache License 2.0.",
         "Deliverables shall be saved in OpenDocument format and PDF/A.",
+        "Letters may be delivered as .odt or .doc files.",
     ],
 )
 def test_ordinary_words_and_open_names_are_not_lock_in(bundled_rules, text):

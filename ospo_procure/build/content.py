@@ -69,22 +69,6 @@ class DocContent:
         """The docxtpl context: plain dicts and lists only."""
         return {"doc": asdict(self), "L": self.labels}
 
-    def plain_text(self) -> str:
-        """All text in reading order (tests and reproducibility checks compare this)."""
-        out = [self.heading, self.title] + [f"{m['label']}: {m['value']}" for m in self.meta]
-        for s in self.sections:
-            out.append(f"{s.number}. {s.title}")
-            out += [p.text for p in s.intro]
-            for g in s.groups:
-                out.append(f"{g.number} {g.title}")
-                out += g.entries
-            for row in s.table or []:
-                out.append(" | ".join(row.values()))
-            for c in s.clauses:
-                out.append(f"{c.number} {c.title}")
-                out += [p.text for p in c.paragraphs]
-        return "\n".join(out)
-
 
 def split_paragraphs(text: str) -> list[Para]:
     """Blank lines separate paragraphs; lines starting with '- ' are bullet items."""

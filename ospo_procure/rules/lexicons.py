@@ -7,6 +7,7 @@ thousands of names would be two orders of magnitude slower (../shared/STACK.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -114,7 +115,7 @@ class FormatEntry:
 class FormatLexicon:
     entries: list[FormatEntry] = field(default_factory=list)
     surfaces: _Automaton = field(default_factory=_Automaton)
-    open_formats: _Automaton = field(default_factory=_Automaton)
+    open_formats: list[str] = field(default_factory=list)
 
     def scan(self, text: str) -> list[tuple[int, int, FormatEntry, str]]:
         out = []
@@ -125,8 +126,10 @@ class FormatLexicon:
                 out.append((start, end, self.entries[idx], surface))
         return out
 
-    def open_mentions(self, text: str) -> list[tuple[int, int]]:
-        return [(s, e) for s, e, _ in self.open_formats.iter(text) if _boundary_ok(text, s, e)]
+    def open_formats_regex(self) -> str:
+        """An alternation of the open format names, for context cues ({open_formats})."""
+        names = sorted({re.escape(n) for n in self.open_formats}, key=len, reverse=True)
+        return r"(?<!\w)(?:" + "|".join(names) + r")(?!\w)" if names else r"(?!x)x"
 
 
 def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
@@ -189,6 +192,5 @@ def load_formats(path: Path, validate_schema: bool = True) -> FormatLexicon:
         lex.entries.append(entry)
         for surface in entry.extensions + entry.names:
             lex.surfaces.add(surface, (idx, surface))
-    for name in data.get("open_formats", []):
-        lex.open_formats.add(name, (name,))
+    lex.open_formats = list(data.get("open_formats", []))
     return lex

@@ -9,6 +9,7 @@ Layout of a rule folder:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,8 +43,8 @@ class Patterns:
     so a bad pattern is reported with its file and line before any linting.
     """
 
-    def __init__(self, raw: dict[str, Any], *, path: Path, line: int | None, what: str, eager: bool) -> None:
-        self.raw = {lang: _as_list(p) for lang, p in (raw or {}).items()}
+    def __init__(self, raw: dict[str, Any], *, path: Path, line: int | None, what: str, eager: bool, macros: dict[str, str] | None = None) -> None:
+        self.raw = {lang: [_expand(p, macros or {}) for p in _as_list(ps)] for lang, ps in (raw or {}).items()}
         self._where = (path, line, what)
         self._compiled: dict[str, list[regex.Pattern[str]]] = {}
         if eager:
@@ -149,6 +150,12 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    """Replace {name} macros (e.g. {open_formats}, from the formats lexicon) in a cue pattern.
+    Regex quantifiers such as {0,60} are not names and stay as they are."""
+    return re.sub(r"\{([a-z_]+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
+
+
 def _text_map(value: Any) -> dict[str, str]:
     if value is None:
         return {}
@@ -181,9 +188,10 @@ class _Loading:
     lines: dict
     eager: bool  # False when the same folder content was validated before
     term_lists: dict[str, Any] = field(default_factory=dict)  # shared across the folder's files
+    macros: dict[str, str] = field(default_factory=dict)
 
     def patterns(self, raw: dict[str, Any], line: int | None, what: str) -> Patterns:
-        return Patterns(raw, path=self.path, line=line, what=what, eager=self.eager)
+        return Patterns(raw, path=self.path, line=line, what=what, eager=self.eager, macros=self.macros)
 
     def validate(self, data: Any, schema_: dict[str, Any]) -> None:
         if self.eager:
@@ -211,9 +219,9 @@ def _cue_check(name: str, raw: dict[str, Any], ld: _Loading, line: int | None) -
     )
 
 
-def load_context(path: Path, eager: bool = True) -> Context:
+def load_context(path: Path, eager: bool = True, macros: dict[str, str] | None = None) -> Context:
     data, lines = load_yaml(path)
-    ld = _Loading(path, lines, eager)
+    ld = _Loading(path, lines, eager, macros=macros or {})
     ld.validate(data, schema.CONTEXT_FILE)
     checks = {
         name: _cue_check(name, raw, ld, line_of(lines, ("checks", name)))
@@ -346,9 +354,10 @@ def _load_cached(root: Path) -> RuleSet:
         raise DataError("missing context.yaml in the rule folder", path=root)
     marker = _validated_marker(root)
     eager = marker is None or not marker.exists()
-    context = load_context(context_path, eager)
     products = load_products(root / "lexicons" / "products.yaml", validate_schema=eager)
     formats = load_formats(root / "lexicons" / "formats.yaml", validate_schema=eager)
+    macros = {"open_formats": formats.open_formats_regex()}
+    context = load_context(context_path, eager, macros=macros)
     rule_files = _rule_files(root)
     if not rule_files:
         raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
@@ -357,7 +366,7 @@ def _load_cached(root: Path) -> RuleSet:
     term_lists: dict[str, Any] = {}
     for path in rule_files:
         data, lines = load_yaml(path)
-        ld = _Loading(path, lines, eager, term_lists)
+        ld = _Loading(path, lines, eager, term_lists, macros)
         ld.validate(data, schema.RULE_FILE)
         for i, raw in enumerate(data["rules"]):
             rule = _load_rule(raw, ("rules", i), ld, context)
