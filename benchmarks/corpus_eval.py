@@ -58,14 +58,23 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def compare(items: list[Finding], labels: list[tuple[str, tuple[int, int], int]], key_lang: str, tally: Tally, errors: list[str], where: str) -> None:
+def compare(
+    items: list[Finding],
+    labels: list[tuple[str, tuple[int, int], int]],
+    key_lang: str,
+    tally: Tally,
+    errors: list[str],
+    where: str,
+) -> None:
     """items: predictions; labels: (category, span, block index)."""
     cats = {c for c, _, _ in labels} | {f.category for f in items}
     for cat in cats:
         preds = [f for f in items if f.category == cat]
         labs = [lab for lab in labels if lab[0] == cat]
         pred_ok = [f for f in preds if any(b == f.block_index and _overlap((f.start, f.end), s) for _, s, b in labs)]
-        lab_ok = [lab for lab in labs if any(f.block_index == lab[2] and _overlap((f.start, f.end), lab[1]) for f in preds)]
+        lab_ok = [
+            lab for lab in labs if any(f.block_index == lab[2] and _overlap((f.start, f.end), lab[1]) for f in preds)
+        ]
         tally.add((key_lang, cat), len(pred_ok), len(preds), len(lab_ok), len(labs))
         for f in preds:
             if f not in pred_ok:
@@ -106,7 +115,7 @@ def eval_documents(corpus: Path, ruleset, ftally: Tally, etally: Tally, errors: 
         res = lint_document(doc, ruleset=ruleset)
         lang = res.language or "?"
 
-        def labels(kind: str) -> list[tuple[str, tuple[int, int], int]]:
+        def labels(kind: str, expected=expected, doc=doc, doc_path=doc_path) -> list[tuple[str, tuple[int, int], int]]:
             out = []
             for lab in expected[kind]:
                 for i, b in enumerate(doc.blocks):
@@ -129,7 +138,9 @@ def eval_documents(corpus: Path, ruleset, ftally: Tally, etally: Tally, errors: 
             ok = lo <= score <= hi
             ok_all &= ok
             bands.append(f"{n}:{score}{'' if ok else '!'}({band})")
-        lines.append(f"  {doc_path.name:<28} {'OK ' if ok_all else 'OUT'} {' '.join(bands)}  overall {res.scorecard.overall}")
+        lines.append(
+            f"  {doc_path.name:<28} {'OK ' if ok_all else 'OUT'} {' '.join(bands)}  overall {res.scorecard.overall}"
+        )
     return lines
 
 

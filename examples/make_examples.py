@@ -20,22 +20,46 @@ HERE = Path(__file__).resolve().parent / "tenders"
 ENGLISH = [
     ("h1", "Terms of Reference: Case-Management Platform for the Social Benefits Agency"),
     ("h2", "1 Background"),
-    ("p", "The Social Benefits Agency (the Agency) processes about 90,000 benefit applications a year. The current system, built on Lotus Notes, will be decommissioned at the end of the contract."),
+    (
+        "p",
+        "The Social Benefits Agency (the Agency) processes about 90,000 benefit applications a year. The current system, built on Lotus Notes, will be decommissioned at the end of the contract.",
+    ),
     ("h2", "2 Scope and requirements"),
-    ("p", "The platform shall be implemented on Microsoft Dynamics 365 Customer Service, which the Agency has adopted as its corporate standard."),
-    ("p", "The database layer must run on Microsoft SQL Server 2022 Enterprise; no other database management system will be accepted."),
+    (
+        "p",
+        "The platform shall be implemented on Microsoft Dynamics 365 Customer Service, which the Agency has adopted as its corporate standard.",
+    ),
+    (
+        "p",
+        "The database layer must run on Microsoft SQL Server 2022 Enterprise; no other database management system will be accepted.",
+    ),
     ("p", "Data exchange with the national registry shall use documented REST APIs described in OpenAPI 3.1 and JSON."),
     ("p", "Monthly statistics shall be delivered as Microsoft Excel 97-2003 (.xls) workbooks."),
     ("p", "Dashboards comparable to Microsoft Power BI or equivalent shall be available to managers."),
     ("h2", "3 Licensing and price"),
-    ("p", "The price offer shall include 450 licences priced per named user per month, and 20 concurrent-user licences for the call centre."),
+    (
+        "p",
+        "The price offer shall include 450 licences priced per named user per month, and 20 concurrent-user licences for the call centre.",
+    ),
     ("h2", "4 Eligibility"),
-    ("p", "The bidder must be a Microsoft Solutions Partner for Business Applications and shall attach the partner certificate."),
+    (
+        "p",
+        "The bidder must be a Microsoft Solutions Partner for Business Applications and shall attach the partner certificate.",
+    ),
     ("h2", "5 Intellectual property and source code"),
-    ("p", "All intellectual property rights in the configurations and extensions developed under this Contract shall remain with the Contractor, and the Agency is granted a non-exclusive, non-transferable licence to use them."),
-    ("p", "The source code of custom components shall be deposited in escrow and released only in the event of the Contractor's insolvency."),
+    (
+        "p",
+        "All intellectual property rights in the configurations and extensions developed under this Contract shall remain with the Contractor, and the Agency is granted a non-exclusive, non-transferable licence to use them.",
+    ),
+    (
+        "p",
+        "The source code of custom components shall be deposited in escrow and released only in the event of the Contractor's insolvency.",
+    ),
     ("h2", "6 Evaluation"),
-    ("p", "Open-source solutions are admissible and will be evaluated on an equal footing with proprietary alternatives."),
+    (
+        "p",
+        "Open-source solutions are admissible and will be evaluated on an equal footing with proprietary alternatives.",
+    ),
     ("p", "Offers will be compared on price (40 points) and technical quality (60 points)."),
 ]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -62,25 +63,101 @@ def _csv(values: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "html", "pdf", "junit"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE (required for pdf and html).")
-@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Language of the documents (default: detected per document).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Use this rule folder instead of the bundled lint_rules/.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "html", "pdf", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE (required for pdf and html)."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "pt", "fr"]),
+    help="Language of the documents (default: detected per document).",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Use this rule folder instead of the bundled lint_rules/.",
+)
 @click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True, help="Exit 1 when a finding at or above this severity remains.")
-@click.option("--fail-under", type=click.FloatRange(0, 5), help="Exit 1 when a file's overall checklist score is below N.")
-@click.option("--waivers", "waiver_file", type=click.Path(path_type=Path, dir_okay=False), help="Waiver file (default: ospo-waivers.yaml beside each tender).")
-@click.option("--annotate", type=click.Path(path_type=Path, dir_okay=False), help="Write a copy of the (single) .docx with one Word comment per finding.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity remains.",
+)
+@click.option(
+    "--fail-under", type=click.FloatRange(0, 5), help="Exit 1 when a file's overall checklist score is below N."
+)
+@click.option(
+    "--waivers",
+    "waiver_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Waiver file (default: ospo-waivers.yaml beside each tender).",
+)
+@click.option(
+    "--annotate",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a copy of the (single) .docx with one Word comment per finding.",
+)
 @click.option("--author", default="ospo-procure", show_default=True, help="Author name of the Word comments.")
 @click.option("--evidence", "show_evidence", is_flag=True, help="Also list the evidence items (text format).")
 @click.option("-v", "--verbose", is_flag=True, help="Show suggestions and legal bases for every finding.")
-@click.option("--max-file-mb", type=click.IntRange(1), default=100, show_default=True, help="Refuse input files larger than this.")
-@click.option("--max-uncompressed-mb", type=click.IntRange(1), default=200, show_default=True, help="Refuse .docx/.odt whose contents inflate beyond this.")
-@click.option("--max-pages", type=click.IntRange(1), default=2000, show_default=True, help="Refuse PDFs with more pages.")
-@click.option("--max-seconds", type=click.FloatRange(1), default=120.0, show_default=True, help="Give up reading one document after this long.")
-@click.option("--max-chars", type=click.IntRange(1000), default=10_000_000, show_default=True, help="Refuse documents with more text than this.")
-def lint(paths: tuple[Path, ...], fmt: str, output: Path | None, lang: str | None, rules_dir: Path | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, fail_under: float | None, waiver_file: Path | None, annotate: Path | None, author: str, show_evidence: bool, verbose: bool, max_file_mb: int, max_uncompressed_mb: int, max_pages: int, max_seconds: float, max_chars: int) -> None:
+@click.option(
+    "--max-file-mb", type=click.IntRange(1), default=100, show_default=True, help="Refuse input files larger than this."
+)
+@click.option(
+    "--max-uncompressed-mb",
+    type=click.IntRange(1),
+    default=200,
+    show_default=True,
+    help="Refuse .docx/.odt whose contents inflate beyond this.",
+)
+@click.option(
+    "--max-pages", type=click.IntRange(1), default=2000, show_default=True, help="Refuse PDFs with more pages."
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(1),
+    default=120.0,
+    show_default=True,
+    help="Give up reading one document after this long.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(1000),
+    default=10_000_000,
+    show_default=True,
+    help="Refuse documents with more text than this.",
+)
+def lint(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
+    rules_dir: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    fail_under: float | None,
+    waiver_file: Path | None,
+    annotate: Path | None,
+    author: str,
+    show_evidence: bool,
+    verbose: bool,
+    max_file_mb: int,
+    max_uncompressed_mb: int,
+    max_pages: int,
+    max_seconds: float,
+    max_chars: int,
+) -> None:
     """Report vendor lock-in in tender documents (.docx .pdf .odt .txt .md, or folders of them)."""
 
     def body() -> int:
@@ -124,13 +201,20 @@ def rules() -> None:
     """List, explain and check the lint rules."""
 
 
-_rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Rule folder (default: bundled lint_rules/).")
+_rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Rule folder (default: bundled lint_rules/).",
+)
 
 
 @rules.command("list")
 @_rules_option
 @click.option("--category", help="Only rules of this category.")
-@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Only rules for this language; messages in it.")
+@click.option(
+    "--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Only rules for this language; messages in it."
+)
 def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -> None:
     """One line per rule: id, kind, category, severity, criteria, languages, message."""
 
@@ -142,7 +226,9 @@ def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -
             if (category and r.category != category) or (lang and lang not in r.languages):
                 continue
             crit = ",".join(map(str, r.criteria))
-            click.echo(f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}")
+            click.echo(
+                f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}"
+            )
         return 0
 
     _run(body)

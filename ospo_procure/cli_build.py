@@ -47,13 +47,29 @@ _dir = click.Path(file_okay=False, path_type=Path)
 @click.option("--templates", "template_dir", type=_dir, help="Folder holding the three .docx templates.")
 @click.option("--no-lint", is_flag=True, help="Skip the self-lint of the generated documents.")
 @_errors_exit
-def build_cmd(spec: Path, out_dir: Path, pdf: bool, strict: bool, explain: bool,
-              clause_dir: Path | None, template_dir: Path | None, no_lint: bool) -> None:
+def build_cmd(
+    spec: Path,
+    out_dir: Path,
+    pdf: bool,
+    strict: bool,
+    explain: bool,
+    clause_dir: Path | None,
+    template_dir: Path | None,
+    no_lint: bool,
+) -> None:
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
     from ospo_procure.build import build_tender
 
-    result = build_tender(spec, out_dir, clause_dir=clause_dir, template_dir=template_dir, pdf=pdf,
-                          strict=strict, explain=explain, lint=not no_lint)
+    result = build_tender(
+        spec,
+        out_dir,
+        clause_dir=clause_dir,
+        template_dir=template_dir,
+        pdf=pdf,
+        strict=strict,
+        explain=explain,
+        lint=not no_lint,
+    )
     for line in result.explain:
         click.echo(line)
     for w in result.warnings:
@@ -68,10 +84,22 @@ def build_cmd(spec: Path, out_dir: Path, pdf: bool, strict: bool, explain: bool,
 
 
 @click.command("init")
-@click.option("--lang", "language", type=click.Choice(_LANGS), default="en", show_default=True,
-              help="Language of the spec, its comments and sample text.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("tender-spec.yaml"),
-              show_default=True, help="Where to write the starter spec.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(_LANGS),
+    default="en",
+    show_default=True,
+    help="Language of the spec, its comments and sample text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("tender-spec.yaml"),
+    show_default=True,
+    help="Where to write the starter spec.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_errors_exit
 def init_cmd(language: str, output: Path, force: bool) -> None:
@@ -104,14 +132,19 @@ def _library(clause_dir: Path | None) -> Any:
 @click.option("--lang", "language", type=click.Choice(_LANGS), help="Only clauses available in this language.")
 @click.option("--status", type=click.Choice(("draft", "approved", "deprecated")), help="Only this status.")
 @_errors_exit
-def clauses_list(clause_dir: Path | None, category: str | None, criterion: int | None,
-                 language: str | None, status: str | None) -> None:
+def clauses_list(
+    clause_dir: Path | None, category: str | None, criterion: int | None, language: str | None, status: str | None
+) -> None:
     """One line per clause: id, version, status, document/section, criteria, title."""
     lib = _library(clause_dir)
     shown = 0
     for c in lib.ordered():
-        if (category and c.category != category) or (status and c.status != status) \
-                or (criterion and criterion not in c.criteria) or (language and language not in c.text):
+        if (
+            (category and c.category != category)
+            or (status and c.status != status)
+            or (criterion and criterion not in c.criteria)
+            or (language and language not in c.text)
+        ):
             continue
         title = c.title.get(language or "en") or next(iter(c.title.values()))
         crit = ",".join(map(str, c.criteria)) or "-"

@@ -8,6 +8,7 @@ bug would otherwise destroy the source the user still needs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -47,16 +48,12 @@ def atomic_write_bytes(path: PathLike, data: bytes, *, inputs: Iterable[PathLike
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     return target
 
 
-def atomic_write_text(
-    path: PathLike, text: str, *, encoding: str = "utf-8", inputs: Iterable[PathLike] = ()
-) -> Path:
+def atomic_write_text(path: PathLike, text: str, *, encoding: str = "utf-8", inputs: Iterable[PathLike] = ()) -> Path:
     """Text variant of `atomic_write_bytes`; newlines are written as given (no translation)."""
     return atomic_write_bytes(path, text.encode(encoding), inputs=inputs)

@@ -9,8 +9,9 @@ Entry points (the CLI is a thin layer over these):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
@@ -62,7 +63,7 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
         group.sort(key=lambda c: (c.start, -(c.end - c.start)))
         current: list[Candidate] = []
         cur_end = -1
-        for c in group + [None]:  # type: ignore[list-item]
+        for c in [*group, None]:  # type: ignore[list-item]
             if c is not None and current and (c.start < cur_end or _JOINER.fullmatch(text, cur_end, c.start)):
                 current.append(c)
                 cur_end = max(cur_end, c.end)
@@ -71,7 +72,11 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
                 best = max(current, key=lambda x: (SEVERITY_RANK[x.severity or x.rule.severity], x.end - x.start))
                 best.start = min(x.start for x in current)
                 best.end = max(x.end for x in current)
-                if best.end < len(text) and text[best.end] == ")" and text.count("(", best.start, best.end) > text.count(")", best.start, best.end):
+                if (
+                    best.end < len(text)
+                    and text[best.end] == ")"
+                    and text.count("(", best.start, best.end) > text.count(")", best.start, best.end)
+                ):
                     best.end += 1
                 kept.append(best)
             if c is not None:
@@ -112,7 +117,7 @@ def lint_document(
     compiled = compile_rules(ruleset, lang)
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
-    for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256))):
+    for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
         ctx = BlockContext(block.text, sentence_spans(sdoc, len(block.text)), lang)
         raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
         for c in _resolve_overlaps(raw, block.text):
@@ -139,7 +144,7 @@ def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
     arr = sdoc.to_array([SENT_START, IDX])
     starts = [int(idx) for flag, idx in arr.tolist() if flag == 1] or [0]
     starts[0] = 0
-    return list(zip(starts, starts[1:] + [length]))
+    return list(zip(starts, [*starts[1:], length], strict=False))
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
@@ -168,7 +173,14 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     )
 
 
-def lint_text(text: str, *, language: str | None = None, ruleset: RuleSet | None = None, markdown: bool = False, score: bool = True) -> FileResult:
+def lint_text(
+    text: str,
+    *,
+    language: str | None = None,
+    ruleset: RuleSet | None = None,
+    markdown: bool = False,
+    score: bool = True,
+) -> FileResult:
     from ospo_procure.readers.text_reader import parse_text
 
     return lint_document(parse_text(text, markdown=markdown), language=language, ruleset=ruleset, score=score)
@@ -191,7 +203,7 @@ def lint_paths(
     language: str | None = None,
     ruleset: RuleSet | None = None,
     limits: Limits | None = None,
-    waivers: "WaiverIndex | None" = None,
+    waivers: WaiverIndex | None = None,
 ) -> list[FileResult]:
     """Lint files and folders. A file that cannot be read becomes a FileResult with `error` set,
     and the others are still linted. `waivers` gives each file its waiver-file entries."""

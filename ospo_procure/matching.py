@@ -184,10 +184,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, compiled: CompiledRules) -> bool
     if nxt and (_VERSIONISH.match(nxt.group(1).rstrip(".,;:")) or nxt.group(1).lower() in context.edition_words):
         return True
     sentence = text[s:e]
-    return any(
-        p.search(sentence, timeout=REGEX_TIMEOUT)
-        for p in context.product_context.for_lang(ctx.lang)
-    )
+    return any(p.search(sentence, timeout=REGEX_TIMEOUT) for p in context.product_context.for_lang(ctx.lang))
 
 
 def _drop_contained(hits: list[LexHit]) -> list[LexHit]:

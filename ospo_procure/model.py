@@ -213,9 +213,7 @@ class FileResult:
     document: Document | None = field(default=None, repr=False)
 
     def worst_severity(self, include_waived: bool = False) -> str | None:
-        ranks = [
-            SEVERITY_RANK[f.severity] for f in self.findings if include_waived or not f.waived
-        ]
+        ranks = [SEVERITY_RANK[f.severity] for f in self.findings if include_waived or not f.waived]
         if not ranks:
             return None
         return SEVERITIES[len(SEVERITIES) - 1 - max(ranks)]

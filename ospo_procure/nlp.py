@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,108 @@ SUPPORTED_LANGUAGES = ("en", "es", "pt", "fr")
 
 # Frequent function words per language, for detection. Short and distinctive on purpose.
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to in shall be is for with that by on this are or as will from an which".split()),
-    "es": frozenset("el la los las de del y en que por con para una se al su lo como más deberá será".split()),
-    "pt": frozenset("o os as de do da dos das e em que por com para uma ao se não ser deverá será pela pelo".split()),
-    "fr": frozenset("le la les des du et en que pour avec une au aux sur est sont par doit être dans ce".split()),
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "shall",
+            "be",
+            "is",
+            "for",
+            "with",
+            "that",
+            "by",
+            "on",
+            "this",
+            "are",
+            "or",
+            "as",
+            "will",
+            "from",
+            "an",
+            "which",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "de",
+            "del",
+            "y",
+            "en",
+            "que",
+            "por",
+            "con",
+            "para",
+            "una",
+            "se",
+            "al",
+            "su",
+            "lo",
+            "como",
+            "más",
+            "deberá",
+            "será",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o",
+            "os",
+            "as",
+            "de",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "e",
+            "em",
+            "que",
+            "por",
+            "com",
+            "para",
+            "uma",
+            "ao",
+            "se",
+            "não",
+            "ser",
+            "deverá",
+            "será",
+            "pela",
+            "pelo",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "des",
+            "du",
+            "et",
+            "en",
+            "que",
+            "pour",
+            "avec",
+            "une",
+            "au",
+            "aux",
+            "sur",
+            "est",
+            "sont",
+            "par",
+            "doit",
+            "être",
+            "dans",
+            "ce",
+        ]
+    ),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -124,7 +222,7 @@ def _blank(lang: str) -> Any:
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_pipeline(lang: str, words: frozenset[str] = frozenset()) -> Any:
     """A blank pipeline for `lang`: sentencizer, plus lower-cased lookup lemmas when the
     rules use lemmas (`words` = the pattern words); cached per process."""

@@ -88,7 +88,9 @@ def load_rubric(path: Path) -> Rubric:
     # YAML reads `1:` as an int key; the schema speaks of strings.
     if isinstance(data, dict) and isinstance(data.get("criteria"), dict):
         data["criteria"] = {str(k): v for k, v in data["criteria"].items()}
-        lines.update({("criteria", str(k[1])) + k[2:]: v for k, v in list(lines.items()) if len(k) > 1 and k[0] == "criteria"})
+        lines.update(
+            {("criteria", str(k[1]), *k[2:]): v for k, v in list(lines.items()) if len(k) > 1 and k[0] == "criteria"}
+        )
     validate(data, RUBRIC_SCHEMA, path, lines)
     return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)))
 

@@ -70,7 +70,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
             compile_regex(raw["pattern"], path=p, line=line, what="waiver pattern")
         files = raw.get("files")
         if files and not Path(files).is_absolute():
-            files = str((p.parent / files))
+            files = str(p.parent / files)
         out.append(
             Waiver(
                 rule=raw["rule"],

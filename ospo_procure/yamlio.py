@@ -68,7 +68,9 @@ def _walk(node: yaml.Node, at: tuple[Any, ...], lines: LineMap, path: Path, seen
     # data files have no need for them, so refuse any node reached twice.
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         if id(node) in seen_nodes:
-            raise DataError("YAML anchors/aliases are not allowed in data files", path=path, line=node.start_mark.line + 1)
+            raise DataError(
+                "YAML anchors/aliases are not allowed in data files", path=path, line=node.start_mark.line + 1
+            )
         seen_nodes.add(id(node))
     lines[at] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -81,11 +83,11 @@ def _walk(node: yaml.Node, at: tuple[Any, ...], lines: LineMap, path: Path, seen
             if key in seen:
                 raise DataError(f"duplicate key {key!r} (first at line {seen[key]})", path=path, line=line)
             seen[key] = line
-            _walk(value_node, at + (key,), lines, path, seen_nodes)
-            lines[at + (key,)] = line
+            _walk(value_node, (*at, key), lines, path, seen_nodes)
+            lines[(*at, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, at + (i,), lines, path, seen_nodes)
+            _walk(item, (*at, i), lines, path, seen_nodes)
 
 
 def _bad_value_line(text: str, message: str) -> int | None:
@@ -122,7 +124,7 @@ def validate(data: Any, schema: dict[str, Any], path: str | Path, lines: LineMap
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in (error.instance or {}) if k not in allowed]
         if extra:
-            at = at + (extra[0],)
+            at = (*at, extra[0])
             message = f"unknown key {extra[0]!r} (allowed: {', '.join(allowed)})"
     elif error.validator == "required":
         message = f"missing required field: {error.message.split(' is a required')[0]}"

@@ -23,8 +23,9 @@ make_pdf pages: a page is None (no text layer, just a drawn box), a list of exac
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -228,8 +229,9 @@ def make_docx(
 # ---------------------------------------------------------------------------------------
 
 
-def rewrite_zip(src: Path, dst: Path, replace: dict[str, bytes | None] | None = None,
-                add: dict[str, bytes] | None = None) -> Path:
+def rewrite_zip(
+    src: Path, dst: Path, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None
+) -> Path:
     """Copy a zip, replacing (bytes) or dropping (None) members and adding new ones."""
     replace = replace or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -298,9 +300,7 @@ def make_odt(
 ) -> Path:
     body: list[str] = []
     changes: list[str] = []
-    n = 0
-    for item in items:
-        n += 1
+    for n, item in enumerate(items, start=1):
         if isinstance(item, str):
             item = ("p", item)
         kind = item[0]
@@ -446,7 +446,18 @@ def pdf_bytes_corrupt() -> bytes:
 
 
 __all__ = [
-    "make_docx", "make_odt", "make_pdf", "rewrite_zip", "run_xml", "ins_xml", "del_xml", "move_xml",
-    "p_xml", "sdt_block_xml", "sdt_inline_xml", "textbox_vml_xml", "textbox_alternate_xml",
+    "del_xml",
+    "ins_xml",
+    "make_docx",
+    "make_odt",
+    "make_pdf",
+    "move_xml",
+    "p_xml",
     "pdf_bytes_corrupt",
+    "rewrite_zip",
+    "run_xml",
+    "sdt_block_xml",
+    "sdt_inline_xml",
+    "textbox_alternate_xml",
+    "textbox_vml_xml",
 ]

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/builders.py, tests/rulefolder.py
 
-from rulefolder import write_rule_folder  # noqa: E402
+from rulefolder import write_rule_folder
 
 
 @pytest.fixture(scope="session")

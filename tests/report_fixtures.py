@@ -93,9 +93,7 @@ def make_finding(
     )
 
 
-def make_scorecard(
-    scores: dict[int, int], findings: list[Finding], evidence: list[Finding]
-) -> Scorecard:
+def make_scorecard(scores: dict[int, int], findings: list[Finding], evidence: list[Finding]) -> Scorecard:
     criteria: dict[int, CriterionScore] = {}
     for n, title in CRITERIA_TITLES.items():
         criteria[n] = CriterionScore(
@@ -127,18 +125,23 @@ def txt_result(base: Path) -> FileResult:
         make_finding(doc, 1, "Microsoft Office 365", "es-brand"),
         # Spans the line break in the source file (block text joins lines with a space).
         make_finding(
-            doc, 1, "licencias de Microsoft Office 365 por usuario", "es-per-user",
-            category="per_user_licensing", severity="warning", criteria=(8,),
+            doc,
+            1,
+            "licencias de Microsoft Office 365 por usuario",
+            "es-per-user",
+            category="per_user_licensing",
+            severity="warning",
+            criteria=(8,),
         ),
         make_finding(doc, 2, "Oracle Database", "es-brand"),
         make_finding(doc, 2, "<script>alert(1)</script>", "es-hostile", severity="info", criteria=(1,)),
         make_finding(doc, 3, "SAP", "es-brand-legacy", severity="warning", waiver=waiver),
     ]
     evidence = [
-        make_finding(doc, 1, "formatos abiertos", "es-open-formats", category="open_standards",
-                     kind="evidence", criteria=(5,)),
-        make_finding(doc, 1, "software libre", "es-oss", category="oss_allowed",
-                     kind="evidence", criteria=(2,)),
+        make_finding(
+            doc, 1, "formatos abiertos", "es-open-formats", category="open_standards", kind="evidence", criteria=(5,)
+        ),
+        make_finding(doc, 1, "software libre", "es-oss", category="oss_allowed", kind="evidence", criteria=(2,)),
     ]
     return FileResult(
         path=rel,
@@ -169,21 +172,29 @@ def docx_result() -> FileResult:
             kind="cell",
         ),
         Block("Documento confidencial — uso exclusivo Windows", loc(part="header", paragraph=1)),
-        Block("Conforme o padrão ODF (ISO/IEC 26300), sem ônus.", loc(part="footnote", note=1, paragraph=1),
-              kind="note"),
+        Block(
+            "Conforme o padrão ODF (ISO/IEC 26300), sem ônus.", loc(part="footnote", note=1, paragraph=1), kind="note"
+        ),
     ]
     doc = Document(path=rel, format="docx", blocks=blocks)
-    comment_waiver = Waiver(rule="pt-brand", justification="Exchange é o sistema legado a migrar",
-                            source="comment")
+    comment_waiver = Waiver(rule="pt-brand", justification="Exchange é o sistema legado a migrar", source="comment")
     findings = [
         make_finding(doc, 1, "Microsoft Exchange", "pt-brand", waiver=comment_waiver),
-        make_finding(doc, 2, "Certificação Oracle", "pt-vendor-cert", category="vendor_certification",
-                     severity="warning", criteria=(4,)),
+        make_finding(
+            doc,
+            2,
+            "Certificação Oracle",
+            "pt-vendor-cert",
+            category="vendor_certification",
+            severity="warning",
+            criteria=(4,),
+        ),
         make_finding(doc, 3, "Windows", "pt-brand"),
     ]
     evidence = [
-        make_finding(doc, 4, "padrão ODF", "pt-open-standard", category="open_standards",
-                     kind="evidence", criteria=(5, 6)),
+        make_finding(
+            doc, 4, "padrão ODF", "pt-open-standard", category="open_standards", kind="evidence", criteria=(5, 6)
+        ),
     ]
     return FileResult(
         path=rel,

@@ -117,7 +117,9 @@ rules:
 """
 
 
-def write_rule_folder(dest: Path, rules: str = MINI_RULES, products: str = MINI_PRODUCTS, formats: str = MINI_FORMATS) -> Path:
+def write_rule_folder(
+    dest: Path, rules: str = MINI_RULES, products: str = MINI_PRODUCTS, formats: str = MINI_FORMATS
+) -> Path:
     (dest / "rules").mkdir(parents=True, exist_ok=True)
     (dest / "lexicons").mkdir(exist_ok=True)
     shutil.copy(ROOT / "lint_rules" / "context.yaml", dest / "context.yaml")

@@ -41,8 +41,15 @@ def blocks_of(path: Path) -> list[Block]:
     return extract_blocks(parts_from_python_docx(docx.Document(str(path))))[0]
 
 
-def finding_for(blocks: list[Block], match: str, rule: str, *, occurrence: int = 0, severity: str = "error",
-                waiver: Waiver | None = None) -> Finding:
+def finding_for(
+    blocks: list[Block],
+    match: str,
+    rule: str,
+    *,
+    occurrence: int = 0,
+    severity: str = "error",
+    waiver: Waiver | None = None,
+) -> Finding:
     """A finding with real reader offsets, found by searching the blocks."""
     seen = 0
     for i, b in enumerate(blocks):
@@ -50,10 +57,20 @@ def finding_for(blocks: list[Block], match: str, rule: str, *, occurrence: int =
         while pos >= 0:
             if seen == occurrence:
                 return Finding(
-                    rule=rule, category="brand", severity=severity, message=f"“{match}” names a vendor.",
-                    match=match, start=pos, end=pos + len(match), context=b.text, location=b.location,
-                    suggestion="Add “or equivalent”.", criteria=(1, 6), legal_basis="Ley 9/2017, art. 126",
-                    block_index=i, waiver=waiver,
+                    rule=rule,
+                    category="brand",
+                    severity=severity,
+                    message=f"“{match}” names a vendor.",
+                    match=match,
+                    start=pos,
+                    end=pos + len(match),
+                    context=b.text,
+                    location=b.location,
+                    suggestion="Add “or equivalent”.",
+                    criteria=(1, 6),
+                    legal_basis="Ley 9/2017, art. 126",
+                    block_index=i,
+                    waiver=waiver,
                 )
             seen += 1
             pos = b.text.find(match, pos + 1)
@@ -96,8 +113,12 @@ def tender(tmp_path: Path) -> tuple[Path, FileResult]:
         finding_for(blocks, "Microsoft Office 365", "brand"),
         finding_for(blocks, "Oracle", "brand", occurrence=1),
         finding_for(blocks, "allá;\tprecio por usuario", "per-user", severity="warning"),
-        finding_for(blocks, "Cisco", "vendor-cert", waiver=Waiver(rule="vendor-cert", justification="red existente",
-                                                                source="comment")),
+        finding_for(
+            blocks,
+            "Cisco",
+            "vendor-cert",
+            waiver=Waiver(rule="vendor-cert", justification="red existente", source="comment"),
+        ),
         finding_for(blocks, "Windows", "brand"),  # header: summary comment
     ]
     return src, FileResult(path=str(src), format="docx", findings=findings)
@@ -186,9 +207,20 @@ def test_corpus_tender_with_tables_headers_and_footnotes(tmp_path: Path) -> None
         for word in ("Microsoft", "Oracle", "Windows", "Power BI"):
             pos = b.text.find(word)
             if pos >= 0:
-                findings.append(Finding(rule="brand", category="brand", severity="error", message="brand",
-                                        match=word, start=pos, end=pos + len(word), context=b.text,
-                                        location=b.location, block_index=i))
+                findings.append(
+                    Finding(
+                        rule="brand",
+                        category="brand",
+                        severity="error",
+                        message="brand",
+                        match=word,
+                        start=pos,
+                        end=pos + len(word),
+                        context=b.text,
+                        location=b.location,
+                        block_index=i,
+                    )
+                )
     parts = {f.location.part for f in findings}
     assert {"body", "table"} <= parts and parts - {"body", "table"}
     dest = tmp_path / "tor.annotated.docx"
@@ -210,9 +242,21 @@ def test_libreoffice_opens_the_annotated_copy(tender: tuple[Path, FileResult], t
     outdir = tmp_path / "pdf"
     profile = (tmp_path / "lo-profile").as_uri()
     proc = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(dest)],
-        capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     pdf = outdir / "annotated.pdf"
     assert pdf.is_file(), proc.stderr + proc.stdout

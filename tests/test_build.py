@@ -41,11 +41,20 @@ def test_outputs_open_and_hold_sections_table_and_annex(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = _build(out, pdf=True)
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["build-manifest.json", "contract_annex.docx", "evaluation_grid.docx",
-                     "terms_of_reference.docx", "terms_of_reference.pdf"]
+    assert names == [
+        "build-manifest.json",
+        "contract_annex.docx",
+        "evaluation_grid.docx",
+        "terms_of_reference.docx",
+        "terms_of_reference.pdf",
+    ]
     assert [p.name for p in result.outputs] == [
-        "terms_of_reference.docx", "contract_annex.docx", "evaluation_grid.docx", "terms_of_reference.pdf",
-        "build-manifest.json"]
+        "terms_of_reference.docx",
+        "contract_annex.docx",
+        "evaluation_grid.docx",
+        "terms_of_reference.pdf",
+        "build-manifest.json",
+    ]
     tor = out / "terms_of_reference.docx"
     d = docx.Document(str(tor))
     headings = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
@@ -56,8 +65,12 @@ def test_outputs_open_and_hold_sections_table_and_annex(tmp_path: Path) -> None:
     assert any(p.style.name == "List Bullet" and p.text.startswith("FR-1: ") for p in d.paragraphs)
     tables = _tables(tor)
     award = next(t for t in tables if t[0] == ["Criterion", "Weight (%)", "Description"])
-    assert award[1:] == [["Technical quality", "50", "Fit of the proposed solution"], ["Price (TCO)", "30", ""],
-                         ["Team", "20", ""], ["Total", "100", ""]]
+    assert award[1:] == [
+        ["Technical quality", "50", "Fit of the proposed solution"],
+        ["Price (TCO)", "30", ""],
+        ["Team", "20", ""],
+        ["Total", "100", ""],
+    ]
     sources = next(t for t in tables if t[0] == ["Section", "Clause", "Clause id", "Version"])
     assert ["6.1", "Licence of the deliverables", "source-code-licence", "1.2.0"] in sources
     # no template tag survives rendering
@@ -90,7 +103,11 @@ def test_manifest_lists_clauses_templates_and_no_timestamps(tmp_path: Path) -> N
     assert m["spec"]["sha256"] == hashlib.sha256(SPEC.read_bytes()).hexdigest()
     ids = {c["id"]: c for c in m["clauses"]}
     assert ids["source-code-licence"]["version"] == "1.2.0" and ids["source-code-licence"]["number"] == "6.1"
-    assert {t["name"] for t in m["templates"]} == {"terms_of_reference.docx", "contract_annex.docx", "evaluation_grid.docx"}
+    assert {t["name"] for t in m["templates"]} == {
+        "terms_of_reference.docx",
+        "contract_annex.docx",
+        "evaluation_grid.docx",
+    }
     assert all(len(t["sha256"]) == 64 for t in m["templates"])
     assert {s["id"] for s in m["skipped"]} == {"draft-community", "old-exit"}
     assert "time" not in json.dumps(m).lower()
@@ -109,21 +126,30 @@ def test_pdf_text_extracts_with_accents(tmp_path: Path) -> None:
 
     spec = tmp_path / "es.yaml"
     text = SPEC.read_text(encoding="utf-8").replace("language: en", "language: es")
-    text = text.replace("The ministry manages research grants with spreadsheets.",
-                        "Acentos: á é í ó ú ñ ç ã õ — gestión & <código>.")
+    text = text.replace(
+        "The ministry manages research grants with spreadsheets.", "Acentos: á é í ó ú ñ ç ã õ — gestión & <código>."
+    )
     spec.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     _build(out, spec=spec, pdf=True)
     reader = pypdf.PdfReader(str(out / "terms_of_reference.pdf"))
     extracted = "\n".join(page.extract_text() for page in reader.pages)
-    for word in ("á é í ó ú ñ ç ã õ", "gestión & <código>", "Términos de Referencia", "Antecedentes",
-                 "Criterios de adjudicación", "Anexo: origen de las cláusulas", "Se admiten soluciones de código abierto"):
+    for word in (
+        "á é í ó ú ñ ç ã õ",
+        "gestión & <código>",
+        "Términos de Referencia",
+        "Antecedentes",
+        "Criterios de adjudicación",
+        "Anexo: origen de las cláusulas",
+        "Se admiten soluciones de código abierto",
+    ):
         assert word in extracted, word
     fonts = {str(f.get("/BaseFont")) for p in reader.pages for f in (p["/Resources"]["/Font"].values())}
     assert fonts and not any("Helvetica" in f for f in fonts)
 
 
 # ------------------------------------------------------------------ validation errors
+
 
 def _mutate(tmp_path: Path, old: str, new: str, base: Path = SPEC) -> Path:
     text = base.read_text(encoding="utf-8")
@@ -147,18 +173,32 @@ def _line_of(path: Path, needle: str) -> int:
         ("licence: EUPL-1.2", "licence: Proprietary-1.0", "licence:", "licence"),
         ("hosting: cloud", "hosting: basement", "hosting:", "hosting"),
         ("has_personal_data: true", "has_personal_data: maybe", "has_personal_data:", "has_personal_data"),
-        ("reuses_existing_oss: false", "reuses_existing_oss: false\nclauses: {include: [ghost-clause]}",
-         "clauses:", "unknown clause id 'ghost-clause'"),
-        ("    - {name: Go-live, month: 12}", "    - {name: Go-live, month: 30}", "Go-live", "falls after the contract end"),
+        (
+            "reuses_existing_oss: false",
+            "reuses_existing_oss: false\nclauses: {include: [ghost-clause]}",
+            "clauses:",
+            "unknown clause id 'ghost-clause'",
+        ),
+        (
+            "    - {name: Go-live, month: 12}",
+            "    - {name: Go-live, month: 30}",
+            "Go-live",
+            "falls after the contract end",
+        ),
         ("  - id: NFR-1", "  - id: FR-1", "id: FR-1", "used in both requirement lists"),
-        ("reuses_existing_oss: false", "reuses_existing_oss: false\nvariables: {agency: Other}", "variables:",
-         "comes from the spec itself"),
+        (
+            "reuses_existing_oss: false",
+            "reuses_existing_oss: false\nvariables: {agency: Other}",
+            "variables:",
+            "comes from the spec itself",
+        ),
         ("start: 2026-03-01", "start: 2026-02-30", "start:", "invalid value: day is out of range"),
         ("title: Case", "title: [Case", "title:", "invalid YAML"),
     ],
 )
-def test_spec_errors_exit_2_with_file_line_and_write_nothing(tmp_path: Path, old: str, new: str,
-                                                             needle: str, fragment: str) -> None:
+def test_spec_errors_exit_2_with_file_line_and_write_nothing(
+    tmp_path: Path, old: str, new: str, needle: str, fragment: str
+) -> None:
     spec = _mutate(tmp_path, old, new)
     out = tmp_path / "out"
     res = CliRunner().invoke(build_cmd, [str(spec), "-o", str(out), "--clauses", str(CLAUSES)])
@@ -198,7 +238,9 @@ def test_clause_variable_the_spec_lacks(tmp_path: Path) -> None:
         "title: {en: Budget, es: Presupuesto, pt: Orçamento}\n"
         "text:\n  en: '{{ budget_amount }} {{ currency }} {{ hosting_partner }}'\n"
         "  es: '{{ budget_amount }} {{ currency }} {{ hosting_partner }}'\n"
-        "  pt: '{{ budget_amount }} {{ currency }} {{ hosting_partner }}'\n", encoding="utf-8")
+        "  pt: '{{ budget_amount }} {{ currency }} {{ hosting_partner }}'\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match=r"budget-note.*needs hosting_partner.*set variables.hosting_partner"):
         _build(tmp_path / "out", clause_dir=lib)
     spec = _mutate(tmp_path, "budget: {amount: 250000, currency: USD}\n", "variables: {hosting_partner: X}\n")
@@ -207,6 +249,7 @@ def test_clause_variable_the_spec_lacks(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ atomicity and paths
+
 
 def test_failure_leaves_existing_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -270,6 +313,7 @@ def test_output_path_that_is_a_file(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ clause text sandbox
 
+
 def test_sandbox_undefined_and_unsafe_attributes() -> None:
     with pytest.raises(DataError, match="undefined variable"):
         render_text("{{ nope }}", {})
@@ -282,15 +326,18 @@ def test_sandbox_undefined_and_unsafe_attributes() -> None:
 
 # ------------------------------------------------------------------ CLI: explain, strict, lint
 
+
 def test_cli_explain_lists_every_clause(tmp_path: Path) -> None:
-    res = CliRunner().invoke(build_cmd, [str(SPEC), "-o", str(tmp_path / "o"), "--clauses", str(CLAUSES),
-                                         "--explain", "--no-lint"])
+    res = CliRunner().invoke(
+        build_cmd, [str(SPEC), "-o", str(tmp_path / "o"), "--clauses", str(CLAUSES), "--explain", "--no-lint"]
+    )
     assert res.exit_code == 0, res.output
     lines = [ln for ln in res.stdout.splitlines() if ln[:2] in ("+ ", "- ")]
     assert len(lines) == len(list(CLAUSES.glob("*.yaml")))
     assert "- old-exit@1.0.0 [tor/exit]: status is deprecated" in lines
-    assert any(ln.startswith("+ data-protection@1.0.0 [contract/security]: applies_when: has_personal_data") for ln in lines)
-
+    assert any(
+        ln.startswith("+ data-protection@1.0.0 [contract/security]: applies_when: has_personal_data") for ln in lines
+    )
 
 
 def test_self_lint_writes_scorecard(tmp_path: Path) -> None:
@@ -304,8 +351,11 @@ def test_self_lint_writes_scorecard(tmp_path: Path) -> None:
 
 
 def test_lock_in_text_builds_but_reports_and_strict_exits_1(tmp_path: Path) -> None:
-    spec = _mutate(tmp_path, "text: Applicants submit proposals online.",
-                   "text: The solution must run on Microsoft SharePoint and Oracle Database.")
+    spec = _mutate(
+        tmp_path,
+        "text: Applicants submit proposals online.",
+        "text: The solution must run on Microsoft SharePoint and Oracle Database.",
+    )
     out = tmp_path / "out"
     result = _build(out, spec=spec, lint=True)
     assert (out / "terms_of_reference.docx").exists()

@@ -83,8 +83,7 @@ def test_init_spec_builds(lang: str, tmp_path: Path) -> None:
 def test_init_starters_build_with_the_test_library(tmp_path: Path) -> None:
     clauses = Path(__file__).parent / "data" / "clauses"
     for lang in ("en", "es", "pt"):
-        build_tender(_starter(tmp_path, lang), tmp_path / f"out-{lang}",
-                     clause_dir=clauses, lint=False)
+        build_tender(_starter(tmp_path, lang), tmp_path / f"out-{lang}", clause_dir=clauses, lint=False)
 
 
 def _starter(tmp: Path, lang: str) -> Path:

@@ -48,13 +48,28 @@ def test_ordinary_words_and_open_names_are_not_lock_in(bundled_rules, text):
         ("The database must run on Oracle Database 19c.", "en", "brand", "Oracle Database 19c"),
         ("The solution must be hosted on Amazon Web Services.", "en", "brand", "Amazon Web Services"),
         ("Letters shall be produced as .doc files.", "en", "proprietary_format", ".doc"),
-        ("La solución deberá desarrollarse sobre Microsoft SharePoint Online.", "es", "brand", "Microsoft SharePoint Online"),
-        ("O banco de dados deverá ser o Oracle Database 19c Enterprise Edition.", "pt", "brand", "Oracle Database 19c Enterprise Edition"),
+        (
+            "La solución deberá desarrollarse sobre Microsoft SharePoint Online.",
+            "es",
+            "brand",
+            "Microsoft SharePoint Online",
+        ),
+        (
+            "O banco de dados deverá ser o Oracle Database 19c Enterprise Edition.",
+            "pt",
+            "brand",
+            "Oracle Database 19c Enterprise Edition",
+        ),
         ("Se cotizarán 300 licencias por usuario nominal.", "es", "per_user_licensing", None),
         ("Serão fornecidas licenças por usuário nomeado.", "pt", "per_user_licensing", None),
         ("Le titulaire fournira 300 licences par utilisateur nommé.", "fr", "per_user_licensing", None),
         ("L'application sera développée exclusivement pour iOS.", "fr", "proprietary_technology", None),
-        ("La solution devra fonctionner sous Microsoft SharePoint Server.", "fr", "brand", "Microsoft SharePoint Server"),
+        (
+            "La solution devra fonctionner sous Microsoft SharePoint Server.",
+            "fr",
+            "brand",
+            "Microsoft SharePoint Server",
+        ),
     ],
 )
 def test_lock_in_is_caught(bundled_rules, text, lang, category, match):
@@ -73,7 +88,10 @@ def test_lock_in_is_caught(bundled_rules, text, lang, category, match):
         ("Os dados serão migrados do SQL Server 2008 atualmente em uso.", "pt"),
         ("The price shall not depend on the number of users, devices or processor cores.", "en"),
         ("El precio no dependerá del número de usuarios.", "es"),
-        ("A direct award is permitted only in the exceptional cases listed in the law and must be duly justified.", "en"),
+        (
+            "A direct award is permitted only in the exceptional cases listed in the law and must be duly justified.",
+            "en",
+        ),
         ("The hardware lot includes 200 desktop computers priced per device, with on-site warranty.", "en"),
         ("For each release, the Contractor shall estimate effort per user story.", "en"),
         ("The bidder shall hold a valid ISO/IEC 27001 certification.", "en"),
@@ -84,7 +102,12 @@ def test_exceptions_in_three_languages(bundled_rules, text, lang):
 
 
 def test_legacy_product_is_reported_as_info_with_reason(bundled_rules):
-    result = lint_text("Migration from the current Oracle Database 11g instance is part of the scope.", language="en", ruleset=bundled_rules, score=False)
+    result = lint_text(
+        "Migration from the current Oracle Database 11g instance is part of the scope.",
+        language="en",
+        ruleset=bundled_rules,
+        score=False,
+    )
     infos = [f for f in result.findings if f.match.startswith("Oracle Database")]
     assert infos and all(f.severity == "info" and "legacy" in f.message for f in infos)
 
@@ -92,7 +115,11 @@ def test_legacy_product_is_reported_as_info_with_reason(bundled_rules):
 def test_french_is_detected_and_elisions_tokenised(bundled_rules):
     from ospo_procure.matching import compile_rules
 
-    result = lint_text("Le pouvoir adjudicateur exige que l'application soit livrée avec son code source.", ruleset=bundled_rules, score=False)
+    result = lint_text(
+        "Le pouvoir adjudicateur exige que l'application soit livrée avec son code source.",
+        ruleset=bundled_rules,
+        score=False,
+    )
     assert result.language == "fr"
     tokens = [t.text for t in compile_rules(bundled_rules, "fr").nlp("L'administration n'exige qu'une licence.")]
     assert tokens[:4] == ["L'", "administration", "n'", "exige"]

@@ -70,7 +70,12 @@ def test_good_clause_loads(tmp_path: Path) -> None:
         ("  pt: Amostra\n", "", 13, "pt"),  # title/text language mismatch
         ("variables: [agency_short]", "variables: []", 15, "undeclared variable(s) agency_short"),
         ("variables: [agency_short]", "variables: [agency_short, exit_days]", 8, "exit_days but no text uses it"),
-        ("{{ agency_short }} welcomes", "{% for x in y %}{% endfor %}{{ agency_short }} welcomes", 15, "For is not allowed"),
+        (
+            "{{ agency_short }} welcomes",
+            "{% for x in y %}{% endfor %}{{ agency_short }} welcomes",
+            15,
+            "For is not allowed",
+        ),
         ("{{ agency_short }} welcomes", "{% include '/etc/passwd' %}{{ agency_short }} welcomes", 15, "not allowed"),
         ("{{ agency_short }} welcomes", "{{ agency_short }", 15, "syntax error"),
         ("id: sample", "id: other", 1, "differs from the file name"),
@@ -157,8 +162,9 @@ def test_validate_library_reports_everything(tmp_path: Path) -> None:
     shutil.copytree(CLAUSES, lib)
     (lib / "broken.yaml").write_text("id: broken\nversion: 1\n", encoding="utf-8")
     text = (lib / "data-protection.yaml").read_text(encoding="utf-8")
-    (lib / "data-protection.yaml").write_text(text.replace("criteria: [9]", "criteria: [1]\nalternatives: [ghost]"),
-                                              encoding="utf-8")
+    (lib / "data-protection.yaml").write_text(
+        text.replace("criteria: [9]", "criteria: [1]\nalternatives: [ghost]"), encoding="utf-8"
+    )
     tco = (lib / "tco-award.yaml").read_text(encoding="utf-8")
     (lib / "tco-award.yaml").write_text(tco.replace("criteria: [7, 8, 9]", "criteria: [7, 8]"), encoding="utf-8")
     report = validate_library(lib, lint=False)
@@ -191,12 +197,13 @@ def test_clauses_validate_cli_fails_on_problems(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "bad.yaml:1:" in res.stdout
 
 
-
 def test_validate_lints_clause_text(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     shutil.copytree(CLAUSES, lib)
     text = (lib / "open-standards.yaml").read_text(encoding="utf-8")
     (lib / "open-standards.yaml").write_text(
-        text.replace("such as ODF, CSV and JSON.", "and the solution must run on Microsoft SharePoint."), encoding="utf-8")
+        text.replace("such as ODF, CSV and JSON.", "and the solution must run on Microsoft SharePoint."),
+        encoding="utf-8",
+    )
     report = validate_library(lib, lint=True)
     assert any("open-standards.yaml" in p and "trips lint rule" in p for p in report.problems), report.problems

@@ -56,7 +56,20 @@ def test_json_schema(tmp_path, rules_dir):
     (file,) = data["files"]
     assert {"path", "language", "findings", "evidence", "scorecard"} <= set(file)
     assert file["language"] == "en"
-    keys = {"rule", "category", "severity", "message", "match", "start", "end", "context", "location", "suggestion", "criteria", "legal_basis"}
+    keys = {
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "match",
+        "start",
+        "end",
+        "context",
+        "location",
+        "suggestion",
+        "criteria",
+        "legal_basis",
+    }
     for item in file["findings"]:
         assert keys <= set(item)
         assert item["context"][item["start"] : item["end"]] == item["match"]
@@ -71,9 +84,13 @@ def test_json_schema(tmp_path, rules_dir):
 def test_select_ignore_by_category(tmp_path, rules_dir):
     f = tmp_path / "t.txt"
     f.write_text(LOCKIN)
-    res = run("lint", str(f), "--rules", rules_dir, "--format", "json", "--select", "per_user_licensing", "--lang", "en")
+    res = run(
+        "lint", str(f), "--rules", rules_dir, "--format", "json", "--select", "per_user_licensing", "--lang", "en"
+    )
     assert {x["rule"] for x in json.loads(res.output)["files"][0]["findings"]} == {"T-PER-USER"}
-    res = run("lint", str(f), "--rules", rules_dir, "--format", "json", "--ignore", "T-PER-USER,T-BRAND", "--lang", "en")
+    res = run(
+        "lint", str(f), "--rules", rules_dir, "--format", "json", "--ignore", "T-PER-USER,T-BRAND", "--lang", "en"
+    )
     assert json.loads(res.output)["files"][0]["findings"] == []
 
 
@@ -90,7 +107,11 @@ def test_folder_and_several_files(tmp_path, rules_dir):
     "name,data,needle",
     [
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "save as .docx"),
-        ("renamed.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "legacy .doc/.xls renamed, or a password-protected"),
+        (
+            "renamed.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "legacy .doc/.xls renamed, or a password-protected",
+        ),
         ("memo.rtf", b"{\\rtf1\\ansi hello}", "RTF"),
         ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "OCR"),
         ("empty.txt", b"", "empty"),
@@ -103,7 +124,7 @@ def test_bad_formats_one_line_exit_2(tmp_path, rules_dir, name, data, needle):
     f.write_bytes(data)
     res = run("lint", str(f), "--rules", rules_dir)
     assert res.exit_code == 2
-    line = [ln for ln in res.output.splitlines() if "error" in ln][0]
+    line = next(ln for ln in res.output.splitlines() if "error" in ln)
     assert str(f) in line and needle in line
 
 

@@ -12,7 +12,11 @@ def rules_hit(result, kind: str = "findings") -> list[tuple[str, str, str]]:
 
 
 def test_lexicon_match_extends_over_version_and_edition(mini_rules):
-    r = lint_text("The database layer must run on Microsoft SQL Server 2019 Enterprise; nothing else.", language="en", ruleset=mini_rules)
+    r = lint_text(
+        "The database layer must run on Microsoft SQL Server 2019 Enterprise; nothing else.",
+        language="en",
+        ruleset=mini_rules,
+    )
     assert ("T-BRAND", "Microsoft SQL Server 2019 Enterprise", "error") in rules_hit(r)
 
 
@@ -37,7 +41,11 @@ def test_token_pattern_matcher(mini_rules):
 def test_regex_matcher_and_justified_exception(mini_rules):
     bad = lint_text("The second phase will be concluded by direct award.", language="en", ruleset=mini_rules)
     assert [f.rule for f in bad.findings] == ["T-SOLE"]
-    good = lint_text("A direct award is permitted only in exceptional circumstances and must be duly justified.", language="en", ruleset=mini_rules)
+    good = lint_text(
+        "A direct award is permitted only in exceptional circumstances and must be duly justified.",
+        language="en",
+        ruleset=mini_rules,
+    )
     assert good.findings == []
 
 
@@ -102,13 +110,30 @@ def test_evidence_is_kept_apart_from_findings(mini_rules):
 
 def test_finding_carries_location_offsets_and_schema(mini_rules):
     loc = Location(part="table", table=2, row=3, cell=1, heading="4 Requirements > 4.2 Data")
-    doc = Document(path="x.docx", format="docx", blocks=[Block("Intro.", Location()), Block("Use Microsoft SQL Server now.", loc, kind="cell")])
+    doc = Document(
+        path="x.docx",
+        format="docx",
+        blocks=[Block("Intro.", Location()), Block("Use Microsoft SQL Server now.", loc, kind="cell")],
+    )
     r = lint_document(doc, language="en", ruleset=mini_rules)
     (f,) = r.findings
     assert f.context[f.start : f.end] == f.match == "Microsoft SQL Server"
     assert f.block_index == 1 and f.location == loc
     d = f.to_dict()
-    for key in ("rule", "category", "severity", "message", "match", "start", "end", "context", "location", "suggestion", "criteria", "legal_basis"):
+    for key in (
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "match",
+        "start",
+        "end",
+        "context",
+        "location",
+        "suggestion",
+        "criteria",
+        "legal_basis",
+    ):
         assert key in d
     assert set(d["location"]) >= {"part", "page", "paragraph", "table", "row", "cell", "heading"}
     assert d["location"]["table"] == 2 and d["criteria"] == [1]
@@ -124,6 +149,10 @@ def test_select_and_ignore(mini_rules):
 
 
 def test_language_is_detected_per_document(mini_rules):
-    assert lint_text("El contratista deberá entregar la documentación del sistema.", ruleset=mini_rules).language == "es"
+    assert (
+        lint_text("El contratista deberá entregar la documentación del sistema.", ruleset=mini_rules).language == "es"
+    )
     assert lint_text("A contratada deverá entregar a documentação da solução.", ruleset=mini_rules).language == "pt"
-    assert lint_text("The contractor shall deliver the documentation of the system.", ruleset=mini_rules).language == "en"
+    assert (
+        lint_text("The contractor shall deliver the documentation of the system.", ruleset=mini_rules).language == "en"
+    )

@@ -37,6 +37,13 @@ def test_installed_package_finds_its_data(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = "from ospo_procure.paths import data_dir; print(data_dir('lint_rules')); print(data_dir('clause_library'))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(site)}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site)},
+        check=True,
+    )
     for line in out.stdout.split():
         assert line.startswith(str(site / "ospo_procure" / "data")), line

@@ -101,11 +101,14 @@ def test_list_items(rich_docx):
 def test_direct_numpr_and_outline_level(tmp_path):
     num = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr></w:pPr>'
     outline = '<w:pPr><w:outlineLvl w:val="2"/></w:pPr>'
-    path = make_docx(tmp_path, [
-        ("xml", f"<w:p>{num}{run_xml('Direct numbering')}</w:p>"),
-        ("xml", f"<w:p>{outline}{run_xml('Outline heading')}</w:p>"),
-        "After",
-    ])
+    path = make_docx(
+        tmp_path,
+        [
+            ("xml", f"<w:p>{num}{run_xml('Direct numbering')}</w:p>"),
+            ("xml", f"<w:p>{outline}{run_xml('Outline heading')}</w:p>"),
+            "After",
+        ],
+    )
     doc = read(path, Limits())
     assert find(doc, "Direct numbering").kind == "list_item"
     h = find(doc, "Outline heading")
@@ -146,9 +149,16 @@ def test_tables_rows_cells_and_nesting(rich_docx):
 
 
 def test_merged_cells_do_not_repeat(tmp_path):
-    path = make_docx(tmp_path, [
-        ("table", [["Merged down", "b1"], ["", "b2"], ["wide", ""]], {"merge": [((0, 0), (1, 0)), ((2, 0), (2, 1))]}),
-    ])
+    path = make_docx(
+        tmp_path,
+        [
+            (
+                "table",
+                [["Merged down", "b1"], ["", "b2"], ["wide", ""]],
+                {"merge": [((0, 0), (1, 0)), ((2, 0), (2, 1))]},
+            ),
+        ],
+    )
     doc = read(path, Limits())
     assert texts(doc).count("Merged down") == 1
     # python-docx's row.cells would repeat the merged text: we must not.
@@ -162,7 +172,9 @@ def test_grid_span_column_numbering(tmp_path):
     tc = lambda text, span=1: (  # noqa: E731
         f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>{p_xml(run_xml(text))}</w:tc>'
     )
-    tbl = f"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{tc('ab', 2)}{tc('c')}</w:tr></w:tbl>"
+    tbl = (
+        f"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{tc('ab', 2)}{tc('c')}</w:tr></w:tbl>"
+    )
     doc = read(make_docx(tmp_path, [("xml", tbl)]), Limits())
     assert find(doc, "c").location.cell == 3
 
@@ -216,14 +228,21 @@ def test_tracked_changes_read_as_accepted(rich_docx, tmp_path):
     doc = read(rich_docx, Limits())
     assert "Keep inserted end." in texts(doc)
     assert not any("deleted" in t for t in texts(doc))
-    moved = read(make_docx(tmp_path, [("xml", p_xml(move_xml("gone ", False), run_xml("stay "), move_xml("arrived", True)))],
-                           name="m.docx"), Limits())
+    moved = read(
+        make_docx(
+            tmp_path,
+            [("xml", p_xml(move_xml("gone ", False), run_xml("stay "), move_xml("arrived", True)))],
+            name="m.docx",
+        ),
+        Limits(),
+    )
     assert texts(moved) == ["stay arrived"]
 
 
 def test_deleted_table_row_is_dropped(tmp_path):
     row = lambda text, deleted=False: (  # noqa: E731
-        "<w:tr>" + ('<w:trPr><w:del w:id="5" w:author="T"/></w:trPr>' if deleted else "")
+        "<w:tr>"
+        + ('<w:trPr><w:del w:id="5" w:author="T"/></w:trPr>' if deleted else "")
         + f"<w:tc>{p_xml(run_xml(text))}</w:tc></w:tr>"
     )
     tbl = f"<w:tbl>{row('kept 1')}{row('dropped', True)}{row('kept 2')}</w:tbl>"
@@ -234,19 +253,25 @@ def test_deleted_table_row_is_dropped(tmp_path):
 
 def test_special_characters(tmp_path):
     inner = (
-        '<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t><w:cr/><w:t>e</w:t>'
+        "<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t><w:cr/><w:t>e</w:t>"
         '<w:noBreakHyphen/><w:t>mail</w:t><w:sym w:font="Wingdings" w:char="F0E0"/><w:softHyphen/>'
-        '<w:instrText> PAGE </w:instrText></w:r>'
+        "<w:instrText> PAGE </w:instrText></w:r>"
     )
     doc = read(make_docx(tmp_path, [("xml", f"<w:p>{inner}</w:p>")]), Limits())
     assert texts(doc) == ["a\tb c e-mail"]
 
 
 def test_content_controls(tmp_path):
-    doc = read(make_docx(tmp_path, [
-        ("xml", sdt_block_xml("Block control text")),
-        ("xml", p_xml(run_xml("Vendor: "), sdt_inline_xml("Acme Corp"))),
-    ]), Limits())
+    doc = read(
+        make_docx(
+            tmp_path,
+            [
+                ("xml", sdt_block_xml("Block control text")),
+                ("xml", p_xml(run_xml("Vendor: "), sdt_inline_xml("Acme Corp"))),
+            ],
+        ),
+        Limits(),
+    )
     assert "Block control text" in texts(doc)
     assert "Vendor: Acme Corp" in texts(doc)
 
@@ -284,7 +309,7 @@ def test_paragraph_segments_round_trip(rich_docx):
         segs = paragraph_segments(block.anchor)
         assert "".join(block.text[s:e] for s, e, _ in segs) == block.text
         assert segs[0][0] == 0 and segs[-1][1] == len(block.text)
-        for (s, e, el), nxt in zip(segs, segs[1:] + [(len(block.text), 0, None)]):
+        for (s, e, el), nxt in zip(segs, [*segs[1:], (len(block.text), 0, None)], strict=False):
             assert e == nxt[0]  # contiguous
             if el.tag == W + "t":
                 assert block.text[s:e] == el.text
@@ -349,12 +374,12 @@ def test_lying_sizes_enforced_while_reading(tmp_path):
         info = z.getinfo("word/document.xml")
     cd = raw.rfind(b"PK\x01\x02", 0, len(raw))
     while cd != -1:
-        name_len = int.from_bytes(raw[cd + 28:cd + 30], "little")
-        if raw[cd + 46:cd + 46 + name_len] == b"word/document.xml":
-            raw[cd + 24:cd + 28] = (1000).to_bytes(4, "little")
+        name_len = int.from_bytes(raw[cd + 28 : cd + 30], "little")
+        if raw[cd + 46 : cd + 46 + name_len] == b"word/document.xml":
+            raw[cd + 24 : cd + 28] = (1000).to_bytes(4, "little")
             break
         cd = raw.rfind(b"PK\x01\x02", 0, cd)
-    raw[info.header_offset + 22:info.header_offset + 26] = (1000).to_bytes(4, "little")
+    raw[info.header_offset + 22 : info.header_offset + 26] = (1000).to_bytes(4, "little")
     liar = tmp_path / "liar.docx"
     liar.write_bytes(bytes(raw))
     with pytest.raises((LimitExceeded, InputError)) as exc:
@@ -372,7 +397,8 @@ def test_dtd_and_entities_refused(tmp_path):
     src = make_docx(tmp_path, ["x"])
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-        b"<w:document xmlns:w='%s'><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>" % W[1:-1].encode()
+        b"<w:document xmlns:w='%s'><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
+        % W[1:-1].encode()
     )
     path = rewrite_zip(src, tmp_path / "dtd.docx", {"word/document.xml": laughs})
     with pytest.raises(InputError, match="declares a DTD; refused for safety"):

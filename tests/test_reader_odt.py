@@ -34,14 +34,26 @@ def rich_odt(tmp_path):
             ("note", "Licences per named user.", "Footnote: escrow only.", "footnote"),
             ("note", "Closing remark.", "Endnote text.", "endnote"),
             ("li", "A list item"),
-            ("table", [["Criterion", "Points"], ["Price", ("table", [["inner a", "inner b"]])], ["wide", "(covered)", "x"]],
-             {"span": {(2, 0): 2}}),
+            (
+                "table",
+                [["Criterion", "Points"], ["Price", ("table", [["inner a", "inner b"]])], ["wide", "(covered)", "x"]],
+                {"span": {(2, 0): 2}},
+            ),
             ("deleted", "Use ", "Oracle only ", "any database."),
             ("inserted", "Deliver ", "full ", "source code."),
             ("comment", "Must use ", "SQL Server", " 2022.", "Waiver: legacy"),
-            ("xml", '<text:p>a<text:s text:c="3"/>b<text:tab/>c<text:line-break/>d <text:span>span</text:span></text:p>'),
-            ("xml", '<text:p>Host<draw:frame><draw:text-box><text:p>Boxed text</text:p></draw:text-box></draw:frame></text:p>'),
-            ("xml", "<text:table-of-content><text:index-body><text:p>Scope 1</text:p></text:index-body></text:table-of-content>"),
+            (
+                "xml",
+                '<text:p>a<text:s text:c="3"/>b<text:tab/>c<text:line-break/>d <text:span>span</text:span></text:p>',
+            ),
+            (
+                "xml",
+                "<text:p>Host<draw:frame><draw:text-box><text:p>Boxed text</text:p></draw:text-box></draw:frame></text:p>",
+            ),
+            (
+                "xml",
+                "<text:table-of-content><text:index-body><text:p>Scope 1</text:p></text:index-body></text:table-of-content>",
+            ),
             ("h", 1, "Annex"),
             "Annex text.",
         ],
@@ -130,8 +142,10 @@ def test_encrypted_and_wrong_kind(tmp_path):
     with pytest.raises(InputError, match="password-protected"):
         read(rewrite_zip(src, tmp_path / "e.odt", {"META-INF/manifest.xml": enc}), Limits())
     with pytest.raises(InputError, match="not an OpenDocument text"):
-        read(rewrite_zip(src, tmp_path / "s.odt", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
-             Limits())
+        read(
+            rewrite_zip(src, tmp_path / "s.odt", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+            Limits(),
+        )
 
 
 def test_nesting_limit(tmp_path):
@@ -166,6 +180,8 @@ def test_odfpy_written_document(tmp_path):
     odt.save(str(path))
     doc = read_document(path)
     assert [(b.kind, b.text) for b in doc.blocks] == [
-        ("heading", "Requisitos"), ("paragraph", "Licenças por usuário nomeado"), ("cell", "Oracle Database")
+        ("heading", "Requisitos"),
+        ("paragraph", "Licenças por usuário nomeado"),
+        ("cell", "Oracle Database"),
     ]
     assert doc.blocks[2].location.heading == "Requisitos"

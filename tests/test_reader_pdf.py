@@ -118,7 +118,9 @@ def test_corrupt_pdf(tmp_path):
 
 def test_max_pages(tmp_path):
     path = make_pdf(tmp_path, [["p1"], ["p2"], ["p3"]])
-    with pytest.raises(LimitExceeded, match=r"PDF has 3 pages, over the max_pages limit of 2 \(raise it with --max-pages\)"):
+    with pytest.raises(
+        LimitExceeded, match=r"PDF has 3 pages, over the max_pages limit of 2 \(raise it with --max-pages\)"
+    ):
         read(path, Limits(max_pages=2))
 
 
@@ -145,11 +147,28 @@ def test_running_header_and_footer_are_linted_once(tmp_path):
 
     from ospo_procure.readers import read_document
 
-    bodies = ["The scope covers the case register.", "Deliverables are listed in Annex B.", "Training is part of the contract.", "Offers are due on 1 March."]
-    filler = ["The Contractor shall report progress every month to the steering committee,", "including risks, issues and the status of each work package."] * 3
+    bodies = [
+        "The scope covers the case register.",
+        "Deliverables are listed in Annex B.",
+        "Training is part of the contract.",
+        "Offers are due on 1 March.",
+    ]
+    filler = [
+        "The Contractor shall report progress every month to the steering committee,",
+        "including risks, issues and the status of each work package.",
+    ] * 3
     # header and footer set apart by wide gaps from a body of ordinary line spacing
     pages = [
-        ["Ministry of Works - Terms of Reference built on Microsoft Dynamics 365", "", "", body, *filler, "", "", f"Page {n} of 4"]
+        [
+            "Ministry of Works - Terms of Reference built on Microsoft Dynamics 365",
+            "",
+            "",
+            body,
+            *filler,
+            "",
+            "",
+            f"Page {n} of 4",
+        ]
         for n, body in enumerate(bodies, start=1)
     ]
     doc = read_document(make_pdf(tmp_path, pages))

@@ -15,7 +15,7 @@ from ospo_procure.report import html as html_report
 class Collector(HTMLParser):
     """Tags, ids, hrefs, marks and text of a page, plus a check that tags nest properly."""
 
-    VOID = {"meta", "br", "img", "link", "input", "hr"}
+    VOID = frozenset({"meta", "br", "img", "link", "input", "hr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

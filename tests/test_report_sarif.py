@@ -217,8 +217,17 @@ class Rule:
 
 
 def test_rule_info_from_rule_set(results: list[FileResult]) -> None:
-    rule = Rule("es-brand", "brand", "error", "Marca comercial exigida", "Añada «o equivalente»",
-                "LCSP art. 126", (1, 6), "finding", "## Marca\n\nUse **o equivalente**.")
+    rule = Rule(
+        "es-brand",
+        "brand",
+        "error",
+        "Marca comercial exigida",
+        "Añada «o equivalente»",
+        "LCSP art. 126",
+        (1, 6),
+        "finding",
+        "## Marca\n\nUse **o equivalente**.",
+    )
     log = render(results, rules={"es-brand": rule})
     validate(log)
     desc = next(r for r in log["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "es-brand")
@@ -251,8 +260,11 @@ def test_every_word_pair_maps_back_to_the_file(source: str, tmp_path: Path, monk
     findings = []
     for i, b in enumerate(doc.blocks):
         for m in re.finditer(r"\S+\s+\S+", b.text):
-            findings.append(replace(make_finding(doc, i, b.text[m.start():m.end()], "r"), start=m.start(),
-                                    end=m.end(), block_index=i))
+            findings.append(
+                replace(
+                    make_finding(doc, i, b.text[m.start() : m.end()], "r"), start=m.start(), end=m.end(), block_index=i
+                )
+            )
     log = render([FileResult(path="t.txt", findings=findings, document=doc)])
     validate(log)
     lines = text.replace("\r\n", "\n").split("\n")

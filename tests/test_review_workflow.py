@@ -38,7 +38,15 @@ def test_json_finds_the_lock_in_of_the_example(tender):
     (f,) = json.loads(res.output)["files"]
     assert f["language"] == "en"
     categories = {x["category"] for x in f["findings"] if x["severity"] != "info"}
-    assert {"brand", "proprietary_technology", "proprietary_format", "per_user_licensing", "vendor_certification", "ip_retained_by_vendor", "no_source_code"} <= categories
+    assert {
+        "brand",
+        "proprietary_technology",
+        "proprietary_format",
+        "per_user_licensing",
+        "vendor_certification",
+        "ip_retained_by_vendor",
+        "no_source_code",
+    } <= categories
     parts = {x["location"]["part"] for x in f["findings"]}
     assert {"body", "table", "footer"} <= parts
     lotus = [x for x in f["findings"] if x["match"] == "Lotus Notes"]

@@ -89,7 +89,10 @@ def test_invalid_yaml_syntax_names_line(tmp_path):
 
 
 def test_bad_products_lexicon(tmp_path):
-    folder = write_rule_folder(tmp_path, products="version: 1\ncategory_findings: {}\nvendors:\n  - vendor: X\n    products:\n      - {name: Y, category: nope}\n")
+    folder = write_rule_folder(
+        tmp_path,
+        products="version: 1\ncategory_findings: {}\nvendors:\n  - vendor: X\n    products:\n      - {name: Y, category: nope}\n",
+    )
     with pytest.raises(DataError, match=r"products\.yaml:6: .*category 'nope'"):
         load_ruleset(folder)
 

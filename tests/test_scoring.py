@@ -45,7 +45,11 @@ def test_full_lock_in_scores_low(mini_rules):
 
 def test_evidence_raises_scores_and_is_listed(mini_rules):
     silent = lint_text(SILENT, language="en", ruleset=mini_rules).scorecard
-    mixed = lint_text(SILENT + "\nOpen-source solutions are admissible.\n\nIt must run on Microsoft SQL Server.\n", language="en", ruleset=mini_rules).scorecard
+    mixed = lint_text(
+        SILENT + "\nOpen-source solutions are admissible.\n\nIt must run on Microsoft SQL Server.\n",
+        language="en",
+        ruleset=mini_rules,
+    ).scorecard
     assert mixed.criteria[2].score > silent.criteria[2].score
     assert [e.category for e in mixed.criteria[2].evidence] == ["oss_allowed"]
     assert mixed.criteria[1].score < silent.criteria[1].score

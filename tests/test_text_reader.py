@@ -24,7 +24,11 @@ def test_markdown_headings_give_heading_paths_and_list_items():
 
 def test_form_feeds_are_pages():
     doc = parse_text("Page one text.\n\fPage two text.\n\nMore on two.\n")
-    assert [(b.location.part, b.location.page, b.location.paragraph) for b in doc.blocks] == [("page", 1, 1), ("page", 2, 1), ("page", 2, 2)]
+    assert [(b.location.part, b.location.page, b.location.paragraph) for b in doc.blocks] == [
+        ("page", 1, 1),
+        ("page", 2, 1),
+        ("page", 2, 2),
+    ]
     assert doc.pages == 2
 
 

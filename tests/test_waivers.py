@@ -28,7 +28,9 @@ def test_waiver_file_marks_finding_and_reports_unused(tmp_path, mini_rules):
         "  - rule: T-ESCROW\n    justification: Nothing in this tender is escrowed at all.\n"
         "    approved_by: Legal unit\n    approved_on: 2026-10-02\n"
     )
-    res = CliRunner().invoke(main, ["lint", str(tender), "--rules", str(mini_rules.directory), "--format", "json", "--lang", "en"])
+    res = CliRunner().invoke(
+        main, ["lint", str(tender), "--rules", str(mini_rules.directory), "--format", "json", "--lang", "en"]
+    )
     data = json.loads(res.output)
     findings = {f["rule"]: f for f in data["files"][0]["findings"]}
     assert findings["T-BRAND"]["waived"] is True
@@ -52,7 +54,9 @@ def test_waived_findings_do_not_fail_the_run(tmp_path, mini_rules):
 
 def test_marker_line_in_text(tmp_path, mini_rules):
     tender = tmp_path / "t.md"
-    tender.write_text("<!-- ospo-procure: allow T-BRAND because the legacy registry requires it -->\nThe layer must run on Microsoft SQL Server.\n\nPriced per named user.\n")
+    tender.write_text(
+        "<!-- ospo-procure: allow T-BRAND because the legacy registry requires it -->\nThe layer must run on Microsoft SQL Server.\n\nPriced per named user.\n"
+    )
     result = lint_document(read_document(tender), language="en", ruleset=mini_rules)
     by_rule = {f.rule: f for f in result.findings}
     assert by_rule["T-BRAND"].waived and by_rule["T-BRAND"].waiver.justification == "the legacy registry requires it"
@@ -65,7 +69,9 @@ def test_word_comment_waiver(tmp_path, mini_rules):
     d = Document()
     p = d.add_paragraph("The database layer must run on Microsoft SQL Server 2019.")
     d.add_paragraph("Priced per named user.")
-    d.add_comment(p.runs, text="ospo-procure: allow T-BRAND because the registry interface needs it until 2028", author="Reviewer")
+    d.add_comment(
+        p.runs, text="ospo-procure: allow T-BRAND because the registry interface needs it until 2028", author="Reviewer"
+    )
     path = tmp_path / "t.docx"
     d.save(path)
     result = lint_document(read_document(path), language="en", ruleset=mini_rules)
@@ -82,7 +88,14 @@ def test_waiver_scoring_counts_less(tmp_path, mini_rules):
         read_document(_write(tmp_path / "b.txt", TEXT)),
         language="en",
         ruleset=mini_rules,
-        waivers=[Waiver(rule="T-BRAND", justification="justified exception for the registry", approved_by="x", approved_on="2026-01-01")],
+        waivers=[
+            Waiver(
+                rule="T-BRAND",
+                justification="justified exception for the registry",
+                approved_by="x",
+                approved_on="2026-01-01",
+            )
+        ],
     )
     assert waived.scorecard.criteria[1].score > plain.scorecard.criteria[1].score
     assert any("waived" in r for r in waived.scorecard.criteria[1].reasons)
@@ -90,10 +103,14 @@ def test_waiver_scoring_counts_less(tmp_path, mini_rules):
 
 def test_bad_waiver_file(tmp_path):
     w = tmp_path / "w.yaml"
-    w.write_text("waivers:\n  - rule: T-BRAND\n    justification: short\n    approved_by: x\n    approved_on: '2026-01-01'\n")
+    w.write_text(
+        "waivers:\n  - rule: T-BRAND\n    justification: short\n    approved_by: x\n    approved_on: '2026-01-01'\n"
+    )
     with pytest.raises(DataError, match=r"w\.yaml:3: .*justification"):
         load_waivers(w)
-    w.write_text("waivers:\n  - rule: T-BRAND\n    justification: long enough justification\n    approved_on: '2026-01-01'\n")
+    w.write_text(
+        "waivers:\n  - rule: T-BRAND\n    justification: long enough justification\n    approved_on: '2026-01-01'\n"
+    )
     with pytest.raises(DataError, match="approved_by"):
         load_waivers(w)
 

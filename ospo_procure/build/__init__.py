@@ -9,4 +9,14 @@ from .assemble import BuildResult, build_tender
 from .clauses import Clause, Decision, Library, load_library, select
 from .spec import TenderSpec, load_spec
 
-__all__ = ["BuildResult", "Clause", "Decision", "Library", "TenderSpec", "build_tender", "load_library", "load_spec", "select"]
+__all__ = [
+    "BuildResult",
+    "Clause",
+    "Decision",
+    "Library",
+    "TenderSpec",
+    "build_tender",
+    "load_library",
+    "load_spec",
+    "select",
+]

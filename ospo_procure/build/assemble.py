@@ -69,10 +69,17 @@ def _core_properties(spec: TenderSpec, heading: str) -> dict[str, Any]:
     start = (spec.data.get("timeline") or {}).get("start")
     when = dt.datetime.fromisoformat(start) if start else dt.datetime(2000, 1, 1)
     return {
-        "title": spec.data["title"], "subject": heading, "author": spec.data["agency"],
-        "last_modified_by": "ospo-procure", "identifier": spec.data["reference"],
-        "language": spec.language, "created": when, "modified": when, "revision": 1,
-        "comments": "", "keywords": "",
+        "title": spec.data["title"],
+        "subject": heading,
+        "author": spec.data["agency"],
+        "last_modified_by": "ospo-procure",
+        "identifier": spec.data["reference"],
+        "language": spec.language,
+        "created": when,
+        "modified": when,
+        "revision": 1,
+        "comments": "",
+        "keywords": "",
     }
 
 
@@ -141,9 +148,15 @@ def build_tender(
                 "overall": sc.overall if sc is not None else None,
             }
         manifest = mf.make_manifest(
-            version=__version__, language=spec.language, spec_name=spec.path.name, spec_sha256=spec.sha256,
-            decisions=decisions, docs=docs, templates={n: p.read_bytes() for n, p in templates.items()},
-            outputs=written, lint=lint_info,
+            version=__version__,
+            language=spec.language,
+            spec_name=spec.path.name,
+            spec_sha256=spec.sha256,
+            decisions=decisions,
+            docs=docs,
+            templates={n: p.read_bytes() for n, p in templates.items()},
+            outputs=written,
+            lint=lint_info,
         )
         (staging / MANIFEST).write_text(mf.dumps(manifest), encoding="utf-8")
         result.manifest = manifest

@@ -47,7 +47,11 @@ CLAUSE_SCHEMA: dict[str, Any] = {
         "section": {"enum": list(SECTIONS)},
         "document": {"enum": list(DOCUMENTS)},
         "criteria": {"type": "array", "uniqueItems": True, "items": {"type": "integer", "minimum": 1, "maximum": 9}},
-        "variables": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$"}},
+        "variables": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$"},
+        },
         "applies_when": {"type": "string", "minLength": 1},
         "alternatives": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": _KEBAB}},
         "rationale": {"type": "string"},
@@ -118,30 +122,50 @@ def load_clause(path: Path) -> Clause:
     data = _dates_to_text(data)
     validate(data, CLAUSE_SCHEMA, path, lines)
     if data["id"] != path.stem:
-        raise DataError(f"id {data['id']!r} differs from the file name {path.stem!r}", path=path, line=line_of(lines, ("id",)))
+        raise DataError(
+            f"id {data['id']!r} differs from the file name {path.stem!r}", path=path, line=line_of(lines, ("id",))
+        )
     if set(data["title"]) != set(data["text"]):
         missing = sorted(set(data["title"]) ^ set(data["text"]))
-        raise DataError(f"title and text must have the same languages (mismatch: {', '.join(missing)})",
-                        path=path, line=line_of(lines, ("text",)))
+        raise DataError(
+            f"title and text must have the same languages (mismatch: {', '.join(missing)})",
+            path=path,
+            line=line_of(lines, ("text",)),
+        )
     if data["status"] == "approved":
         lacking = [lang for lang in REQUIRED_CLAUSE_LANGUAGES if lang not in data["text"]]
         if lacking:
-            raise DataError(f"approved clause lacks language(s) {', '.join(lacking)} (approved clauses need en, es and pt)",
-                            path=path, line=line_of(lines, ("text",)))
+            raise DataError(
+                f"approved clause lacks language(s) {', '.join(lacking)} (approved clauses need en, es and pt)",
+                path=path,
+                line=line_of(lines, ("text",)),
+            )
     source = data.get("applies_when", "true")
     try:
         condition = parse(source)
         condition.check_names(CONDITION_NAMES)
     except ConditionError as exc:
-        raise DataError(f"applies_when, column {exc.column}: {exc.message}", path=path,
-                        line=line_of(lines, ("applies_when",))) from None
+        raise DataError(
+            f"applies_when, column {exc.column}: {exc.message}", path=path, line=line_of(lines, ("applies_when",))
+        ) from None
     clause = Clause(
-        id=data["id"], version=data["version"], status=data["status"], category=data["category"],
-        section=data["section"], document=data["document"], criteria=list(data["criteria"]),
-        variables=list(data.get("variables", [])), condition=condition,
-        alternatives=list(data.get("alternatives", [])), title=data["title"], text=data["text"],
-        rationale=data.get("rationale", ""), legal_basis=data.get("legal_basis", ""),
-        last_reviewed=data.get("last_reviewed"), path=path, lines=lines,
+        id=data["id"],
+        version=data["version"],
+        status=data["status"],
+        category=data["category"],
+        section=data["section"],
+        document=data["document"],
+        criteria=list(data["criteria"]),
+        variables=list(data.get("variables", [])),
+        condition=condition,
+        alternatives=list(data.get("alternatives", [])),
+        title=data["title"],
+        text=data["text"],
+        rationale=data.get("rationale", ""),
+        legal_basis=data.get("legal_basis", ""),
+        last_reviewed=data.get("last_reviewed"),
+        path=path,
+        lines=lines,
     )
     _check_variables(clause)
     return clause
@@ -158,7 +182,8 @@ def _check_variables(clause: Clause) -> None:
             if extra:
                 raise clause.error(
                     f"{field_name}.{lang} uses undeclared variable(s) {', '.join(sorted(extra))}; add them to `variables`",
-                    field_name, lang,
+                    field_name,
+                    lang,
                 )
             used_anywhere |= used
     unused = declared - used_anywhere
@@ -200,8 +225,9 @@ def select(library: Library, spec: TenderSpec, *, strict: bool = False) -> tuple
     for key, ids in (("include", spec.includes), ("exclude", spec.excludes)):
         for i, cid in enumerate(ids):
             if cid not in library.clauses:
-                raise spec.error(f"clauses.{key}: unknown clause id {cid!r} (see `ospo-procure clauses list`)",
-                                 "clauses", key, i)
+                raise spec.error(
+                    f"clauses.{key}: unknown clause id {cid!r} (see `ospo-procure clauses list`)", "clauses", key, i
+                )
     env = spec.conditions()
     includes, excludes = set(spec.includes), set(spec.excludes)
     decisions: list[Decision] = []
@@ -218,8 +244,10 @@ def select(library: Library, spec: TenderSpec, *, strict: bool = False) -> tuple
             if clause.status == "draft":
                 if strict:
                     raise spec.error(f"clauses.include: clause {clause.id!r} is a draft (refused with --strict)", *at)
-                warnings.append(f"{spec.path}:{spec.line(*at)}: including draft clause {clause.id!r}; "
-                                f"have it approved before publishing the tender")
+                warnings.append(
+                    f"{spec.path}:{spec.line(*at)}: including draft clause {clause.id!r}; "
+                    f"have it approved before publishing the tender"
+                )
             note = "" if holds else f"; overrides applies_when: {cond} (false)"
             decisions.append(Decision(clause, True, f"included by the spec (clauses.include){note}"))
         elif clause.status != "approved":
@@ -283,8 +311,12 @@ def _hint(var: str) -> str:
 
 
 def _where(var: str) -> tuple[str, ...]:
-    return {"repository_url": ("repository",), "currency": ("budget",), "budget_amount": ("budget",),
-            "contract_months": ("timeline",)}.get(var, ("variables",))
+    return {
+        "repository_url": ("repository",),
+        "currency": ("budget",),
+        "budget_amount": ("budget",),
+        "contract_months": ("timeline",),
+    }.get(var, ("variables",))
 
 
 # ---------------------------------------------------------------- coverage

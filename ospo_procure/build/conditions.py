@@ -174,7 +174,11 @@ class _Parser:
         if self._is("keyword", "in"):
             self._take()
             return ("in", left, self.atom())
-        if self._is("keyword", "not") and self.tokens[self.pos + 1].kind == "keyword" and self.tokens[self.pos + 1].value == "in":
+        if (
+            self._is("keyword", "not")
+            and self.tokens[self.pos + 1].kind == "keyword"
+            and self.tokens[self.pos + 1].value == "in"
+        ):
             self._take()
             self._take()
             return ("not in", left, self.atom())
@@ -281,7 +285,7 @@ def _eval(node: tuple, env: Mapping[str, Any]) -> Any:
     if op == "!=":
         return left != right
     # Membership only in lists and strings; anything else is simply "not a member".
-    if isinstance(right, (tuple, list)) or isinstance(right, str) and isinstance(left, str):
+    if isinstance(right, (tuple, list)) or (isinstance(right, str) and isinstance(left, str)):
         member = left in right
     else:
         member = False

@@ -152,8 +152,16 @@ def assemble(spec: TenderSpec, decisions: list[Decision]) -> dict[str, DocConten
                 c.number = f"{n}.{sub}"
                 sources.append({"number": c.number, "title": c.title, "id": c.id, "version": c.version})
         docs[kind] = DocContent(
-            kind=kind, heading=L[kind], title=d["title"], meta=meta, sections=sections,
-            criteria=criteria, total_weight=total, sources=sources, labels=L, language=lang,
+            kind=kind,
+            heading=L[kind],
+            title=d["title"],
+            meta=meta,
+            sections=sections,
+            criteria=criteria,
+            total_weight=total,
+            sources=sources,
+            labels=L,
+            language=lang,
         )
     return docs
 
@@ -170,7 +178,10 @@ def _builtin(sec: Section, spec: TenderSpec, L: dict[str, str], criteria: list[d
         kind = PROCUREMENT_TYPE_NAMES[lang][d["procurement_type"]]
         sec.intro = [Para(L["scope_intro"].format(kind=kind, title=d["title"]))]
     elif sec.key == "requirements":
-        for key, label in (("functional_requirements", "functional"), ("non_functional_requirements", "non_functional")):
+        for key, label in (
+            ("functional_requirements", "functional"),
+            ("non_functional_requirements", "non_functional"),
+        ):
             if d.get(key):
                 sec.groups.append(Group("", L[label], [f"{r['id']}: {r['text']}" for r in d[key]]))
     elif sec.key == "deliverables" and d.get("timeline"):
@@ -180,7 +191,9 @@ def _builtin(sec: Section, spec: TenderSpec, L: dict[str, str], criteria: list[d
             line = f"{L['start']}: {t['start']}. " + line
         sec.intro = [Para(line)]
         if t.get("milestones"):
-            items = [f"{L['month']} {m['month']}: {m['name']}" for m in sorted(t["milestones"], key=lambda m: m["month"])]
+            items = [
+                f"{L['month']} {m['month']}: {m['name']}" for m in sorted(t["milestones"], key=lambda m: m["month"])
+            ]
             sec.groups.append(Group("", L["milestones"], items))
     elif sec.key == "economic" and d.get("budget"):
         b = d["budget"]

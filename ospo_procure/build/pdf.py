@@ -81,7 +81,7 @@ def render_pdf(content: DocContent) -> bytes:
     def paras(items: list[Para]) -> list:
         out: list = []
         bullets: list = []
-        for p in items + [Para("", bullet=False)]:
+        for p in [*items, Para("", bullet=False)]:
             if p.bullet:
                 bullets.append(ListItem(para(p.text), leftIndent=12))
                 continue
@@ -93,8 +93,10 @@ def render_pdf(content: DocContent) -> bytes:
         return out
 
     def table(rows: list[list[str]], widths: list[float], header: bool = True, total: bool = False) -> Table:
-        data = [[para(c, "cellb" if (header and i == 0) or (total and i == len(rows) - 1) else "cell") for c in row]
-                for i, row in enumerate(rows)]
+        data = [
+            [para(c, "cellb" if (header and i == 0) or (total and i == len(rows) - 1) else "cell") for c in row]
+            for i, row in enumerate(rows)
+        ]
         t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), regular),
@@ -131,9 +133,20 @@ def render_pdf(content: DocContent) -> bytes:
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, invariant=1, initialFontName=regular, initialFontSize=10, title=content.title, author=content.meta[0]["value"],
-        creator="ospo-procure", producer="ospo-procure", subject=content.heading,
-        leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
+        buf,
+        pagesize=A4,
+        invariant=1,
+        initialFontName=regular,
+        initialFontSize=10,
+        title=content.title,
+        author=content.meta[0]["value"],
+        creator="ospo-procure",
+        producer="ospo-procure",
+        subject=content.heading,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
     )
 
     def footer(canvas, document) -> None:

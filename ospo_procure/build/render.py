@@ -26,10 +26,32 @@ if TYPE_CHECKING:
 
 _ENV = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, loader=None)
 _ALLOWED_NODES = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
-    nodes.Filter, nodes.Test, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
-    nodes.CondExpr, nodes.Concat, nodes.List, nodes.Tuple, nodes.Getattr, nodes.Getitem,
-    nodes.Add, nodes.Sub, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Neg, nodes.Pos,
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Const,
+    nodes.If,
+    nodes.Filter,
+    nodes.Test,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.CondExpr,
+    nodes.Concat,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Add,
+    nodes.Sub,
+    nodes.Div,
+    nodes.FloorDiv,
+    nodes.Mod,
+    nodes.Neg,
+    nodes.Pos,
 )
 MAX_CLAUSE_CHARS = 50_000
 
@@ -55,8 +77,12 @@ def _checked_ast(source: str, clause: Clause | None, at: tuple[str, str]) -> nod
         raise _fail(clause, at, f"template syntax error on line {exc.lineno} of the text: {exc.message}") from None
     for node in ast.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED_NODES):
-            raise _fail(clause, at, f"{type(node).__name__} is not allowed in clause text "
-                                    "(use {{ variable }}, {% if %} and filters only)")
+            raise _fail(
+                clause,
+                at,
+                f"{type(node).__name__} is not allowed in clause text "
+                "(use {{ variable }}, {% if %} and filters only)",
+            )
     return ast
 
 
@@ -70,8 +96,9 @@ def _compile(source: str) -> jinja2.Template:
     return _ENV.from_string(source)
 
 
-def render_text(source: str, variables: dict[str, Any], clause: Clause | None = None,
-                at: tuple[str, str] = ("text", "?")) -> str:
+def render_text(
+    source: str, variables: dict[str, Any], clause: Clause | None = None, at: tuple[str, str] = ("text", "?")
+) -> str:
     _checked_ast(source, clause, at)
     try:
         return _compile(source).render(variables).strip()
@@ -120,8 +147,9 @@ def render_docx(template: Path, context: dict[str, Any], *, core: dict[str, Any]
     except DataError:
         raise
     except jinja2.TemplateError as exc:
-        raise DataError(f"template error: {getattr(exc, 'message', None) or exc}", path=template,
-                        line=getattr(exc, "lineno", None)) from None
+        raise DataError(
+            f"template error: {getattr(exc, 'message', None) or exc}", path=template, line=getattr(exc, "lineno", None)
+        ) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DataError(f"not a usable .docx template ({exc})", path=template) from None
     props = tpl.docx.core_properties

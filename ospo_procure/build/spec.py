@@ -35,8 +35,17 @@ SPEC_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "agency", "country", "language", "title", "reference", "procurement_type", "licence",
-        "background", "award_criteria", "has_personal_data", "hosting",
+        "agency",
+        "country",
+        "language",
+        "title",
+        "reference",
+        "procurement_type",
+        "licence",
+        "background",
+        "award_criteria",
+        "has_personal_data",
+        "hosting",
     ],
     "properties": {
         "agency": _TEXT,
@@ -241,31 +250,40 @@ def _check_semantics(spec: TenderSpec) -> None:
     functional = {r["id"] for r in d.get("functional_requirements", [])}
     for i, r in enumerate(d.get("non_functional_requirements", [])):
         if r["id"] in functional:
-            raise spec.error(f"requirement id {r['id']!r} is used in both requirement lists",
-                             "non_functional_requirements", i, "id")
+            raise spec.error(
+                f"requirement id {r['id']!r} is used in both requirement lists", "non_functional_requirements", i, "id"
+            )
     timeline = d.get("timeline") or {}
     for i, m in enumerate(timeline.get("milestones", [])):
         if m["month"] > timeline["duration_months"]:
             raise spec.error(
                 f"milestone {m['name']!r} at month {m['month']} falls after the contract end "
                 f"(duration_months: {timeline['duration_months']})",
-                "timeline", "milestones", i, "month",
+                "timeline",
+                "milestones",
+                i,
+                "month",
             )
     if "start" in timeline:
         try:
             dt.date.fromisoformat(timeline["start"])
         except ValueError:
-            raise spec.error(f"timeline.start: {timeline['start']!r} is not a valid date", "timeline", "start") from None
+            raise spec.error(
+                f"timeline.start: {timeline['start']!r} is not a valid date", "timeline", "start"
+            ) from None
     for key in d.get("variables") or {}:
         if key in SPEC_VARIABLES:
             raise spec.error(
                 f"variables.{key}: {key!r} comes from the spec itself; set it at the top level, not under variables",
-                "variables", key,
+                "variables",
+                key,
             )
     both = set(spec.includes) & set(spec.excludes)
     if both:
         cid = min(both)
-        raise spec.error(f"clause {cid!r} is both included and excluded", "clauses", "exclude", spec.excludes.index(cid))
+        raise spec.error(
+            f"clause {cid!r} is both included and excluded", "clauses", "exclude", spec.excludes.index(cid)
+        )
 
 
 def _unique(spec: TenderSpec, key: str, field: str, label: str) -> None:

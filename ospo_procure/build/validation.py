@@ -37,8 +37,13 @@ def clause_document(clause: Clause, language: str) -> Document:
     title, text = render_clause(clause, language, sample_variables(clause))
     blocks = [Block(title, Location(part="body", paragraph=1, heading=title), kind="heading", level=2)]
     for i, para in enumerate(split_paragraphs(text), 2):
-        blocks.append(Block(para.text, Location(part="body", paragraph=i, heading=title),
-                            kind="list_item" if para.bullet else "paragraph"))
+        blocks.append(
+            Block(
+                para.text,
+                Location(part="body", paragraph=i, heading=title),
+                kind="list_item" if para.bullet else "paragraph",
+            )
+        )
     return Document(path=f"{clause.path}#{language}", format="txt", blocks=blocks)
 
 
@@ -57,7 +62,9 @@ def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationRepo
             report.problems.append(str(err))
             continue
         if clause.id in clauses:
-            report.problems.append(str(clause.error(f"duplicate clause id {clause.id!r} (also in {clauses[clause.id].path.name})", "id")))
+            report.problems.append(
+                str(clause.error(f"duplicate clause id {clause.id!r} (also in {clauses[clause.id].path.name})", "id"))
+            )
             continue
         clauses[clause.id] = clause
     approved = [c for c in clauses.values() if c.status == "approved"]
@@ -68,11 +75,15 @@ def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationRepo
             if alt == c.id:
                 report.problems.append(str(c.error("a clause cannot be its own alternative", "alternatives", i)))
             elif alt not in clauses:
-                report.problems.append(str(c.error(f"alternative {alt!r} is not a clause in the library", "alternatives", i)))
+                report.problems.append(
+                    str(c.error(f"alternative {alt!r} is not a clause in the library", "alternatives", i))
+                )
         custom = [v for v in c.variables if v not in SAMPLE_VARIABLES]
         if custom and c.status == "approved":
-            report.notes.append(f"{c.path.name}: variable(s) {', '.join(custom)} have no default; "
-                                "every spec that selects this clause must set them under `variables:`")
+            report.notes.append(
+                f"{c.path.name}: variable(s) {', '.join(custom)} have no default; "
+                "every spec that selects this clause must set them under `variables:`"
+            )
     covered = {n for c in approved for n in c.criteria}
     for n in CRITERIA:
         if n not in covered:
@@ -96,5 +107,12 @@ def _lint_clauses(approved: list[Clause], report: ValidationReport) -> None:
                 continue
             for f in active(result.findings):
                 if f.severity in ("error", "warning"):
-                    report.problems.append(str(c.error(
-                        f"text.{lang} trips lint rule {f.rule} ({f.severity}) on {f.match!r}: {f.message}", "text", lang)))
+                    report.problems.append(
+                        str(
+                            c.error(
+                                f"text.{lang} trips lint rule {f.rule} ({f.severity}) on {f.match!r}: {f.message}",
+                                "text",
+                                lang,
+                            )
+                        )
+                    )

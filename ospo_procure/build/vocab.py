@@ -9,14 +9,43 @@ HOSTING = ("agency", "contractor", "cloud")
 STATUSES = ("draft", "approved", "deprecated")
 DOCUMENTS = ("tor", "contract", "grid")
 CATEGORIES = (
-    "background", "requirements", "oss", "source_code", "licensing", "ip", "standards", "exit",
-    "security", "services", "sla", "knowledge_transfer", "acceptance", "data_protection",
-    "economic", "award", "pricing", "community", "publication", "governance",
+    "background",
+    "requirements",
+    "oss",
+    "source_code",
+    "licensing",
+    "ip",
+    "standards",
+    "exit",
+    "security",
+    "services",
+    "sla",
+    "knowledge_transfer",
+    "acceptance",
+    "data_protection",
+    "economic",
+    "award",
+    "pricing",
+    "community",
+    "publication",
+    "governance",
 )
 # ToR sections, in document order.
 SECTIONS = (
-    "background", "scope", "requirements", "oss", "deliverables", "ip_licensing", "standards",
-    "security", "services", "quality", "exit", "economic", "award", "contract",
+    "background",
+    "scope",
+    "requirements",
+    "oss",
+    "deliverables",
+    "ip_licensing",
+    "standards",
+    "security",
+    "services",
+    "quality",
+    "exit",
+    "economic",
+    "award",
+    "contract",
 )
 CRITERIA = tuple(range(1, 10))
 
@@ -33,16 +62,26 @@ LICENCES: dict[str, str] = {
     "MPL-2.0": "Mozilla Public License 2.0",
     "Apache-2.0": "Apache License 2.0",
     "MIT": "MIT License",
-    "BSD-3-Clause": "BSD 3-Clause \"New\" or \"Revised\" License",
-    "BSD-2-Clause": "BSD 2-Clause \"Simplified\" License",
+    "BSD-3-Clause": 'BSD 3-Clause "New" or "Revised" License',
+    "BSD-2-Clause": 'BSD 2-Clause "Simplified" License',
     "EPL-2.0": "Eclipse Public License 2.0",
     "CECILL-2.1": "CeCILL Free Software License Agreement v2.1",
 }
 
 # Values the spec provides to clause text (beyond the free variables below).
 SPEC_VARIABLES = (
-    "agency", "agency_short", "country", "title", "reference", "procurement_type", "licence",
-    "licence_name", "repository_url", "currency", "budget_amount", "contract_months",
+    "agency",
+    "agency_short",
+    "country",
+    "title",
+    "reference",
+    "procurement_type",
+    "licence",
+    "licence_name",
+    "repository_url",
+    "currency",
+    "budget_amount",
+    "contract_months",
 )
 # Free variables with defaults; a spec may override them (and add others) under `variables:`.
 DEFAULT_VARIABLES: dict[str, int] = {
@@ -58,9 +97,21 @@ DEFAULT_VARIABLES: dict[str, int] = {
 }
 # Names an `applies_when` condition may use (see docs/tender-spec.md).
 CONDITION_NAMES = (
-    "procurement_type", "licence", "repository_url", "has_repository", "platform",
-    "has_personal_data", "hosting", "reuses_existing_oss", "prefer_oss", "language", "country",
-    "has_budget", "budget_amount", "currency", "contract_months",
+    "procurement_type",
+    "licence",
+    "repository_url",
+    "has_repository",
+    "platform",
+    "has_personal_data",
+    "hosting",
+    "reuses_existing_oss",
+    "prefer_oss",
+    "language",
+    "country",
+    "has_budget",
+    "budget_amount",
+    "currency",
+    "contract_months",
 )
 # Sample values used to render clauses outside a build (clauses show/validate).
 SAMPLE_VARIABLES: dict[str, object] = {

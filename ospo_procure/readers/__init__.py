@@ -120,7 +120,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     return doc
 
 
-def _read(p: Path, limits: Limits) -> Document:
+def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of refusals, in the order a user meets them
     try:
         exists = p.exists()
     except OSError as exc:  # e.g. a name too long for the filesystem
@@ -170,9 +170,14 @@ def _read(p: Path, limits: Limits) -> Document:
                 path=p,
             )
         if kind != "zip":
-            raise InputError(f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE}", path=p)
+            raise InputError(
+                f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE}",
+                path=p,
+            )
     if ext == ".pdf" and kind != "pdf":
-        raise InputError("not a valid PDF (no %PDF header): it is corrupt or another format; export the PDF again", path=p)
+        raise InputError(
+            "not a valid PDF (no %PDF header): it is corrupt or another format; export the PDF again", path=p
+        )
     if ext not in SUPPORTED:
         raise InputError(
             f"unsupported file type {ext or '(no extension)'}; supported: .docx .pdf .odt .txt .md",
@@ -186,7 +191,5 @@ def _read(p: Path, limits: Limits) -> Document:
         raise ReaderCrash(f"the {ext} reader returned no document; please report it", path=p)
     total = sum(len(b.text) for b in doc.blocks)
     if total > limits.max_chars:
-        raise LimitExceeded(
-            f"document text is {total:,} characters, over the {limits.max_chars:,} limit", path=p
-        )
+        raise LimitExceeded(f"document text is {total:,} characters, over the {limits.max_chars:,} limit", path=p)
     return doc

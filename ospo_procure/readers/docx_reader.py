@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -37,7 +38,7 @@ from ospo_procure.readers.walk import WalkContext
 Element = etree._Element
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -63,8 +64,21 @@ _CHAR = {
 _SKIP = frozenset(
     W + n
     for n in (
-        "pPr", "rPr", "del", "moveFrom", "delText", "instrText", "delInstrText",
-        "sdtPr", "sdtEndPr", "sym", "softHyphen", "rt", "fldData", "footnoteRef", "endnoteRef",
+        "pPr",
+        "rPr",
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "delInstrText",
+        "sdtPr",
+        "sdtEndPr",
+        "sym",
+        "softHyphen",
+        "rt",
+        "fldData",
+        "footnoteRef",
+        "endnoteRef",
         "annotationRef",
     )
 )
@@ -73,9 +87,7 @@ _BLOCK_WRAPPERS = frozenset((T_CUSTOM_XML, W + "ins", W + "moveTo"))
 _BLOCK_DROPPED = frozenset((W + "del", W + "moveFrom"))
 _SKIP_NOTE_TYPES = frozenset(("separator", "continuationSeparator", "continuationNotice"))
 
-_HEADING_NAME = re.compile(
-    r"^(?:heading|titre|t[ií]tulo|ttulo|[üu]berschrift|berschrift|kop|titolo|rubrik)([1-9])$"
-)
+_HEADING_NAME = re.compile(r"^(?:heading|titre|t[ií]tulo|ttulo|[üu]berschrift|berschrift|kop|titolo|rubrik)([1-9])$")
 _LIST_NAME = re.compile(r"^list(?:bullet|number)\d?$")
 # Anchored comment text is only used to place waivers. Capped, so a file with thousands
 # of never-closed comment ranges cannot copy the whole text into each of them.
@@ -109,7 +121,7 @@ class DocxParts:
 class _Para:
     """Everything one walk over a w:p yields (one walk, so text and segments agree)."""
 
-    __slots__ = ("pieces", "segs", "marks", "boxes", "pos")
+    __slots__ = ("boxes", "marks", "pieces", "pos", "segs")
 
     def __init__(self) -> None:
         self.pieces: list[str] = []
@@ -205,9 +217,7 @@ class _Styles:
                 outline = _outline_level(ppr)
                 numbered = _num_state(ppr)
                 level = _heading_from_name(name) or _heading_from_name(sid) or outline
-                listy = numbered if numbered is not None else (
-                    True if _LIST_NAME.match(_norm(name)) else None
-                )
+                listy = numbered if numbered is not None else (True if _LIST_NAME.match(_norm(name)) else None)
                 raw[sid] = (name, based, level, listy)
         for sid in raw:
             self.level[sid], self.is_list[sid] = self._resolve(raw, sid)
@@ -425,7 +435,7 @@ class _Extractor:
                     self.open.setdefault(cid, [])
                 starts[cid] = pos
             elif what == "end" and (cid in self.open or cid in self.full):
-                self._collect(cid, text[starts.get(cid, 0):pos])
+                self._collect(cid, text[starts.get(cid, 0) : pos])
                 starts.pop(cid, None)
                 self._close(cid)
         for cid, start in starts.items():
@@ -463,8 +473,13 @@ class _Extractor:
                     continuation = vm is not None and vm.get(W_VAL, "continue") == "continue"
                 if not continuation:
                     cell_ctx = _Ctx(
-                        part=part, note=ctx.note, table=tno, row=row_no, cell=col,
-                        in_body=ctx.in_body, depth=depth,
+                        part=part,
+                        note=ctx.note,
+                        table=tno,
+                        row=row_no,
+                        cell=col,
+                        in_body=ctx.in_body,
+                        depth=depth,
                     )
                     self.container(tc, cell_ctx)
                 col += span
@@ -491,7 +506,9 @@ def _int(v: str | None, default: int) -> int:
         return default
 
 
-def extract_blocks(parts: DocxParts, limits: Limits | None = None, deadline: Deadline | None = None) -> tuple[list[Block], list[DocComment]]:
+def extract_blocks(
+    parts: DocxParts, limits: Limits | None = None, deadline: Deadline | None = None
+) -> tuple[list[Block], list[DocComment]]:
     """Blocks (each `anchor` is its w:p) and comments from parsed .docx parts."""
     ex = _Extractor(parts.styles, limits, deadline)
     body = parts.body
@@ -523,7 +540,9 @@ def extract_blocks(parts: DocxParts, limits: Limits | None = None, deadline: Dea
                 DocComment(
                     text="\n".join(t.strip() for t in texts),
                     author=cm.get(W + "author"),
-                    anchored_text=ex.anchor_text.get(cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()),
+                    anchored_text=ex.anchor_text.get(
+                        cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()
+                    ),
                     block_index=ex.anchor_block.get(cid),
                 )
             )
@@ -560,10 +579,7 @@ def _read_rels(z: SafeZip, part_name: str) -> dict[str, tuple[str, str]]:
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
-        if target.startswith("/"):
-            name = target.lstrip("/")
-        else:
-            name = posixpath.normpath(posixpath.join(folder, target))
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], name)
     return out
 

@@ -41,17 +41,29 @@ _ANCHOR_MAX = 20_000
 _ANCHOR_BUDGET = 2_000_000
 # Inline subtrees that are not part of the paragraph's visible text.
 _INLINE_SKIP = frozenset(
-    (TEXT + "note", OFFICE + "annotation", OFFICE + "annotation-end", TEXT + "ruby-text",
-     DRAW + "frame", TEXT + "tracked-changes", TEXT + "bookmark-ref")
+    (
+        TEXT + "note",
+        OFFICE + "annotation",
+        OFFICE + "annotation-end",
+        TEXT + "ruby-text",
+        DRAW + "frame",
+        TEXT + "tracked-changes",
+        TEXT + "bookmark-ref",
+    )
 )
 _INDEXES = frozenset(
     TEXT + n
-    for n in ("table-of-content", "alphabetical-index", "illustration-index", "table-index",
-              "object-index", "user-index", "bibliography")
+    for n in (
+        "table-of-content",
+        "alphabetical-index",
+        "illustration-index",
+        "table-index",
+        "object-index",
+        "user-index",
+        "bibliography",
+    )
 )
-_ROW_GROUPS = frozenset(
-    TABLE + n for n in ("table-header-rows", "table-rows", "table-row-group")
-)
+_ROW_GROUPS = frozenset(TABLE + n for n in ("table-header-rows", "table-rows", "table-row-group"))
 
 
 _Ctx = WalkContext
@@ -188,8 +200,15 @@ class _Extractor:
             self.blocks.append(
                 Block(
                     text=text,
-                    location=Location(part=ctx.part, paragraph=ctx.para, table=ctx.table, row=ctx.row,
-                                      cell=ctx.cell, heading=heading, note=ctx.note),
+                    location=Location(
+                        part=ctx.part,
+                        paragraph=ctx.para,
+                        table=ctx.table,
+                        row=ctx.row,
+                        cell=ctx.cell,
+                        heading=heading,
+                        note=ctx.note,
+                    ),
                     kind=kind,
                     level=level,
                     anchor=p,
@@ -232,12 +251,12 @@ class _Extractor:
             else:
                 c = self.open.pop(name, None) or self.full.pop(name, None)
                 if c is not None:
-                    self._collect(c, text[starts.pop(name, 0):at])
+                    self._collect(c, text[starts.pop(name, 0) : at])
                     ended.add(name)
         if text.strip():  # still open: this paragraph (from its marker on) is one anchored piece
             for name, c in list(self.open.items()):
                 if name not in ended:
-                    self._collect(c, text[starts.get(name, 0):], keep_open=True)
+                    self._collect(c, text[starts.get(name, 0) :], keep_open=True)
         return _final(text)
 
     def _collect(self, c: _Comment, piece: str, keep_open: bool = False) -> None:
@@ -272,8 +291,7 @@ class _Extractor:
                     continue
                 if cell.tag != TABLE + "table-cell":
                     continue
-                cctx = _Ctx(part=part, note=ctx.note, table=tno, row=row_no, cell=col,
-                            in_body=ctx.in_body, depth=depth)
+                cctx = _Ctx(part=part, note=ctx.note, table=tno, row=row_no, cell=col, in_body=ctx.in_body, depth=depth)
                 self.container(cell, cctx)
                 # A spanning cell is followed by covered cells for the other columns.
                 col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
@@ -344,8 +362,12 @@ def read(path: Path, limits: Limits) -> Document:
         raise LimitExceeded(exc.message, path=path) from None
     doc.blocks = ex.blocks
     doc.comments = [
-        DocComment(text=c.text, author=c.author, block_index=c.block_index,
-                   anchored_text="\n".join(t for t in (_final(x) for x in c.pieces) if t))
+        DocComment(
+            text=c.text,
+            author=c.author,
+            block_index=c.block_index,
+            anchored_text="\n".join(t for t in (_final(x) for x in c.pieces) if t),
+        )
         for c in ex.comments
     ]
     return doc

@@ -133,11 +133,16 @@ def _ascii85(data: bytes, cap: int) -> bytes:
 
 
 _DECODERS = {
-    b"FlateDecode": _inflate, b"Fl": _inflate,
-    b"LZWDecode": _lzw, b"LZW": _lzw,
-    b"RunLengthDecode": _run_length, b"RL": _run_length,
-    b"ASCIIHexDecode": _ascii_hex, b"AHx": _ascii_hex,
-    b"ASCII85Decode": _ascii85, b"A85": _ascii85,
+    b"FlateDecode": _inflate,
+    b"Fl": _inflate,
+    b"LZWDecode": _lzw,
+    b"LZW": _lzw,
+    b"RunLengthDecode": _run_length,
+    b"RL": _run_length,
+    b"ASCIIHexDecode": _ascii_hex,
+    b"AHx": _ascii_hex,
+    b"ASCII85Decode": _ascii85,
+    b"A85": _ascii85,
 }
 
 

@@ -9,6 +9,7 @@ Paragraphs never span pages: `Location(part="page", page=N, paragraph=k)`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -24,13 +25,39 @@ from ospo_procure.readers.safe_xml import Deadline
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 6
 
-_LIST_MARKER = re.compile(r"^(?:[•·▪◦●○■□‣⁃\-–—*]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,4}[.)]\s)")
+_LIST_MARKER = re.compile(
+    r"^(?:[•·▪◦●○■□‣⁃\-–—*]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,4}[.)]\s)"
+)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’»)\]]*$")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 # Second halves that make a line-end hyphen a real compound ("per-user", "lock-in").
 _COMPOUND_TAILS = frozenset(
-    "user users seat seats device devices core cores cpu cpus processor based party source "
-    "mail premise premises owned specific in time level line house".split()
+    [
+        "user",
+        "users",
+        "seat",
+        "seats",
+        "device",
+        "devices",
+        "core",
+        "cores",
+        "cpu",
+        "cpus",
+        "processor",
+        "based",
+        "party",
+        "source",
+        "mail",
+        "premise",
+        "premises",
+        "owned",
+        "specific",
+        "in",
+        "time",
+        "level",
+        "line",
+        "house",
+    ]
 )
 _HYPHENS = ("-", "\x02", "\u00ad", "\u2010")
 
@@ -60,7 +87,9 @@ def read(path: Path, limits: Limits) -> Document:
         if code == _ERR_PASSWORD:
             raise InputError("password-protected PDF; remove the password to lint it", path=path) from None
         if code == _ERR_SECURITY:
-            raise InputError("PDF uses an unsupported encryption handler; save an unencrypted copy", path=path) from None
+            raise InputError(
+                "PDF uses an unsupported encryption handler; save an unencrypted copy", path=path
+            ) from None
         raise InputError(f"corrupt PDF: cannot be opened ({exc})", path=path) from None
     try:
         n = len(pdf)
@@ -124,7 +153,9 @@ def _collapse_running_lines(doc: Document) -> None:
             continue  # a page's only text is its body, never a running header
         last = len(indexes) - 1
         done: set[str] = set()
-        for pos in sorted(set(range(min(_EDGE, len(indexes)))) | set(range(max(0, len(indexes) - _EDGE), len(indexes)))):
+        for pos in sorted(
+            set(range(min(_EDGE, len(indexes)))) | set(range(max(0, len(indexes) - _EDGE), len(indexes)))
+        ):
             i = indexes[pos]
             if len(doc.blocks[i].text) > _RUNNING_MAX_CHARS:
                 continue  # running headers and footers are short lines, not paragraphs
@@ -133,7 +164,7 @@ def _collapse_running_lines(doc: Document) -> None:
                 done.add(key)
                 seen.setdefault(key, []).append((i, pos / last))
     drop: set[int] = set()
-    for key, places in seen.items():
+    for places in seen.values():
         if len(places) >= max(3, len(pages) / 2):
             first = places[0][0]
             part = "header" if sum(rel for _, rel in places) / len(places) < 0.5 else "footer"
@@ -168,8 +199,8 @@ def _page_lines(pdf: object, index: int) -> list[PdfLine]:
                 if aligned:
                     first = start + (len(body) - len(body.lstrip()))
                     last = start + len(body.rstrip()) - 1
-                    l1, b1, r1, t1 = tp.get_charbox(first)
-                    l2, b2, r2, t2 = tp.get_charbox(last)
+                    l1, b1, _r1, t1 = tp.get_charbox(first)
+                    _l2, b2, r2, t2 = tp.get_charbox(last)
                     line.top, line.bottom = max(t1, t2), min(b1, b2)
                     line.left, line.right = l1, r2
                 lines.append(line)
@@ -263,7 +294,7 @@ def paragraphs_from_lines(lines: list[PdfLine]) -> list[str]:
         return []
     steps = [
         a.bottom - b.bottom
-        for a, b in zip(real, real[1:])
+        for a, b in itertools.pairwise(real)
         if a.bottom is not None and b.bottom is not None and a.bottom - b.bottom > 0.5
     ]
     step = statistics.median(steps) if len(steps) >= 2 else None

@@ -98,7 +98,9 @@ class SafeZip:
         try:
             self._zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
-            raise InputError(f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=path) from None
+            raise InputError(
+                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=path
+            ) from None
         except (OSError, ValueError) as exc:
             raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
         self._infos = {i.filename: i for i in self._zf.infolist()}
@@ -116,9 +118,13 @@ class SafeZip:
         total = 0
         for info in self._infos.values():
             if info.flag_bits & 0x1:
-                raise InputError(f"password-protected .{self.fmt}: zip member {info.filename} is encrypted", path=self.path)
+                raise InputError(
+                    f"password-protected .{self.fmt}: zip member {info.filename} is encrypted", path=self.path
+                )
             total += info.file_size
-            if info.file_size >= _RATIO_MIN_BYTES and info.file_size > lim.max_compression_ratio * max(info.compress_size, 1):
+            if info.file_size >= _RATIO_MIN_BYTES and info.file_size > lim.max_compression_ratio * max(
+                info.compress_size, 1
+            ):
                 raise LimitExceeded(
                     f"zip member {info.filename} expands {info.file_size // max(info.compress_size, 1)}:1, over the "
                     f"max_compression_ratio limit of {lim.max_compression_ratio}:1 (zip bomb?)",

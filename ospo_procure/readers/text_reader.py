@@ -68,7 +68,7 @@ def read(path: Path, limits: Limits) -> Document:
     )
 
 
-def parse_text(
+def parse_text(  # noqa: PLR0915 - to be split (issue 13): one pass over lines with its buffer state
     text: str,
     path: str = "<text>",
     *,

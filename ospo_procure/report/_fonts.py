@@ -44,8 +44,12 @@ def _candidates() -> list[tuple[str, dict[str, Path]]]:
         )
         for d in DEJAVU_DIRS
     ]
-    sets.append(("Vera", {"regular": _VERA_DIR / "Vera.ttf", "bold": _VERA_DIR / "VeraBd.ttf",
-                          "italic": _VERA_DIR / "VeraIt.ttf"}))
+    sets.append(
+        (
+            "Vera",
+            {"regular": _VERA_DIR / "Vera.ttf", "bold": _VERA_DIR / "VeraBd.ttf", "italic": _VERA_DIR / "VeraIt.ttf"},
+        )
+    )
     return sets
 
 
@@ -67,8 +71,11 @@ def register_fonts(*, bundled_only: bool = False) -> FontSet:
         pdfmetrics.registerFont(TTFont(names["bold"], str(files["bold"])))
         pdfmetrics.registerFont(TTFont(names["italic"], str(italic)))
         pdfmetrics.registerFontFamily(
-            names["regular"], normal=names["regular"], bold=names["bold"],
-            italic=names["italic"], boldItalic=names["bold"],
+            names["regular"],
+            normal=names["regular"],
+            bold=names["bold"],
+            italic=names["italic"],
+            boldItalic=names["bold"],
         )
         return FontSet(names["regular"], names["bold"], names["italic"], source)
     raise RuntimeError("no embeddable TrueType font found (DejaVu or reportlab's Vera)")

@@ -67,9 +67,7 @@ class RuleView:
         )
 
 
-def rules_used(
-    findings: Iterable[Finding], rules: Mapping[str, RuleInfo] | None
-) -> dict[str, RuleInfo]:
+def rules_used(findings: Iterable[Finding], rules: Mapping[str, RuleInfo] | None) -> dict[str, RuleInfo]:
     """The rules behind `findings`, in order of first use, looked up in `rules` when known."""
     used: dict[str, RuleInfo] = {}
     for f in findings:

@@ -48,7 +48,7 @@ def context_parts(f: Finding) -> tuple[str, str, str]:
     pos = -1
     if f.sentence is not None:
         off = f.start - f.sentence[0]
-        if 0 <= off and ctx[off : off + len(match)] == match:
+        if off >= 0 and ctx[off : off + len(match)] == match:
             pos = off
     if pos < 0:
         pos = ctx.find(match)

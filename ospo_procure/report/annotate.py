@@ -70,8 +70,7 @@ def annotate_docx(
             continue
         block, start, end = located
         p = block.anchor
-        if block.location.part not in _ANCHORABLE_PARTS or p.getroottree().getroot() is not body_root \
-                or _in_textbox(p):
+        if block.location.part not in _ANCHORABLE_PARTS or p.getroottree().getroot() is not body_root or _in_textbox(p):
             leftovers.append((f, "Word allows no comments here"))
             continue
         runs = _isolate(p, start, end)
@@ -90,9 +89,14 @@ def annotate_docx(
 
     if leftovers:
         target = next(
-            (runs for b in blocks
-             if b.location.part in _ANCHORABLE_PARTS and b.anchor.getroottree().getroot() is body_root
-             and not _in_textbox(b.anchor) and (runs := _paragraph_runs(b.anchor))),
+            (
+                runs
+                for b in blocks
+                if b.location.part in _ANCHORABLE_PARTS
+                and b.anchor.getroottree().getroot() is body_root
+                and not _in_textbox(b.anchor)
+                and (runs := _paragraph_runs(b.anchor))
+            ),
             None,
         )
         if target is not None:
@@ -195,8 +199,9 @@ def _comment(document: Any, runs: list[Any], text: str, author: str, initials: s
     from docx.text.run import Run
 
     # Only the first and last run matter: the range markers go around them.
-    document.add_comment([Run(runs[0], document), Run(runs[-1], document)],
-                         text=xml_safe(text), author=author, initials=initials)
+    document.add_comment(
+        [Run(runs[0], document), Run(runs[-1], document)], text=xml_safe(text), author=author, initials=initials
+    )
 
 
 def _comment_text(f: Finding) -> str:
@@ -217,8 +222,10 @@ def _comment_text(f: Finding) -> str:
 
 
 def _summary_text(leftovers: list[tuple[Finding, str]]) -> str:
-    lines = [f"ospo-procure: {len(leftovers)} finding(s) outside the main text "
-             "(headers, footers, footnotes, text boxes), where Word allows no comments:"]
+    lines = [
+        f"ospo-procure: {len(leftovers)} finding(s) outside the main text "
+        "(headers, footers, footnotes, text boxes), where Word allows no comments:"
+    ]
     for f, why in leftovers:
         waived = f" [WAIVED: {waiver_text(f.waiver)}]" if f.waiver is not None else ""
         line = f"• [{f.severity.upper()}] {f.rule} at {f.location.label()}: “{f.match}” — {f.message}"

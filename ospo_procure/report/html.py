@@ -10,6 +10,7 @@ forbids scripts anyway, so a tender containing `<script>` only ever shows it as 
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -131,8 +132,12 @@ def _e(text: object) -> str:
 
 
 def _overview(results: list[FileResult]) -> list[str]:
-    rows = ["<h2>Summary</h2>", "<table>", "<tr><th>File</th><th>Language</th><th>Overall score</th>"
-            "<th>Findings (open / waived)</th><th>Evidence</th><th>Status</th></tr>"]
+    rows = [
+        "<h2>Summary</h2>",
+        "<table>",
+        "<tr><th>File</th><th>Language</th><th>Overall score</th>"
+        "<th>Findings (open / waived)</th><th>Evidence</th><th>Status</th></tr>",
+    ]
     for n, fr in enumerate(results, start=1):
         if fr.error:
             status = '<span class="badge b-error">not read</span> ' + _e(fr.error)
@@ -151,14 +156,17 @@ def _overview(results: list[FileResult]) -> list[str]:
 
 
 def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo]) -> list[str]:
-    meta = [f"format {fr.format}" if fr.format else "", f"language {fr.language}" if fr.language else "",
-            f"{fr.words} words" if fr.words else ""]
+    meta = [
+        f"format {fr.format}" if fr.format else "",
+        f"language {fr.language}" if fr.language else "",
+        f"{fr.words} words" if fr.words else "",
+    ]
     out = [f'<section id="file-{n}">', f"<h2>{_e(fr.path)}</h2>"]
     if any(meta):
         out.append(f'<p class="meta">{_e(" · ".join(m for m in meta if m))}</p>')
     if fr.error:
         out.append(f'<p class="error"><strong>Could not read this file:</strong> {_e(fr.error)}</p>')
-        return out + ["</section>"]
+        return [*out, "</section>"]
     for w in fr.warnings:
         out.append(f'<p class="warn"><strong>Warning:</strong> {_e(w)}</p>')
     out += _scorecard(fr, items)
@@ -173,8 +181,10 @@ def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, 
             out.append(_block(block, by_block.get(i, [])))
         out.append("</div>")
     else:
-        out.append("<p><em>The document text is not included in this report; findings are shown with "
-                   "their context below.</em></p>")
+        out.append(
+            "<p><em>The document text is not included in this report; findings are shown with "
+            "their context below.</em></p>"
+        )
     out += _findings_table(fr, items, rule_map, lang)
     out += _evidence_table(fr, items, lang)
     if fr.unused_waivers:
@@ -182,7 +192,7 @@ def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, 
         for uw in fr.unused_waivers:
             out.append(f"<li>{_e(uw.rule)}: {_e(waiver_text(uw))} — matched no finding</li>")
         out.append("</ul>")
-    return out + ["</section>"]
+    return [*out, "</section>"]
 
 
 def _scorecard(fr: FileResult, items: _Index) -> list[str]:
@@ -191,8 +201,10 @@ def _scorecard(fr: FileResult, items: _Index) -> list[str]:
         return ["<p><em>No scorecard was computed for this file.</em></p>"]
     out = ["<h3>Scorecard</h3>", f'<p class="overall">Overall: {card.overall:.1f} / 5</p>']
     if card.unreadable:
-        out.append('<p class="error">No text could be read from this document (image-only?); '
-                   "the scores below are not meaningful.</p>")
+        out.append(
+            '<p class="error">No text could be read from this document (image-only?); '
+            "the scores below are not meaningful.</p>"
+        )
     out.append("<table><tr><th>#</th><th>Criterion</th><th>Score</th><th>Why</th></tr>")
     for num, c in sorted(card.criteria.items()):
         score = max(0, min(5, int(c.score)))
@@ -201,8 +213,14 @@ def _scorecard(fr: FileResult, items: _Index) -> list[str]:
             why.append("<li>Evidence: " + _links(c.evidence, items) + "</li>")
         if c.findings:
             why.append("<li>Findings: " + _links(c.findings, items) + "</li>")
-        detail = (f"<details><summary>{len(c.evidence)} evidence, {len(c.findings)} finding(s)</summary>"
-                  f"<ul>{''.join(why)}</ul></details>") if why else ""
+        detail = (
+            (
+                f"<details><summary>{len(c.evidence)} evidence, {len(c.findings)} finding(s)</summary>"
+                f"<ul>{''.join(why)}</ul></details>"
+            )
+            if why
+            else ""
+        )
         out.append(
             f"<tr><td>{num}</td><td>{_e(c.title)}</td>"
             f'<td><span class="bar" title="{score} of 5"><span class="fill s{score}"></span></span> '
@@ -245,19 +263,24 @@ def _title(it: _Item) -> str:
 
 def _block(block: Block, block_items: list[_Item]) -> str:
     text = block.text
-    located = [it for it in block_items
-               if 0 <= it.f.start < it.f.end <= len(text) and text[it.f.start : it.f.end] == it.f.match]
+    located = [
+        it
+        for it in block_items
+        if 0 <= it.f.start < it.f.end <= len(text) and text[it.f.start : it.f.end] == it.f.match
+    ]
     # Split at every span boundary so overlapping findings each get their own pieces.
     cuts = sorted({0, len(text), *(it.f.start for it in located), *(it.f.end for it in located)})
     pieces: list[str] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         seg = _e(text[a:b])
         covering = [it for it in located if it.f.start <= a and it.f.end >= b]
         if covering:
             first = covering[0]
             title = _e("\n".join(_title(it) for it in covering))
-            seg = (f'<a class="hl" href="#{first.anchor}"><mark class="{_mark_class(covering)}" '
-                   f'title="{title}">{seg}</mark></a>')
+            seg = (
+                f'<a class="hl" href="#{first.anchor}"><mark class="{_mark_class(covering)}" '
+                f'title="{title}">{seg}</mark></a>'
+            )
         pieces.append(seg)
         for it in located:
             if it.f.end == b:
@@ -278,13 +301,15 @@ def _quoted(f: Finding) -> str:
     return f"<q>{_e(before)}<strong>{_e(match)}</strong>{_e(after)}</q>"
 
 
-def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo],
-                    lang: str) -> list[str]:
+def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo], lang: str) -> list[str]:
     if not fr.findings:
         return ["<h3>Findings</h3>", "<p>No lock-in findings.</p>"]
-    out = ["<h3>Findings</h3>", "<table>",
-           "<tr><th>#</th><th>Rule</th><th>Severity</th><th>Location</th><th>Context</th>"
-           "<th>Message</th><th>Legal basis</th><th>Suggestion</th></tr>"]
+    out = [
+        "<h3>Findings</h3>",
+        "<table>",
+        "<tr><th>#</th><th>Rule</th><th>Severity</th><th>Location</th><th>Context</th>"
+        "<th>Message</th><th>Legal basis</th><th>Suggestion</th></tr>",
+    ]
     for f in fr.findings:
         it = items[f]
         rule = rule_map.get(f.rule)
@@ -310,8 +335,11 @@ def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleIn
 def _evidence_table(fr: FileResult, items: _Index, lang: str) -> list[str]:
     if not fr.evidence:
         return []
-    out = ["<h3>OSS-friendly evidence</h3>", "<table>",
-           "<tr><th>#</th><th>Rule</th><th>Location</th><th>Context</th><th>Criteria</th></tr>"]
+    out = [
+        "<h3>OSS-friendly evidence</h3>",
+        "<table>",
+        "<tr><th>#</th><th>Rule</th><th>Location</th><th>Context</th><th>Criteria</th></tr>",
+    ]
     for f in fr.evidence:
         it = items[f]
         back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""

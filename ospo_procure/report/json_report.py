@@ -38,7 +38,14 @@ def file_dict(r: FileResult) -> dict[str, Any]:
     }
 
 
-def render(results: list[FileResult], *, rules: Any = None, tool_version: str = "", unused_waivers: list[Waiver] | None = None, **_: Any) -> bytes:
+def render(
+    results: list[FileResult],
+    *,
+    rules: Any = None,
+    tool_version: str = "",
+    unused_waivers: list[Waiver] | None = None,
+    **_: Any,
+) -> bytes:
     doc = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "ospo-procure", "version": tool_version},

@@ -88,14 +88,24 @@ def _suite(fr: FileResult, min_score: int, tool_version: str) -> ET.Element:
                 if card.unreadable:
                     add(name, "skipped", "no text could be read")
                 elif c.score < min_score:
-                    add(name, "failure", f"score {c.score}/5 is below the minimum of {min_score}",
-                        "checklist", _criterion_body(c.score, c.reasons, c.findings, c.evidence))
+                    add(
+                        name,
+                        "failure",
+                        f"score {c.score}/5 is below the minimum of {min_score}",
+                        "checklist",
+                        _criterion_body(c.score, c.reasons, c.findings, c.evidence),
+                    )
                 else:
                     add(name)
         blocking = [f for f in fr.findings if f.severity == "error" and not f.waived]
         if blocking:
-            add(LOCKIN_CASE, "failure", f"{len(blocking)} unwaived error-level lock-in finding(s)", "lock-in",
-                "\n".join(_finding_line(f) for f in blocking))
+            add(
+                LOCKIN_CASE,
+                "failure",
+                f"{len(blocking)} unwaived error-level lock-in finding(s)",
+                "lock-in",
+                "\n".join(_finding_line(f) for f in blocking),
+            )
         else:
             add(LOCKIN_CASE)
     for k, v in counts.items():
@@ -108,8 +118,9 @@ def _suite(fr: FileResult, min_score: int, tool_version: str) -> ET.Element:
     return suite
 
 
-def _criterion_body(score: int, reasons: Iterable[str], findings: Iterable[Finding],
-                    evidence: Iterable[Finding]) -> str:
+def _criterion_body(
+    score: int, reasons: Iterable[str], findings: Iterable[Finding], evidence: Iterable[Finding]
+) -> str:
     lines = [f"score {score}/5"]
     lines += [f"reason: {r}" for r in reasons]
     lines += [_finding_line(f) for f in findings]

@@ -51,8 +51,7 @@ def render(
     report_date: dt.date | None = None,
 ) -> bytes:
     """The PDF report. Passing `report_date` also makes the bytes reproducible."""
-    return build_pdf(results, rules=rules, tool_version=tool_version, report_date=report_date,
-                     fonts=register_fonts())
+    return build_pdf(results, rules=rules, tool_version=tool_version, report_date=report_date, fonts=register_fonts())
 
 
 def build_pdf(
@@ -78,11 +77,19 @@ def build_pdf(
     buf = io.BytesIO()
     title = "OSS-friendly tender scorecard" + (f": {results[0].path}" if len(results) == 1 else "")
     doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
-        title=xml_safe(title), author="ospo-procure", creator=f"ospo-procure {tool_version}".strip(),
+        buf,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=xml_safe(title),
+        author="ospo-procure",
+        creator=f"ospo-procure {tool_version}".strip(),
         subject="Vendor lock-in review against the OSS-friendly tender checklist",
         # The canvas declares its initial font on every page: make that ours, not Helvetica.
-        initialFontName=fonts.regular, initialFontSize=9.5,
+        initialFontName=fonts.regular,
+        initialFontSize=9.5,
         invariant=1 if report_date is not None else None,  # fixed IDs/dates for reproducible tests
     )
 
@@ -110,8 +117,7 @@ def _styles(f: FontSet) -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
         "title": ParagraphStyle("title", parent=base, fontName=f.bold, fontSize=17, leading=21, spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=base, fontName=f.bold, fontSize=13, leading=16, spaceBefore=10,
-                             spaceAfter=5),
+        "h2": ParagraphStyle("h2", parent=base, fontName=f.bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=5),
         "h3": ParagraphStyle("h3", parent=base, fontName=f.bold, fontSize=10.5, leading=13, spaceBefore=6),
         "overall": ParagraphStyle("overall", parent=base, fontName=f.bold, fontSize=14, leading=18, spaceBefore=6),
         "quote": ParagraphStyle("quote", parent=base, fontName=f.italic, leftIndent=8),
@@ -130,14 +136,22 @@ def _table(rows: list[list[Any]], widths: list[float], fonts: FontSet, *, header
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
     if header:
-        style += [("FONTNAME", (0, 0), (-1, 0), fonts.bold),
-                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+        style += [
+            ("FONTNAME", (0, 0), (-1, 0), fonts.bold),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ]
     t.setStyle(TableStyle(style))
     return t
 
 
-def _file_story(fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, date: dt.date,
-                tool_version: str, rule_map: Mapping[str, RuleInfo]) -> list[Flowable]:
+def _file_story(
+    fr: FileResult,
+    st: dict[str, ParagraphStyle],
+    fonts: FontSet,
+    date: dt.date,
+    tool_version: str,
+    rule_map: Mapping[str, RuleInfo],
+) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("OSS-friendly tender scorecard", st["title"])]
     meta = [
         ["Document", fr.path],
@@ -149,8 +163,13 @@ def _file_story(fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, d
         meta.append(["Words", f"{fr.words:,}"])
     if tool_version:
         meta.append(["Checked with", f"ospo-procure {tool_version}"])
-    story.append(_table([[Paragraph(_p(k), st["cell"]), Paragraph(_p(v), st["cell"])] for k, v in meta],
-                        [3.2 * cm, CONTENT_WIDTH - 3.2 * cm], fonts))
+    story.append(
+        _table(
+            [[Paragraph(_p(k), st["cell"]), Paragraph(_p(v), st["cell"])] for k, v in meta],
+            [3.2 * cm, CONTENT_WIDTH - 3.2 * cm],
+            fonts,
+        )
+    )
     story.append(Spacer(1, 6))
     if fr.error:
         story.append(Paragraph(f"<b>This file could not be read:</b> {_p(fr.error)}", st["error"]))
@@ -162,8 +181,12 @@ def _file_story(fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, d
     if card is not None:
         story.append(Paragraph(f"Overall score: {card.overall:.1f} / 5", st["overall"]))
         if card.unreadable:
-            story.append(Paragraph("No text could be read from this document (image-only?); "
-                                   "the scores are not meaningful.", st["error"]))
+            story.append(
+                Paragraph(
+                    "No text could be read from this document (image-only?); the scores are not meaningful.",
+                    st["error"],
+                )
+            )
         story.append(_chart(card, fonts))
         story += _criteria(card, st, fonts)
     else:
@@ -180,13 +203,15 @@ def _file_story(fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, d
         story.append(Paragraph(f"OSS-friendly evidence ({len(fr.evidence)})", st["h2"]))
         for e in fr.evidence:
             crit = ", ".join(str(c) for c in e.criteria)
-            story.append(Paragraph(
-                f"<b>{_p(e.rule)}</b> ({_p(e.location.label())}; criteria {_p(crit)}): {_quote(e)}", st["body"]))
+            story.append(
+                Paragraph(
+                    f"<b>{_p(e.rule)}</b> ({_p(e.location.label())}; criteria {_p(crit)}): {_quote(e)}", st["body"]
+                )
+            )
     if fr.unused_waivers:
         story.append(Paragraph("Unused waivers", st["h2"]))
         for uw in fr.unused_waivers:
-            story.append(Paragraph(f"<b>{_p(uw.rule)}</b>: {_p(waiver_text(uw))} — matched no finding",
-                                   st["body"]))
+            story.append(Paragraph(f"<b>{_p(uw.rule)}</b>: {_p(waiver_text(uw))} — matched no finding", st["body"]))
     return story
 
 
@@ -226,22 +251,32 @@ def _short(text: str, limit: int = 44) -> str:
 
 
 def _criteria(card: Any, st: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:
-    rows: list[list[Any]] = [[Paragraph("#", st["cell"]), Paragraph("Criterion", st["cell"]),
-                              Paragraph("Score", st["cell"]), Paragraph("Why", st["cell"])]]
+    rows: list[list[Any]] = [
+        [
+            Paragraph("#", st["cell"]),
+            Paragraph("Criterion", st["cell"]),
+            Paragraph("Score", st["cell"]),
+            Paragraph("Why", st["cell"]),
+        ]
+    ]
     for n, c in sorted(card.criteria.items()):
         why = [_p(r) for r in c.reasons]
         if c.evidence:
             why.append("<b>Evidence:</b> " + "; ".join(_ref(f) for f in c.evidence))
         if c.findings:
             why.append("<b>Findings:</b> " + "; ".join(_ref(f) for f in c.findings))
-        rows.append([
-            Paragraph(str(n), st["cell"]),
-            Paragraph(_p(c.title), st["cell"]),
-            Paragraph(f"<b>{c.score}</b> / 5", st["cell"]),
-            Paragraph("<br/>".join(why) or "—", st["cell"]),
-        ])
-    return [Paragraph("Criteria", st["h2"]),
-            _table(rows, [0.8 * cm, 5 * cm, 1.4 * cm, CONTENT_WIDTH - 7.2 * cm], fonts, header=True)]
+        rows.append(
+            [
+                Paragraph(str(n), st["cell"]),
+                Paragraph(_p(c.title), st["cell"]),
+                Paragraph(f"<b>{c.score}</b> / 5", st["cell"]),
+                Paragraph("<br/>".join(why) or "—", st["cell"]),
+            ]
+        )
+    return [
+        Paragraph("Criteria", st["h2"]),
+        _table(rows, [0.8 * cm, 5 * cm, 1.4 * cm, CONTENT_WIDTH - 7.2 * cm], fonts, header=True),
+    ]
 
 
 def _ref(f: Finding) -> str:
@@ -254,8 +289,9 @@ def _quote(f: Finding) -> str:
     return f"“{_p(before)}<b>{_p(match)}</b>{_p(after)}”"
 
 
-def _finding_block(n: int, f: Finding, st: dict[str, ParagraphStyle], fonts: FontSet,
-                   rule: RuleInfo | None) -> Flowable:
+def _finding_block(
+    n: int, f: Finding, st: dict[str, ParagraphStyle], fonts: FontSet, rule: RuleInfo | None
+) -> Flowable:
     color = SEVERITY_COLORS.get(f.severity, "#333333")
     head = f'<b>{n}. {_p(f.rule)}</b> — <font color="{color}"><b>{_p(f.severity.upper())}</b></font>'
     if f.waived:
@@ -273,8 +309,11 @@ def _finding_block(n: int, f: Finding, st: dict[str, ParagraphStyle], fonts: Fon
         rows.append(["Suggestion", _p(suggestion)])
     if f.waiver is not None:
         rows.append(["Waiver", _p(waiver_text(f.waiver))])
-    table = _table([[Paragraph(k, st["cell"]), Paragraph(v, st["cell"])] for k, v in rows],
-                   [2.6 * cm, CONTENT_WIDTH - 2.6 * cm], fonts)
+    table = _table(
+        [[Paragraph(k, st["cell"]), Paragraph(v, st["cell"])] for k, v in rows],
+        [2.6 * cm, CONTENT_WIDTH - 2.6 * cm],
+        fonts,
+    )
     if f.waived:
         table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f1f3f4"))]))
     return KeepTogether([Paragraph(head, st["h3"]), table, Spacer(1, 4)])

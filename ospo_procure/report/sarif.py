@@ -44,9 +44,12 @@ def render(
     tool_version: str = "",
 ) -> bytes:
     """One SARIF log (one run) covering every file, as UTF-8 JSON."""
-    return json.dumps(build_log(results, rules=rules, tool_version=tool_version), ensure_ascii=False, indent=2).encode(
-        "utf-8"
-    ) + b"\n"
+    return (
+        json.dumps(build_log(results, rules=rules, tool_version=tool_version), ensure_ascii=False, indent=2).encode(
+            "utf-8"
+        )
+        + b"\n"
+    )
 
 
 def build_log(
@@ -264,6 +267,7 @@ class _TextRegions:
 
     def _block(self, f: Finding) -> int | None:
         """The re-parsed block the finding came from (checked, in case the file changed)."""
+
         def fits(i: int) -> bool:
             b = self.blocks[i]
             return b.location.line == f.location.line and b.text[f.start : f.end] == f.match
@@ -330,9 +334,7 @@ class _TextRegions:
         if el == sl:
             snippet = self.lines[sl - 1][sc - 1 : ec - 1]
         else:
-            snippet = "\n".join(
-                [self.lines[sl - 1][sc - 1 :], *self.lines[sl : el - 1], self.lines[el - 1][: ec - 1]]
-            )
+            snippet = "\n".join([self.lines[sl - 1][sc - 1 :], *self.lines[sl : el - 1], self.lines[el - 1][: ec - 1]])
         return {
             "startLine": sl,
             "startColumn": sc,

@@ -33,7 +33,9 @@ def _finding_lines(path: str, f: Finding, verbose: bool) -> list[str]:
         if f.suggestion:
             lines.extend(textwrap.wrap("fix: " + f.suggestion, 100, initial_indent="    ", subsequent_indent="      "))
         if verbose and f.legal_basis:
-            lines.extend(textwrap.wrap("basis: " + f.legal_basis, 100, initial_indent="    ", subsequent_indent="      "))
+            lines.extend(
+                textwrap.wrap("basis: " + f.legal_basis, 100, initial_indent="    ", subsequent_indent="      ")
+            )
     return lines
 
 
@@ -54,7 +56,15 @@ def scorecard_lines(r: FileResult, verbose: bool = False) -> list[str]:
     return lines
 
 
-def render(results: list[FileResult], *, verbose: bool = False, show_evidence: bool = False, show_score: bool = True, unused_waivers: list[Waiver] | None = None, **_: Any) -> bytes:
+def render(
+    results: list[FileResult],
+    *,
+    verbose: bool = False,
+    show_evidence: bool = False,
+    show_score: bool = True,
+    unused_waivers: list[Waiver] | None = None,
+    **_: Any,
+) -> bytes:
     out: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0, "waived": 0, "evidence": 0, "unreadable": 0}
     for r in results:

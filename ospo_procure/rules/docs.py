@@ -7,7 +7,10 @@ from ospo_procure.rules.loader import Rule
 
 def rule_help(rule: Rule, lang: str = "en") -> str:
     """Markdown: what it detects, why it locks in (with legal basis), a bad example, what to write."""
-    lines = [f"**{rule.id}** ({rule.kind}: {rule.category}, {rule.severity}; checklist criteria {', '.join(map(str, rule.criteria))})", ""]
+    lines = [
+        f"**{rule.id}** ({rule.kind}: {rule.category}, {rule.severity}; checklist criteria {', '.join(map(str, rule.criteria))})",
+        "",
+    ]
     description = rule.text("description", lang)
     if description:
         lines += [description, ""]
@@ -16,10 +19,10 @@ def rule_help(rule: Rule, lang: str = "en") -> str:
         lines += [f"Legal basis: {rule.legal_basis}", ""]
     bad = rule.examples["bad"].get(lang) or next(iter(rule.examples["bad"].values()), [])
     if bad:
-        lines += [f"Example that {'counts' if rule.kind == 'evidence' else 'is flagged'}: \"{bad[0]}\"", ""]
+        lines += [f'Example that {"counts" if rule.kind == "evidence" else "is flagged"}: "{bad[0]}"', ""]
     good = rule.examples["good"].get(lang) or []
     if good:
-        lines += [f"Example that does not: \"{good[0]}\"", ""]
+        lines += [f'Example that does not: "{good[0]}"', ""]
     suggestion = rule.text("suggestion", lang)
     if suggestion:
         lines += [f"What to write instead: {suggestion}", ""]

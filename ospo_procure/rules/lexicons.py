@@ -8,9 +8,9 @@ thousands of names would be two orders of magnitude slower (../shared/STACK.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import ahocorasick
 
@@ -141,7 +141,7 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
     lex = ProductLexicon()
     cat_findings: dict[str, list[str]] = data["category_findings"]
     for vi, vendor in enumerate(data["vendors"]):
-        vnames = [vendor["vendor"]] + list(vendor.get("aliases", []))
+        vnames = [vendor["vendor"], *list(vendor.get("aliases", []))]
         lex.vendors.update(v.lower() for v in vnames)
         for pi, prod in enumerate(vendor["products"]):
             if prod["category"] not in cat_findings:
@@ -163,7 +163,7 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
                 )
             )
             ambiguous = {a.lower() for a in prod.get("ambiguous", [])}
-            for name in [prod["name"]] + list(prod.get("aliases", [])):
+            for name in [prod["name"], *list(prod.get("aliases", []))]:
                 lex.surfaces.add(name, Surface(idx, name, name.lower() in ambiguous, False))
                 for v in vnames:
                     if not name.lower().startswith(v.lower()):

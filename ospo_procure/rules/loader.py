@@ -43,7 +43,16 @@ class Patterns:
     so a bad pattern is reported with its file and line before any linting.
     """
 
-    def __init__(self, raw: dict[str, Any], *, path: Path, line: int | None, what: str, eager: bool, macros: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        *,
+        path: Path,
+        line: int | None,
+        what: str,
+        eager: bool,
+        macros: dict[str, str] | None = None,
+    ) -> None:
         self.raw = {lang: [_expand(p, macros or {}) for p in _as_list(ps)] for lang, ps in (raw or {}).items()}
         self._where = (path, line, what)
         self._compiled: dict[str, list[regex.Pattern[str]]] = {}
@@ -136,7 +145,7 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
-    def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> "RuleSet":
+    def select(self, select: list[str] | None = None, ignore: list[str] | None = None) -> RuleSet:
         """A copy keeping rules whose id or category is selected and not ignored."""
 
         def hit(rule: Rule, names: list[str]) -> bool:
@@ -223,14 +232,15 @@ def load_context(path: Path, eager: bool = True, macros: dict[str, str] | None =
     data, lines = load_yaml(path)
     ld = _Loading(path, lines, eager, macros=macros or {})
     ld.validate(data, schema.CONTEXT_FILE)
-    checks = {
-        name: _cue_check(name, raw, ld, line_of(lines, ("checks", name)))
-        for name, raw in data["checks"].items()
-    }
+    checks = {name: _cue_check(name, raw, ld, line_of(lines, ("checks", name))) for name, raw in data["checks"].items()}
     return Context(
         checks=checks,
-        product_context=ld.patterns(data.get("product_context", {}), line_of(lines, ("product_context",)), "product_context"),
-        ordinary_context=ld.patterns(data.get("ordinary_context", {}), line_of(lines, ("ordinary_context",)), "ordinary_context"),
+        product_context=ld.patterns(
+            data.get("product_context", {}), line_of(lines, ("product_context",)), "product_context"
+        ),
+        ordinary_context=ld.patterns(
+            data.get("ordinary_context", {}), line_of(lines, ("ordinary_context",)), "ordinary_context"
+        ),
         edition_words=frozenset(w.lower() for w in data.get("edition_words", [])),
     )
 
@@ -240,19 +250,34 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: 
     rid = raw["id"]
     matchers: list[Matcher] = []
     for i, m in enumerate(raw["matchers"]):
-        mline = line_of(lines, at + ("matchers", i))
+        mline = line_of(lines, (*at, "matchers", i))
         what = f"rule {rid}"
         requires = _cue_check(f"{rid}:requires", m["requires"], ld, mline) if "requires" in m else None
         if "lexicon" in m:
             if m["lexicon"] == "products" and "finding" not in m:
-                raise DataError(f"{what}: a products lexicon matcher needs `finding:` (brand or proprietary_technology)", path=path, line=mline)
+                raise DataError(
+                    f"{what}: a products lexicon matcher needs `finding:` (brand or proprietary_technology)",
+                    path=path,
+                    line=mline,
+                )
             matchers.append(Matcher("lexicon", lexicon=m["lexicon"], finding=m.get("finding"), requires=requires))
         elif "phrases" in m:
-            matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in m["phrases"].items()}, attr=m.get("attr", "lemma"), requires=requires))
+            matchers.append(
+                Matcher(
+                    "phrases",
+                    phrases={k: list(v) for k, v in m["phrases"].items()},
+                    attr=m.get("attr", "lemma"),
+                    requires=requires,
+                )
+            )
         elif "terms" in m:
             terms = ld.terms(m["terms"], mline, what)
             attr = m.get("attr", terms.get("attr", "lemma"))
-            matchers.append(Matcher("phrases", phrases={k: list(v) for k, v in terms["phrases"].items()}, attr=attr, requires=requires))
+            matchers.append(
+                Matcher(
+                    "phrases", phrases={k: list(v) for k, v in terms["phrases"].items()}, attr=attr, requires=requires
+                )
+            )
         elif "tokens" in m:
             if ld.eager:
                 _check_token_patterns(m["tokens"], path, mline, what)
@@ -261,7 +286,7 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: 
             matchers.append(Matcher("regex", regex=ld.patterns(m["regex"], mline, what), requires=requires))
     exceptions: list[CueCheck] = []
     for i, e in enumerate(raw.get("exceptions", [])):
-        eline = line_of(lines, at + ("exceptions", i))
+        eline = line_of(lines, (*at, "exceptions", i))
         if isinstance(e, str):
             e = {"check": e}
         if "cues" in e:
@@ -282,7 +307,11 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: _Loading, context: 
     examples = {k: {lang: list(v) for lang, v in raw["examples"].get(k, {}).items()} for k in ("bad", "good")}
     for lang in languages:
         if lang not in examples["bad"]:
-            raise DataError(f"rule {rid}: no bad example in {lang!r} (each language needs one)", path=path, line=line_of(lines, at + ("examples",)))
+            raise DataError(
+                f"rule {rid}: no bad example in {lang!r} (each language needs one)",
+                path=path,
+                line=line_of(lines, (*at, "examples")),
+            )
     return Rule(
         id=rid,
         kind=raw.get("kind", "evidence" if raw["category"] in schema.EVIDENCE_CATEGORIES else "finding"),
@@ -312,7 +341,9 @@ def _check_token_patterns(tokens: dict[str, Any], path: Path, line: int | None, 
             probe.add("probe", patterns)
         except Exception as exc:  # spaCy raises ValueError/MatchPatternError with a long text
             first = str(exc).strip().splitlines()
-            raise DataError(f"{what}: bad token pattern ({lang}): {' '.join(first)[:200]}", path=path, line=line) from None
+            raise DataError(
+                f"{what}: bad token pattern ({lang}): {' '.join(first)[:200]}", path=path, line=line
+            ) from None
 
 
 def load_ruleset(directory: str | Path | None = None) -> RuleSet:
@@ -371,7 +402,11 @@ def _load_cached(root: Path) -> RuleSet:
         for i, raw in enumerate(data["rules"]):
             rule = _load_rule(raw, ("rules", i), ld, context)
             if rule.id in seen:
-                raise DataError(f"duplicate rule id {rule.id} (also in {seen[rule.id]})", path=path, line=line_of(lines, ("rules", i, "id")))
+                raise DataError(
+                    f"duplicate rule id {rule.id} (also in {seen[rule.id]})",
+                    path=path,
+                    line=line_of(lines, ("rules", i, "id")),
+                )
             seen[rule.id] = rule.source
             rules.append(rule)
     if eager and marker is not None:

@@ -69,8 +69,9 @@ def deflate_repeated(chunk: bytes, times: int, *, zlib_header: bool = False) -> 
     return (b"\x78\xda" + body + b"\0\0\0\0") if zlib_header else body
 
 
-def pdf_with_content(content: bytes, filters: bytes = b"/Filter /FlateDecode", extra: bytes = b"",
-                     page_extra: bytes = b"") -> bytes:
+def pdf_with_content(
+    content: bytes, filters: bytes = b"/Filter /FlateDecode", extra: bytes = b"", page_extra: bytes = b""
+) -> bytes:
     """One page whose content stream is `content` (already encoded for `filters`)."""
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -152,7 +153,9 @@ def zip_bomb_docx(src: Path, dst: Path, inflated_mb: int, *, lie_about_size: boo
     return _write_zip_with_raw(dst, members, "word/document.xml", raw, 0, 100 if lie_about_size else size)
 
 
-def _write_zip_with_raw(dst: Path, members: list[tuple[str, bytes]], name: str, raw: bytes, crc: int, size: int) -> Path:
+def _write_zip_with_raw(
+    dst: Path, members: list[tuple[str, bytes]], name: str, raw: bytes, crc: int, size: int
+) -> Path:
     """Write a zip by hand so one member can carry pre-compressed data and any declared size."""
     out = bytearray()
     central = bytearray()
@@ -164,10 +167,34 @@ def _write_zip_with_raw(dst: Path, members: list[tuple[str, bytes]], name: str, 
     for nm, comp, crc_, usize, method in entries:
         fn = nm.encode()
         off = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc_, len(comp), usize, len(fn), 0) + fn + comp
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc_, len(comp), usize, len(fn), 0, 0, 0, 0, 0, off
-        ) + fn
+        out += (
+            struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc_, len(comp), usize, len(fn), 0)
+            + fn
+            + comp
+        )
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc_,
+                len(comp),
+                usize,
+                len(fn),
+                0,
+                0,
+                0,
+                0,
+                0,
+                off,
+            )
+            + fn
+        )
     cd_off = len(out)
     out += central
     out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), cd_off, 0)
@@ -176,7 +203,9 @@ def _write_zip_with_raw(dst: Path, members: list[tuple[str, bytes]], name: str, 
 
 
 def document_xml(body: str, *, prolog: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    ).encode()
 
 
 BILLION_LAUGHS = (

@@ -55,7 +55,12 @@ def run_measured(code: str, *, timeout: float = 60) -> Measured:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=timeout, env=env, check=False
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
     )
     seconds = time.monotonic() - start
     import resource
@@ -83,6 +88,8 @@ print(json.dumps({"exit": out.exit_code, "errors": [r.error for r in out.results
 """
 
 
-def lint_in_subprocess(paths: list[Path], rules: Path, limits: dict[str, Any] | None = None, timeout: float = 60) -> Measured:
+def lint_in_subprocess(
+    paths: list[Path], rules: Path, limits: dict[str, Any] | None = None, timeout: float = 60
+) -> Measured:
     code = f"PATHS = {[str(p) for p in paths]!r}\nRULES = {str(rules)!r}\nLIMITS = {limits or {}!r}\n" + LINT_SNIPPET
     return run_measured(code, timeout=timeout)

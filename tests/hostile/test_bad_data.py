@@ -138,7 +138,10 @@ def test_yaml_aliases_refused(rule_copy: Path) -> None:
     """Billion laughs in YAML: anchors/aliases are refused outright."""
     rules = rule_copy / "rules" / "test.yaml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text.replace("criteria: [1]", "criteria: &c [1]", 1).replace("criteria: [6]", "criteria: *c", 1), encoding="utf-8")
+    rules.write_text(
+        text.replace("criteria: [1]", "criteria: &c [1]", 1).replace("criteria: [6]", "criteria: *c", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match="anchors/aliases"):
         load_ruleset(rule_copy)
 
@@ -204,7 +207,11 @@ def _load_spec(path: Path):  # type: ignore[no-untyped-def]
         ("language: en", "language: [en", "invalid YAML"),
         ("title: Research grants management platform", "title: [1, 2]", "title"),
         ("reference: MSTI-ICT-2026-014", "reference: MSTI\nreference: again", "duplicate key"),
-        ("title: Research grants management platform", "title: !!python/object/apply:os.getcwd []", "invalid YAML|constructor"),
+        (
+            "title: Research grants management platform",
+            "title: !!python/object/apply:os.getcwd []",
+            "invalid YAML|constructor",
+        ),
         ("title: Research grants management platform", "title: 2026-02-30", "invalid value|title"),
         ("  - id: FR-02", "  - id: FR-01", "FR-01|duplicate|unique"),
     ],

@@ -70,21 +70,31 @@ CASES: dict[str, tuple[Builder, str]] = {
     "garbage zip .docx": (_write("garbage.docx", b"PK\x03\x04" + bytes(range(256)) * 4), r"corrupt.*save it again"),
     "not a zip .docx": (_write("text.docx", b"just some text\n"), r"no zip signature.*save it again"),
     "docx missing document.xml": (
-        _zip_edit(_docx, "nodoc.docx", {"word/document.xml": None}), r"missing word/document\.xml.*save it again"
+        _zip_edit(_docx, "nodoc.docx", {"word/document.xml": None}),
+        r"missing word/document\.xml.*save it again",
     ),
     "docx malformed XML": (
-        _zip_edit(_docx, "badxml.docx", {"word/document.xml": b"<w:document><w:body>"}), r"not well-formed XML.*save it again"
+        _zip_edit(_docx, "badxml.docx", {"word/document.xml": b"<w:document><w:body>"}),
+        r"not well-formed XML.*save it again",
     ),
     "docx with a non-document body": (
-        _zip_edit(_docx, "notword.docx", {"word/document.xml": b"<html><body/></html>"}), r"not a Word document body"
+        _zip_edit(_docx, "notword.docx", {"word/document.xml": b"<html><body/></html>"}),
+        r"not a Word document body",
     ),
     "docx with a broken styles part": (
-        _zip_edit(_docx, "badstyles.docx", {"word/styles.xml": b"<w:styles"}), r"styles\.xml is not well-formed"
+        _zip_edit(_docx, "badstyles.docx", {"word/styles.xml": b"<w:styles"}),
+        r"styles\.xml is not well-formed",
     ),
     "truncated .odt": (_truncated(_odt, "trunc.odt", 0.6), r"corrupt.*save it again"),
     "odt missing content.xml": (_zip_edit(_odt, "nocontent.odt", {"content.xml": None}), r"missing content\.xml"),
     "encrypted .odt": (
-        _zip_edit(_odt, "locked.odt", {"META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'}),
+        _zip_edit(
+            _odt,
+            "locked.odt",
+            {
+                "META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'
+            },
+        ),
         r"password-protected \.odt.*remove the password",
     ),
     ".ppt renamed .docx": (_write("slides.docx", ole_file(["PowerPoint Document"])), r"PowerPoint.*export"),
@@ -93,18 +103,30 @@ CASES: dict[str, tuple[Builder, str]] = {
         _write("locked.docx", ole_file(["EncryptionInfo", "EncryptedPackage"])),
         r"password-protected.*remove the password",
     ),
-    "legacy .doc renamed .docx": (_write("old.docx", ole_file(["WordDocument", "1Table"])), r"legacy Word \.doc.*save as \.docx"),
+    "legacy .doc renamed .docx": (
+        _write("old.docx", ole_file(["WordDocument", "1Table"])),
+        r"legacy Word \.doc.*save as \.docx",
+    ),
     "legacy .xls renamed .docx": (_write("sheet.docx", ole_file(["Workbook"])), r"Excel spreadsheet.*export"),
     "unknown OLE renamed .docx": (_write("ole.docx", ole_file(["Something"])), r"OLE file.*save it again"),
     "rtf renamed .docx": (_write("rtf.docx", b"{\\rtf1\\ansi Hello}"), r"RTF.*save as \.docx"),
     "rtf renamed .odt": (_write("rtf.odt", b"{\\rtf1\\ansi Hello}"), r"RTF.*save as"),
     ".doc extension": (_write("old.doc", ole_file(["WordDocument"])), r"legacy Word \.doc.*save as"),
     ".rtf extension": (_write("memo.rtf", b"{\\rtf1 x}"), r"RTF is not supported.*save as"),
-    "encrypted .pdf": (lambda t: make_pdf(t, ["Secret tender."], name="locked.pdf", encrypt="pw"), r"password-protected PDF.*remove the password"),
+    "encrypted .pdf": (
+        lambda t: make_pdf(t, ["Secret tender."], name="locked.pdf", encrypt="pw"),
+        r"password-protected PDF.*remove the password",
+    ),
     "corrupt .pdf": (_write("corrupt.pdf", pdf_bytes_corrupt()), r"corrupt PDF"),
-    "truncated .pdf": (_truncated(lambda t: make_pdf(t, ["Some text."] * 3, name="base.pdf"), "trunc.pdf", 0.3), r"corrupt PDF"),
+    "truncated .pdf": (
+        _truncated(lambda t: make_pdf(t, ["Some text."] * 3, name="base.pdf"), "trunc.pdf", 0.3),
+        r"corrupt PDF",
+    ),
     "text renamed .pdf": (_write("text.pdf", b"hello, not a pdf\n"), r"not a valid PDF.*export"),
-    "Latin-1 .txt": (_write("latin1.txt", "Licitación pública".encode("latin-1")), r"not UTF-8.*re-save the file as UTF-8"),
+    "Latin-1 .txt": (
+        _write("latin1.txt", "Licitación pública".encode("latin-1")),
+        r"not UTF-8.*re-save the file as UTF-8",
+    ),
     "binary .txt": (_write("binary.txt", b"\x00\x01\x02binary"), r"binary data.*save the tender"),
     "zip renamed .md": (_write("zip.md", b"PK\x03\x04rest"), r"binary data \(zip\).*extension"),
     "image renamed .docx": (_write("scan.docx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64), r"image.*OCR"),
@@ -242,7 +264,9 @@ def test_zip_docx_with_only_odt_parts_is_explained(tmp_path: Path) -> None:
 
 def test_docx_body_without_w_body(tmp_path: Path) -> None:
     src = make_docx(tmp_path, ["x"], name="src.docx")
-    bad = rewrite_zip(src, tmp_path / "nobody.docx", {"word/document.xml": document_xml("").replace(b"<w:body></w:body>", b"")})
+    bad = rewrite_zip(
+        src, tmp_path / "nobody.docx", {"word/document.xml": document_xml("").replace(b"<w:body></w:body>", b"")}
+    )
     with pytest.raises(InputError, match="no w:body"):
         read_document(bad)
 

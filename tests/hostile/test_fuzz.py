@@ -29,7 +29,8 @@ from ospo_procure.readers import read_document
 FUZZ = settings(
     max_examples=int(os.environ.get("OSPO_FUZZ_EXAMPLES", "60")),
     derandomize=not os.environ.get("OSPO_FUZZ_RANDOM"),
-    deadline=None, database=None,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 # Small limits: a mutation that happens to inflate something is refused fast.
@@ -39,21 +40,35 @@ _WORK = Path(tempfile.mkdtemp(prefix="ospo-fuzz-"))
 
 def _base() -> dict[str, bytes]:
     items = [
-        ("h", 1, "Scope"), "The supplier shall deliver Microsoft SQL Server.",
-        ("table", [["a", "b"], ["c", ("table", [["d"]])]]), ("li", "item"),
+        ("h", 1, "Scope"),
+        "The supplier shall deliver Microsoft SQL Server.",
+        ("table", [["a", "b"], ["c", ("table", [["d"]])]]),
+        ("li", "item"),
         ("comment", "before ", "anchored", " after", "ospo-procure: waive T-BRAND because legacy"),
     ]
     docx = make_docx(_WORK, items, name="base.docx", header="Header", footnotes={1: "A note."})
-    odt = make_odt(_WORK, ["Para one.", ("h", 1, "Title"), ("table", [["x", "y"]]),
-                           ("note", "see", "note body", "footnote"), ("comment", "b ", "anch", " a", "c")], name="base.odt")
+    odt = make_odt(
+        _WORK,
+        [
+            "Para one.",
+            ("h", 1, "Title"),
+            ("table", [["x", "y"]]),
+            ("note", "see", "note body", "footnote"),
+            ("comment", "b ", "anch", " a", "c"),
+        ],
+        name="base.odt",
+    )
     pdf = make_pdf(_WORK, ["The supplier shall deliver.\n\nSecond paragraph-\nhyphenated.", None], name="base.pdf")
     content = b"BT /F1 12 Tf 72 720 Td (Open standards shall apply.) Tj T* (lower line) Tj ET"
-    raw = raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
+    raw = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
     return {"docx": docx.read_bytes(), "odt": odt.read_bytes(), "pdf": pdf.read_bytes(), "rawpdf": raw}
 
 
@@ -114,13 +129,36 @@ def test_byte_mutations_of_valid_files(base: str, suffix: str, edits: list) -> N
 
 # XML-level mutations (re-zipped, so they reach the XML parser and the extractor rather
 # than stopping at a CRC error): random bytes and structural fragments spliced in.
-_XML_BITS = st.sampled_from([
-    b"<w:tbl>", b"</w:tbl>", b"<w:tr>", b"<w:tc>", b"<w:p>", b"</w:p>", b"<w:t>", b"</w:t>", b"&amp;", b"&",
-    b"<!DOCTYPE x>", b'<w:commentRangeStart w:id="1"/>', b'<w:commentRangeEnd w:id="1"/>', b"<w:ins>",
-    b'<w:gridSpan w:val="99999999999999999999"/>', b'<w:outlineLvl w:val="-5"/>', b'<w:pStyle w:val="Heading1"/>',
-    b"<text:p>", b"</text:p>", b'<text:s text:c="-7"/>', b'<table:table-cell table:number-columns-repeated="x">',
-    b'<office:annotation office:name="z">', b'<office:annotation-end office:name="z"/>', b"<text:h>", b"\xff\xfe", b"\x00",
-])
+_XML_BITS = st.sampled_from(
+    [
+        b"<w:tbl>",
+        b"</w:tbl>",
+        b"<w:tr>",
+        b"<w:tc>",
+        b"<w:p>",
+        b"</w:p>",
+        b"<w:t>",
+        b"</w:t>",
+        b"&amp;",
+        b"&",
+        b"<!DOCTYPE x>",
+        b'<w:commentRangeStart w:id="1"/>',
+        b'<w:commentRangeEnd w:id="1"/>',
+        b"<w:ins>",
+        b'<w:gridSpan w:val="99999999999999999999"/>',
+        b'<w:outlineLvl w:val="-5"/>',
+        b'<w:pStyle w:val="Heading1"/>',
+        b"<text:p>",
+        b"</text:p>",
+        b'<text:s text:c="-7"/>',
+        b'<table:table-cell table:number-columns-repeated="x">',
+        b'<office:annotation office:name="z">',
+        b'<office:annotation-end office:name="z"/>',
+        b"<text:h>",
+        b"\xff\xfe",
+        b"\x00",
+    ]
+)
 _xml_edit = st.one_of(
     st.tuples(st.just("ins"), st.floats(0, 1), _XML_BITS),
     st.tuples(st.just("set"), st.floats(0, 1), st.binary(min_size=1, max_size=4)),
@@ -139,8 +177,14 @@ def _rezip(data: bytes, member: str, edits: list) -> bytes:  # type: ignore[type
 
 @pytest.mark.parametrize(
     "base,member,suffix",
-    [("docx", "word/document.xml", ".docx"), ("docx", "word/styles.xml", ".docx"), ("docx", "word/comments.xml", ".docx"),
-     ("docx", "word/_rels/document.xml.rels", ".docx"), ("odt", "content.xml", ".odt"), ("odt", "styles.xml", ".odt")],
+    [
+        ("docx", "word/document.xml", ".docx"),
+        ("docx", "word/styles.xml", ".docx"),
+        ("docx", "word/comments.xml", ".docx"),
+        ("docx", "word/_rels/document.xml.rels", ".docx"),
+        ("odt", "content.xml", ".odt"),
+        ("odt", "styles.xml", ".odt"),
+    ],
 )
 @FUZZ
 @given(edits=st.lists(_xml_edit, min_size=1, max_size=8))

@@ -117,7 +117,11 @@ def test_billion_laughs_in_other_parts(docx: Path, tmp_path: Path, part: str) ->
     with zipfile.ZipFile(docx) as z:
         original = z.read(part)
     head, _, rest = original.partition(b"?>")
-    xml = head + b"?>" + BILLION_LAUGHS.replace("w:document", "x").encode() + rest if rest else BILLION_LAUGHS.encode() + original
+    xml = (
+        head + b"?>" + BILLION_LAUGHS.replace("w:document", "x").encode() + rest
+        if rest
+        else BILLION_LAUGHS.encode() + original
+    )
     bomb = rewrite_zip(docx, tmp_path / "laughs.docx", {part: xml})
     with pytest.raises(InputError, match="DTD"):
         timed_read(bomb)
@@ -128,7 +132,11 @@ def test_billion_laughs_in_odt(tmp_path: Path) -> None:
     with zipfile.ZipFile(odt) as z:
         content = z.read("content.xml")
     head, _, rest = content.partition(b"?>")
-    bomb = rewrite_zip(odt, tmp_path / "laughs.odt", {"content.xml": head + b"?>" + BILLION_LAUGHS.replace("w:document", "office:document-content").encode() + rest})
+    bomb = rewrite_zip(
+        odt,
+        tmp_path / "laughs.odt",
+        {"content.xml": head + b"?>" + BILLION_LAUGHS.replace("w:document", "office:document-content").encode() + rest},
+    )
     with pytest.raises(InputError, match="DTD"):
         timed_read(bomb)
 
@@ -281,7 +289,9 @@ def test_too_many_paragraphs(docx: Path, tmp_path: Path) -> None:
 
 def test_dense_xml_memory_in_subprocess(docx: Path, tmp_path: Path, rules_dir: Path) -> None:
     """Just under max_xml_elements: processed, under 1 GB."""
-    dense = with_document_xml(docx, tmp_path / "dense.docx", document_xml("<w:p/>" * 1_900_000 + "<w:p><w:r><w:t>end</w:t></w:r></w:p>"))
+    dense = with_document_xml(
+        docx, tmp_path / "dense.docx", document_xml("<w:p/>" * 1_900_000 + "<w:p><w:r><w:t>end</w:t></w:r></w:p>")
+    )
     m = lint_in_subprocess([dense], rules_dir, {"max_compression_ratio": 10**6})
     assert m.returncode == 0, m.stderr
     assert m.report()["errors"] == [None]
@@ -349,7 +359,12 @@ def test_pdf_thousands_of_pages_refused(tmp_path: Path) -> None:
             b"/Filter [/ASCIIHexDecode /FlateDecode]",
             b"",
         ),
-        ("disguised-as-image", deflate_repeated(b" " * (1 << 20), 40, zlib_header=True), b"/Filter /FlateDecode", b"/Subtype /Image"),
+        (
+            "disguised-as-image",
+            deflate_repeated(b" " * (1 << 20), 40, zlib_header=True),
+            b"/Filter /FlateDecode",
+            b"/Subtype /Image",
+        ),
         ("uncompressed-huge", b"% " + b" " * (20 << 20), b"", b""),
     ],
 )
@@ -377,7 +392,10 @@ def test_pdf_image_bomb_is_not_decoded(tmp_path: Path) -> None:
                 + b" >> >>",
                 _stream(b"q 100 0 0 100 0 0 cm /Im1 Do Q BT /F1 12 Tf 72 720 Td (Hello world) Tj ET"),
                 _FONT,
-                _stream(image, b"/Type /XObject /Subtype /Image /Width 20000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"),
+                _stream(
+                    image,
+                    b"/Type /XObject /Subtype /Image /Width 20000 /Height 100000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+                ),
             ]
         )
     )

@@ -40,7 +40,11 @@ def folder(tmp_path: Path) -> tuple[Path, list[Path], list[Path]]:
     (root / "e-empty.txt").write_bytes(b"")
     bad.append(root / "e-empty.txt")
     bad.append(zip_bomb_docx(good[0], root / "f-bomb.docx", 3000))
-    bad.append(rewrite_zip(good[0], root / "g-laughs.docx", {"word/document.xml": document_xml("<w:p/>", prolog=BILLION_LAUGHS)}))
+    bad.append(
+        rewrite_zip(
+            good[0], root / "g-laughs.docx", {"word/document.xml": document_xml("<w:p/>", prolog=BILLION_LAUGHS)}
+        )
+    )
     (root / "h-locked.docx").write_bytes(ole_file(["EncryptionInfo", "EncryptedPackage"]))
     bad.append(root / "h-locked.docx")
     (root / "i-bomb.pdf").write_bytes(pdf_stream_bomb(2000))
@@ -97,7 +101,9 @@ def test_cli_mixed_folder(folder: tuple[Path, list[Path], list[Path]], rules_dir
 
 
 @pytest.mark.parametrize("fmt", ["sarif", "junit", "html", "pdf"])
-def test_every_format_has_per_file_errors(folder: tuple[Path, list[Path], list[Path]], rules_dir: Path, tmp_path: Path, fmt: str) -> None:
+def test_every_format_has_per_file_errors(
+    folder: tuple[Path, list[Path], list[Path]], rules_dir: Path, tmp_path: Path, fmt: str
+) -> None:
     root, good, bad = folder
     snap = Snapshot(good + bad)
     report = tmp_path / f"report.{fmt}"

@@ -27,11 +27,15 @@ def tender(tmp_path: Path) -> Path:
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and (".tmp" in p.name or ".build-" in p.name))
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(".") and (".tmp" in p.name or ".build-" in p.name)
+    )
 
 
 @pytest.mark.parametrize("how", ["same-path", "relative-path", "hard-link", "symlink"])
-def test_report_never_overwrites_an_input(tender: Path, tmp_path: Path, rules_dir: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_never_overwrites_an_input(
+    tender: Path, tmp_path: Path, rules_dir: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     snap = Snapshot([tender])
     if how == "same-path":
         target = tender
@@ -45,7 +49,9 @@ def test_report_never_overwrites_an_input(tender: Path, tmp_path: Path, rules_di
     else:
         target = tmp_path / "sym.json"
         target.symlink_to(tender)
-    res = CliRunner().invoke(main, ["lint", str(tender), "--rules", str(rules_dir), "--format", "json", "-o", str(target)])
+    res = CliRunner().invoke(
+        main, ["lint", str(tender), "--rules", str(rules_dir), "--format", "json", "-o", str(target)]
+    )
     assert res.exit_code == 2 and "refusing to overwrite an input file" in res.output
     snap.assert_unchanged()
 
@@ -66,8 +72,9 @@ def test_annotated_copy_leaves_input_unchanged(tender: Path, tmp_path: Path, rul
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
-def test_interrupted_report_write_keeps_the_old_file(tender: Path, tmp_path: Path, rules_dir: Path,
-                                                    monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]) -> None:
+def test_interrupted_report_write_keeps_the_old_file(
+    tender: Path, tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]
+) -> None:
     report = tmp_path / "out" / "report.json"
     report.parent.mkdir()
     report.write_text("OLD REPORT", encoding="utf-8")
@@ -82,7 +89,9 @@ def test_interrupted_report_write_keeps_the_old_file(tender: Path, tmp_path: Pat
     assert _leftovers(report.parent) == []
 
 
-def test_disk_full_during_write_keeps_the_old_file(tender: Path, tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_during_write_keeps_the_old_file(
+    tender: Path, tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ospo_procure import fsutil
 
     report = tmp_path / "report.json"
@@ -93,7 +102,7 @@ def test_disk_full_during_write_keeps_the_old_file(tender: Path, tmp_path: Path,
         def __init__(self, fd: int, mode: str):
             self.fh = real_fdopen(fd, mode)
 
-        def __enter__(self) -> Full:  # noqa: PYI034 - a local test double
+        def __enter__(self) -> Full:
             return self
 
         def __exit__(self, *a: object) -> None:
@@ -103,7 +112,7 @@ def test_disk_full_during_write_keeps_the_old_file(tender: Path, tmp_path: Path,
             self.fh.write(data[: len(data) // 2])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fsutil.os, "fdopen", lambda fd, mode: Full(fd, mode))
+    monkeypatch.setattr(fsutil.os, "fdopen", Full)
     with pytest.raises(OSError):
         run_lint([tender], LintOptions(rules_dir=rules_dir, fmt="json", output=report))
     assert report.read_text(encoding="utf-8") == "OLD REPORT"
@@ -156,7 +165,9 @@ def test_failed_build_keeps_the_previous_output(spec: Path, evil_templates: Path
     out = tmp_path / "out"
     out.mkdir()
     (out / "terms_of_reference.docx").write_bytes(b"previous build")
-    res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--templates", str(evil_templates), "--no-lint"])
+    res = CliRunner().invoke(
+        main, ["build", str(spec), "-o", str(out), "--templates", str(evil_templates), "--no-lint"]
+    )
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert [p.name for p in out.iterdir()] == ["terms_of_reference.docx"]
     assert (out / "terms_of_reference.docx").read_bytes() == b"previous build"
