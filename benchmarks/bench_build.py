@@ -23,8 +23,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="warm runs per example")
     args = ap.parse_args()
 
-    from ospo_procure.build import build_tender
     from ospo_procure.paths import data_dir
+    from ospo_procure.tender import build_tender
 
     examples = sorted((data_dir("examples") / "specs").glob("*.yaml"))
     slow = 0

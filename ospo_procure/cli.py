@@ -284,11 +284,11 @@ def rules_check(rules_dir: Path | None) -> None:
 def _register_optional_commands() -> None:
     """Commands defined in their own modules (build, init, clauses)."""
     try:
-        from ospo_procure import cli_build
+        from ospo_procure import cli_tender
     except ImportError:  # pragma: no cover - partial checkouts
         return
     for name in ("build_cmd", "init_cmd", "clauses_group"):
-        cmd: Any = getattr(cli_build, name, None)
+        cmd: Any = getattr(cli_tender, name, None)
         if cmd is not None:
             main.add_command(cmd)
 

@@ -29,7 +29,7 @@ def _p(doc, text: str, style: str | None = None) -> None:
 
 
 def _header_row(table, labels: list[str]) -> None:
-    for cell, label in zip(table.rows[0].cells, labels):
+    for cell, label in zip(table.rows[0].cells, labels, strict=False):
         cell.text = ""
         run = cell.paragraphs[0].add_run(label)
         run.bold = True
@@ -43,11 +43,11 @@ def _loop_table(doc, headers: list[str], loop: str, cells: list[str], total: lis
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _header_row(table, headers)
     table.rows[1].cells[0].text = "{%tr " + loop + " %}"
-    for cell, text in zip(table.rows[2].cells, cells):
+    for cell, text in zip(table.rows[2].cells, cells, strict=False):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
     if total:
-        for cell, text in zip(table.rows[4].cells, total):
+        for cell, text in zip(table.rows[4].cells, total, strict=False):
             cell.text = ""
             cell.paragraphs[0].add_run(text).bold = True
     return table
@@ -86,7 +86,9 @@ def _sections(doc, *, with_award_table: bool) -> None:
     if with_award_table:
         _p(doc, "{%p if s.table %}")
         _loop_table(
-            doc, ["{{ L.criterion }}", "{{ L.weight }}", "{{ L.description }}"], "for c in s.table",
+            doc,
+            ["{{ L.criterion }}", "{{ L.weight }}", "{{ L.description }}"],
+            "for c in s.table",
             ["{{ c.name }}", "{{ c.weight }}", "{{ c.description }}"],
             total=["{{ L.total }}", "{{ doc.total_weight }}", ""],
         )
@@ -102,8 +104,10 @@ def _sources_annex(doc) -> None:
     _p(doc, "{{ L.sources }}", "Heading 1")
     _p(doc, "{{ L.sources_intro }}")
     _loop_table(
-        doc, ["{{ L.section }}", "{{ L.clause }}", "{{ L.clause_id }}", "{{ L.version }}"],
-        "for r in doc.sources", ["{{ r.number }}", "{{ r.title }}", "{{ r.id }}", "{{ r.version }}"],
+        doc,
+        ["{{ L.section }}", "{{ L.clause }}", "{{ L.clause_id }}", "{{ L.version }}"],
+        "for r in doc.sources",
+        ["{{ r.number }}", "{{ r.title }}", "{{ r.id }}", "{{ r.version }}"],
     )
 
 
@@ -141,8 +145,10 @@ def evaluation_grid():
     _title_block(doc)
     _p(doc, "{{ L.grid_intro }}")
     _loop_table(
-        doc, ["{{ L.criterion }}", "{{ L.weight }}", "{{ L.description }}", "{{ L.score }}", "{{ L.weighted }}"],
-        "for c in doc.criteria", ["{{ c.name }}", "{{ c.weight }}", "{{ c.description }}", "", ""],
+        doc,
+        ["{{ L.criterion }}", "{{ L.weight }}", "{{ L.description }}", "{{ L.score }}", "{{ L.weighted }}"],
+        "for c in doc.criteria",
+        ["{{ c.name }}", "{{ c.weight }}", "{{ c.description }}", "", ""],
         total=["{{ L.total }}", "{{ doc.total_weight }}", "", "", ""],
     )
     _sections(doc, with_award_table=False)
@@ -152,7 +158,7 @@ def evaluation_grid():
 
 def _save(doc, path: Path) -> None:
     sys.path.insert(0, str(HERE.parent))
-    from ospo_procure.build.render import normalise_zip  # fixed zip times: reproducible bytes
+    from ospo_procure.tender.render import normalise_zip  # fixed zip times: reproducible bytes
 
     buf = io.BytesIO()
     doc.save(buf)

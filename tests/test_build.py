@@ -10,11 +10,11 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from ospo_procure.build import build_tender
-from ospo_procure.build.render import render_text, template_path
-from ospo_procure.cli_build import build_cmd
+from ospo_procure.cli_tender import build_cmd
 from ospo_procure.errors import DataError, UsageError
 from ospo_procure.paths import data_dir
+from ospo_procure.tender import build_tender
+from ospo_procure.tender.render import render_text, template_path
 
 DATA = Path(__file__).parent / "data"
 CLAUSES = DATA / "clauses"
@@ -259,7 +259,7 @@ def test_failure_leaves_existing_output_untouched(tmp_path: Path, monkeypatch: p
     def broken_pdf(_content: object) -> bytes:
         raise DataError("simulated failure while drawing the PDF")
 
-    import ospo_procure.build.pdf as pdf_mod
+    import ospo_procure.tender.pdf as pdf_mod
 
     monkeypatch.setattr(pdf_mod, "render_pdf", broken_pdf)
     spec = _mutate(tmp_path, "title: Case management platform", "title: Another title")

@@ -8,10 +8,10 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from ospo_procure.build import build_tender, load_library
-from ospo_procure.build.starter import starter_text
-from ospo_procure.cli_build import init_cmd
+from ospo_procure.cli_tender import init_cmd
 from ospo_procure.paths import data_dir
+from ospo_procure.tender import build_tender, load_library
+from ospo_procure.tender.starter import starter_text
 
 EXAMPLES = sorted((data_dir("examples") / "specs").glob("*.yaml"))
 
@@ -27,7 +27,7 @@ def test_examples_cover_three_languages_and_types() -> None:
 def test_bundled_library_validates_and_passes_the_linter() -> None:
     """`clauses validate` on the bundled library: schema, languages, variables, coverage and
     no approved clause text (in any language) triggering a lint finding."""
-    from ospo_procure.build.validation import validate_library
+    from ospo_procure.tender.validation import validate_library
 
     library = load_library(data_dir("clause_library"))
     assert len(library.approved()) >= 40

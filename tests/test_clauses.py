@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ospo_procure.build.clauses import coverage, load_clause, load_library, select
-from ospo_procure.build.spec import load_spec
-from ospo_procure.build.validation import validate_library
-from ospo_procure.cli_build import clauses_group
+from ospo_procure.cli_tender import clauses_group
 from ospo_procure.errors import DataError
+from ospo_procure.tender.clauses import coverage, load_clause, load_library, select
+from ospo_procure.tender.spec import load_spec
+from ospo_procure.tender.validation import validate_library
 
 DATA = Path(__file__).parent / "data"
 CLAUSES = DATA / "clauses"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ospo_procure.build.conditions import ConditionError, parse
+from ospo_procure.tender.conditions import ConditionError, parse
 
 ENV = {
     "procurement_type": "custom_development",

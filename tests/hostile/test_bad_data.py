@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ospo_procure.build.conditions import ConditionError
-from ospo_procure.build.conditions import parse as parse_condition
-from ospo_procure.build.render import render_docx, render_text, template_path
 from ospo_procure.cli import main
 from ospo_procure.errors import DataError
 from ospo_procure.rules import load_ruleset
 from ospo_procure.service import LintOptions, run_lint
+from ospo_procure.tender.conditions import ConditionError
+from ospo_procure.tender.conditions import parse as parse_condition
+from ospo_procure.tender.render import render_docx, render_text, template_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECT_AWARD = r"\bdirect award\b"  # the T-SOLE regex of the mini rule folder (single-quoted YAML)
@@ -196,7 +196,7 @@ def spec(tmp_path: Path) -> Path:
 
 
 def _load_spec(path: Path):  # type: ignore[no-untyped-def]
-    from ospo_procure.build.spec import load_spec
+    from ospo_procure.tender.spec import load_spec
 
     return load_spec(path)
 
@@ -226,7 +226,7 @@ def test_broken_spec_names_file_and_line(spec: Path, old: str, new: str, match: 
         assert abs(exc.value.line - line) <= 2, str(exc.value)
 
 
-def test_cli_build_broken_spec_exit_2_and_no_output(spec: Path, tmp_path: Path) -> None:
+def test_cli_tender_broken_spec_exit_2_and_no_output(spec: Path, tmp_path: Path) -> None:
     _edit(spec, "language: en", "language: [en")
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--no-lint"])
@@ -266,11 +266,11 @@ def test_conditions_are_not_python(source: str) -> None:
 
 
 def test_clause_file_with_hostile_text_is_refused(tmp_path: Path) -> None:
-    from ospo_procure.build.clauses import load_clause
+    from ospo_procure.tender.clauses import load_clause
 
     clause = Path(shutil.copy(ROOT / "clause_library" / "scope-of-contract.yaml", tmp_path / "scope-of-contract.yaml"))
     _edit(clause, '"{{ title }}"', "{{ title.__class__.__mro__ }}")
-    from ospo_procure.build.render import render_clause
+    from ospo_procure.tender.render import render_clause
 
     with pytest.raises(DataError) as exc:  # refused when loaded (allow-list) or rendered (sandbox)
         render_clause(load_clause(clause), "en", {"title": "t", "contract_months": 3})

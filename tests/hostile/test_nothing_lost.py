@@ -150,7 +150,7 @@ def spec(tmp_path: Path) -> Path:
 
 
 def test_failed_build_leaves_no_folder(spec: Path, evil_templates: Path, tmp_path: Path) -> None:
-    from ospo_procure.build.assemble import build_tender
+    from ospo_procure.tender.assemble import build_tender
 
     out = tmp_path / "out"
     snap = Snapshot([spec, *evil_templates.iterdir()])

@@ -58,7 +58,7 @@ def build_cmd(
     no_lint: bool,
 ) -> None:
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
-    from ospo_procure.build import build_tender
+    from ospo_procure.tender import build_tender
 
     result = build_tender(
         spec,
@@ -104,7 +104,7 @@ def build_cmd(
 @_errors_exit
 def init_cmd(language: str, output: Path, force: bool) -> None:
     """Write a commented starter tender spec to edit, then `ospo-procure build` it."""
-    from ospo_procure.build.starter import write_starter
+    from ospo_procure.tender.starter import write_starter
 
     write_starter(language, output, force=force)
     click.echo(f"wrote {output}; edit it, then run: ospo-procure build {output} -o out/")
@@ -119,8 +119,8 @@ _clauses_opt = click.option("--clauses", "clause_dir", type=_dir, help="Clause l
 
 
 def _library(clause_dir: Path | None) -> Any:
-    from ospo_procure.build.clauses import load_library
     from ospo_procure.paths import data_dir
+    from ospo_procure.tender.clauses import load_library
 
     return load_library(clause_dir or data_dir("clause_library"))
 
@@ -161,9 +161,9 @@ def clauses_list(
 @_errors_exit
 def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bool) -> None:
     """Show one clause: its metadata and its text in one language."""
-    from ospo_procure.build.render import render_clause
-    from ospo_procure.build.validation import sample_variables
     from ospo_procure.errors import UsageError
+    from ospo_procure.tender.render import render_clause
+    from ospo_procure.tender.validation import sample_variables
 
     c = _library(clause_dir).get(clause_id)
     if language not in c.text:
@@ -198,8 +198,8 @@ def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bo
 @_errors_exit
 def clauses_validate(clause_dir: Path | None, no_lint: bool) -> None:
     """Check every clause file and the library as a whole; exit 2 when anything is wrong."""
-    from ospo_procure.build.validation import validate_library
     from ospo_procure.paths import data_dir
+    from ospo_procure.tender.validation import validate_library
 
     report = validate_library(clause_dir or data_dir("clause_library"), lint=not no_lint)
     for note in report.notes:
@@ -218,7 +218,7 @@ def clauses_validate(clause_dir: Path | None, no_lint: bool) -> None:
 @_errors_exit
 def clauses_coverage(clause_dir: Path | None, all_statuses: bool) -> None:
     """A clause × checklist-criterion matrix (x = the clause serves the criterion)."""
-    from ospo_procure.build.clauses import coverage_table
+    from ospo_procure.tender.clauses import coverage_table
 
     statuses = ("approved", "draft", "deprecated") if all_statuses else ("approved",)
     click.echo(coverage_table(_library(clause_dir), statuses=statuses))
