@@ -31,6 +31,20 @@ EVIDENCE_CATEGORIES = (
     "or_equivalent",
     "weighted_award_criteria",
 )
+# What a mention (product, vendor, format, licensing term...) is doing in its sentence; see
+# ../shared/DESIGN.md and docs/roles.md. Only "required" and "object" make lock-in errors.
+ROLES = (
+    "required",
+    "object",
+    "continuity",
+    "example",
+    "existing",
+    "procedural",
+    "excluded",
+    "negated",
+    "commentary",
+    "history",
+)
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -164,6 +178,8 @@ class Finding:
     sentence: tuple[int, int] | None = None  # sentence span in the block, for display
     note: str | None = None  # why the severity was changed (e.g. legacy-system context)
     waiver: Waiver | None = None
+    role: str | None = None  # one of ROLES (None for evidence)
+    role_reason: str = ""  # the words (cue, heading, stated object) that decided the role
 
     @property
     def waived(self) -> bool:
@@ -184,6 +200,8 @@ class Finding:
             "criteria": list(self.criteria),
             "legal_basis": self.legal_basis,
             "note": self.note,
+            "role": self.role,
+            "role_reason": self.role_reason,
             "waived": self.waived,
         }
         if self.waiver is not None:
