@@ -56,14 +56,15 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     ones only a bracket or comma apart ("Excel 97-2003 (.xls)"), merge into one, keeping the
     most severe rule."""
     by_cat: dict[str, list[Candidate]] = {}
-    for c in cands:
-        by_cat.setdefault(c.rule.category, []).append(c)
+    for cand in cands:
+        by_cat.setdefault(cand.rule.category, []).append(cand)
     kept: list[Candidate] = []
     for group in by_cat.values():
         group.sort(key=lambda c: (c.start, -(c.end - c.start)))
         current: list[Candidate] = []
         cur_end = -1
-        for c in [*group, None]:  # type: ignore[list-item]
+        pending: list[Candidate | None] = [*group, None]  # None flushes the last run
+        for c in pending:
             if c is not None and current and (c.start < cur_end or _JOINER.fullmatch(text, cur_end, c.start)):
                 current.append(c)
                 cur_end = max(cur_end, c.end)

@@ -111,7 +111,7 @@ def compile_rules(ruleset: RuleSet, lang: str) -> CompiledRules:
         (rule, m, pattern)
         for rule in rules
         for m in rule.matchers
-        if m.kind == "regex"
+        if m.kind == "regex" and m.regex is not None
         for pattern in m.regex.for_lang(lang)
     ]
     compiled.prefilter = Prefilter([pattern.pattern for _, _, pattern in compiled.regexes])

@@ -216,7 +216,7 @@ def _blank(lang: str) -> Any:
         return spacy.blank(lang)
     from spacy.util import compile_prefix_regex
 
-    nlp = spacy.blank("xx")
+    nlp: Any = spacy.blank("xx")
     prefixes = [_FRENCH_ELISION, *nlp.Defaults.prefixes]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     return nlp

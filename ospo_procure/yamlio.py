@@ -83,8 +83,9 @@ def _walk(node: yaml.Node, at: tuple[Any, ...], lines: LineMap, path: Path, seen
             if key in seen:
                 raise DataError(f"duplicate key {key!r} (first at line {seen[key]})", path=path, line=line)
             seen[key] = line
-            _walk(value_node, (*at, key), lines, path, seen_nodes)
-            lines[(*at, key)] = line
+            here = (*at, key)
+            _walk(value_node, here, lines, path, seen_nodes)
+            lines[here] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*at, i), lines, path, seen_nodes)

@@ -522,12 +522,12 @@ def extract_blocks(
         if deadline:
             deadline.check()
         ex.container(root, _Ctx(part=kind))
-    for kind, root in (("footnote", parts.footnotes), ("endnote", parts.endnotes)):
-        if root is None:
+    for kind, notes_root in (("footnote", parts.footnotes), ("endnote", parts.endnotes)):
+        if notes_root is None:
             continue
         if deadline:
             deadline.check()
-        for note in root:
+        for note in notes_root:
             if note.tag != W + kind or note.get(W_TYPE) in _SKIP_NOTE_TYPES:
                 continue
             ex.container(note, _Ctx(part=kind, note=_int(note.get(W_ID), 0)))

@@ -127,7 +127,7 @@ class _Extractor:
         cls = "endnote" if note.get(TEXT + "note-class") == "endnote" else "footnote"
         self.note_seq[cls] += 1
         cit = note.find(TEXT + "note-citation")
-        label = (cit.get(TEXT + "label") or "".join(cit.itertext())) if cit is not None else ""
+        label = (cit.get(TEXT + "label") or "".join(map(str, cit.itertext()))) if cit is not None else ""
         # isdecimal (not isdigit: "²" is a digit int() rejects) and short (int() limits digits).
         label = label.strip()
         num = int(label) if label.isdecimal() and len(label) <= 9 else self.note_seq[cls]
@@ -136,7 +136,7 @@ class _Extractor:
             self.notes.append((cls, num, body))
 
     def _annotation(self, ann: Element, out: list[str], pending: list[_Comment]) -> None:
-        texts = [" ".join("".join(p.itertext()).split()) for p in ann.iter(TEXT + "p")]
+        texts = [" ".join("".join(map(str, p.itertext())).split()) for p in ann.iter(TEXT + "p")]
         creator = ann.find(DC + "creator")
         c = _Comment(
             text="\n".join(t for t in texts if t),

@@ -16,6 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -54,7 +55,9 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
         msg = str(getattr(exc, "msg", "") or exc)
         # libxml2's own safety limits (huge_tree=False): depth 256, 10 MB per text node,
         # comment or attribute. 114 is XML_ERR_RESOURCE_LIMIT.
-        if exc.code == 114 or any(s in msg for s in ("XML_PARSE_HUGE", "Excessive depth", "too big", "too long")):
+        if getattr(exc, "code", None) == 114 or any(
+            s in msg for s in ("XML_PARSE_HUGE", "Excessive depth", "too big", "too long")
+        ):
             raise LimitExceeded(
                 f"{name} is nested too deeply or holds a text, comment or attribute too large to read "
                 f"safely (XML parser limits: depth 256, 10 MB){line}; the file is refused",
@@ -63,7 +66,7 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
         raise InputError(f"corrupt .{fmt}: {name} is not well-formed XML{line}", path=path) from None
     except ValueError as exc:  # e.g. encoding declaration problems
         raise InputError(f"corrupt .{fmt}: {name} cannot be parsed as XML ({exc})", path=path) from None
-    docinfo = root.getroottree().docinfo
+    docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise InputError(f"corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", path=path)
     return root

@@ -81,13 +81,13 @@ def render(
         if show_evidence:
             for e in r.evidence:
                 out.append(f"{r.path}:{_where(e)}: evidence {e.category} ({e.rule}): {e.match}")
-        for w in r.unused_waivers:
-            out.append(f"{r.path}: warning: unused waiver for {w.rule} ({w.source}): it matches no finding")
+        for uw in r.unused_waivers:
+            out.append(f"{r.path}: warning: unused waiver for {uw.rule} ({uw.source}): it matches no finding")
         if show_score:
             out.extend(scorecard_lines(r, verbose))
         out.append("")
-    for w in unused_waivers or []:
-        out.append(f"warning: unused waiver for {w.rule} ({w.source}): it matches no finding")
+    for uw in unused_waivers or []:
+        out.append(f"warning: unused waiver for {uw.rule} ({uw.source}): it matches no finding")
     summary = (
         f"{len(results)} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
         f"{counts['info']} info, {counts['waived']} waived; {counts['evidence']} evidence item(s)"

@@ -93,7 +93,7 @@ class ProductLexicon:
     vendors: set[str] = field(default_factory=set)
 
     def scan(self, text: str) -> list[LexHit]:
-        hits = []
+        hits: list[LexHit] = []
         for start, end, values in self.surfaces.iter(text):
             if _boundary_ok(text, start, end):
                 hits.extend(LexHit(start, end, s) for s in values)

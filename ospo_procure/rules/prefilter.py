@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+_c: Any
+_parser: Any
 try:  # Python 3.11+
-    import re._constants as _c
-    import re._parser as _parser
+    import re._constants as _c  # type: ignore[import-not-found,no-redef]
+    import re._parser as _parser  # type: ignore[import-not-found,no-redef]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
+    import sre_constants as _c
+    import sre_parse as _parser
 
 MIN_LITERAL = 3  # shorter anchors ("of", "de") select nothing
 MAX_ANCHORS = 300

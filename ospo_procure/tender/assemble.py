@@ -102,7 +102,7 @@ def build_tender(
     """
     from ospo_procure import __version__
 
-    spec = load_spec(spec_path)
+    spec = load_spec(Path(spec_path))
     library = load_library(Path(clause_dir) if clause_dir else data_dir("clause_library"))
     decisions, warnings = select(library, spec, strict=strict)
     check_selected(decisions, spec)

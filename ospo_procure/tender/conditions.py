@@ -59,8 +59,8 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("op", ch, col))
             i += 1
         elif ch in "'\"":
-            value, i = _read_string(source, i)
-            tokens.append(Token("string", value, col))
+            string, i = _read_string(source, i)
+            tokens.append(Token("string", string, col))
         elif ch.isdigit() or (ch == "-" and i + 1 < n and source[i + 1].isdigit()):
             j = i + 1
             while j < n and (source[j].isdigit() or source[j] in "._"):

@@ -147,10 +147,10 @@ def assemble(spec: TenderSpec, decisions: list[Decision]) -> dict[str, DocConten
             for g in sec.groups:
                 sub += 1
                 g.number = f"{n}.{sub}"
-            for c in sec.clauses:
+            for block in sec.clauses:
                 sub += 1
-                c.number = f"{n}.{sub}"
-                sources.append({"number": c.number, "title": c.title, "id": c.id, "version": c.version})
+                block.number = f"{n}.{sub}"
+                sources.append({"number": block.number, "title": block.title, "id": block.id, "version": block.version})
         docs[kind] = DocContent(
             kind=kind,
             heading=L[kind],
