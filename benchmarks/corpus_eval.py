@@ -6,6 +6,10 @@ named as the legacy system, are notes and do not count) and of evidence, then fo
 document whether every criterion's score falls in its expected band.
 
     python benchmarks/corpus_eval.py [--corpus DIR] [--rules DIR] [--show-errors]
+    python benchmarks/corpus_eval.py --real [--show-errors] [--by-category]
+
+`--real` measures on the real-tender corpus (benchmarks/corpus/real/, see real_eval.py and
+docs/labelling.md) instead: both parts, per language, with a plain brand-name baseline.
 """
 
 from __future__ import annotations
@@ -149,7 +153,14 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--show-errors", action="store_true", help="list every false positive and false negative")
+    ap.add_argument("--real", action="store_true", help="measure on the real-tender corpus (benchmarks/corpus/real)")
+    ap.add_argument("--by-category", action="store_true", help="with --real: precision and recall per category")
     args = ap.parse_args()
+    if args.real:
+        from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
+
+        print("\n".join(run(show_errors=args.show_errors, by_category=args.by_category)))
+        return 0
     if not (args.corpus / "paragraphs.jsonl").is_file():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2

@@ -127,7 +127,9 @@ def _parse_label(raw: Any, where: str, problems: list[str]) -> Label | None:
     if not (ok_cat and ok_role):
         return None
     context = raw.get("context")
-    return Label(kind, cat, role, normalise(raw["text"]), normalise(context) if context else None, raw.get("why", ""))
+    return Label(
+        kind, str(cat), role, normalise(raw["text"]), normalise(context) if context else None, raw.get("why", "")
+    )
 
 
 def load_labels(path: Path, meta: dict[str, str]) -> tuple[list[Label], dict[int, str], list[str]]:
@@ -233,7 +235,9 @@ def summary(docs: list[CorpusDoc]) -> list[str]:
     for d in docs:
         by_lang[d.meta["language"]].append(d)
     for lang, ds in sorted(by_lang.items()):
-        paras = {s: sum(len(d.document.blocks) for d in ds if d.meta["split"] == s and d.document) for s in ("dev", "test")}
+        paras = {
+            s: sum(len(d.document.blocks) for d in ds if d.meta["split"] == s and d.document) for s in ("dev", "test")
+        }
         test_docs = sum(d.meta["split"] == "test" for d in ds)
         long_docs = sum(d.meta["kind"] in ("whole", "long") for d in ds)
         kinds = Counter(loc.label.kind for d in ds for loc in d.located)

@@ -1,0 +1,230 @@
+"""Measure the linter on the real-tender corpus (benchmarks/corpus/real/), per split and language.
+
+Called by `python benchmarks/corpus_eval.py --real`. Measures, as defined in docs/labelling.md:
+finding precision and recall (error/warning findings against `signal` labels of the same
+category, on overlap in the same block), evidence precision and recall, role errors (error
+findings on a non-lock-in `mention`), the quiet rate of paragraphs with no signal, criterion
+band agreement of whole/long documents, and a plain brand-name baseline scored the same way.
+Errors are listed for the development part only: the test part is for figures, never tuning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import yaml
+from realcorpus import BANDS, ROOT, CorpusDoc, Located, load_corpus
+
+from ospo_procure.lint import lint_document
+from ospo_procure.paths import data_dir
+
+BAND_RANGE = {"low": (0, 1), "mid": (2, 3), "high": (4, 5)}
+assert set(BAND_RANGE) == set(BANDS)
+
+
+@dataclass(frozen=True)
+class Pred:
+    category: str
+    block: int
+    start: int
+    end: int
+    severity: str
+    what: str  # rule and match, for error listings
+
+
+@dataclass
+class Counts:
+    tp_pred: int = 0
+    pred: int = 0
+    tp_lab: int = 0
+    lab: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp_pred += other.tp_pred
+        self.pred += other.pred
+        self.tp_lab += other.tp_lab
+        self.lab += other.lab
+
+    def p(self) -> float | None:
+        return self.tp_pred / self.pred if self.pred else None
+
+    def r(self) -> float | None:
+        return self.tp_lab / self.lab if self.lab else None
+
+
+@dataclass
+class Tally:
+    findings: Counts = field(default_factory=Counts)
+    evidence: Counts = field(default_factory=Counts)
+    baseline: Counts = field(default_factory=Counts)
+    role_errors: int = 0
+    clean_blocks: int = 0
+    quiet_blocks: int = 0
+    bands_ok: int = 0
+    bands: int = 0
+    by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+
+    def add(self, other: Tally) -> None:
+        for name in ("findings", "evidence", "baseline"):
+            getattr(self, name).add(getattr(other, name))
+        for k, v in other.by_category.items():
+            self.by_category[k].add(v)
+        self.role_errors += other.role_errors
+        self.clean_blocks += other.clean_blocks
+        self.quiet_blocks += other.quiet_blocks
+        self.bands_ok += other.bands_ok
+        self.bands += other.bands
+
+
+def _overlap(p: Pred, loc: Located) -> bool:
+    return p.block == loc.block and p.start < loc.end and loc.start < p.end
+
+
+def score(preds: list[Pred], labels: list[Located], errors: list[str] | None, where: str) -> Counts:
+    """Category-aware overlap matching; `errors` collects FP/FN lines when given."""
+    c = Counts(pred=len(preds), lab=len(labels))
+    for p in preds:
+        if any(_overlap(p, lab) and lab.label.category == p.category for lab in labels):
+            c.tp_pred += 1
+        elif errors is not None:
+            errors.append(f"FP {where} {p.category}: {p.what}")
+    for lab in labels:
+        if any(_overlap(p, lab) and lab.label.category == p.category for p in preds):
+            c.tp_lab += 1
+        elif errors is not None:
+            errors.append(f"FN {where} {lab.label.category}/{lab.label.role}: {lab.label.text!r}")
+    return c
+
+
+class Baseline:
+    """A plain brand-name matcher: every product name of the lexicon, exact case, whole words."""
+
+    def __init__(self) -> None:
+        data = yaml.safe_load((data_dir("lint_rules") / "lexicons" / "products.yaml").read_text(encoding="utf-8"))
+        self.automaton = ahocorasick.Automaton()
+        for vendor in data["vendors"]:
+            names = [vendor["vendor"], *vendor.get("aliases", [])]
+            for prod in vendor.get("products", []):
+                for name in [prod["name"], *prod.get("aliases", [])]:
+                    self.automaton.add_word(name, name)
+                    for v in names:
+                        self.automaton.add_word(f"{v} {name}", f"{v} {name}")
+        self.automaton.make_automaton()
+
+    def scan(self, text: str, block: int) -> list[Pred]:
+        hits: list[tuple[int, int]] = []
+        for end_idx, name in self.automaton.iter(text):
+            start, end = end_idx - len(name) + 1, end_idx + 1
+            if re.match(r"\w", text[start - 1 : start] or " ") or re.match(r"\w", text[end : end + 1] or " "):
+                continue
+            hits.append((start, end))
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        kept: list[tuple[int, int]] = []
+        for h in hits:
+            if not kept or h[0] >= kept[-1][1]:
+                kept.append(h)
+        return [Pred("brand", block, s, e, "error", text[s:e]) for s, e in kept]
+
+
+def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None) -> Tally:
+    assert doc.document is not None
+    t = Tally()
+    result = lint_document(doc.document, language=doc.meta["language"])
+    preds = [
+        Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r} [{f.role}]")
+        for f in result.findings
+        if f.severity in ("error", "warning") and not f.waived
+    ]
+    evid = [
+        Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r}") for f in result.evidence
+    ]
+    signals = [loc for loc in doc.located if loc.label.kind == "signal"]
+    mentions = [loc for loc in doc.located if loc.label.kind == "mention"]
+    evidence = [loc for loc in doc.located if loc.label.kind == "evidence"]
+    t.findings = score(preds, signals, errors, doc.id)
+    t.evidence = score(evid, evidence, errors, f"{doc.id} evidence")
+    for cat in {p.category for p in preds} | {lab.label.category for lab in signals}:
+        t.by_category[cat] = score(
+            [p for p in preds if p.category == cat], [s for s in signals if s.label.category == cat], None, ""
+        )
+    base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
+    t.baseline = score(base, signals, None, "")
+    for p in preds:
+        if p.severity == "error" and any(_overlap(p, m) for m in mentions) and not any(_overlap(p, s) for s in signals):
+            t.role_errors += 1
+            if errors is not None:
+                errors.append(
+                    f"ROLE {doc.id}: error {p.what} on a mention labelled {[m.label.role for m in mentions if _overlap(p, m)]}"
+                )
+    signal_blocks = {s.block for s in signals}
+    flagged = {p.block for p in preds}
+    clean = [i for i in range(len(doc.document.blocks)) if i not in signal_blocks]
+    t.clean_blocks = len(clean)
+    t.quiet_blocks = sum(i not in flagged for i in clean)
+    if doc.meta["kind"] in ("whole", "long") and result.scorecard is not None:
+        for n, band in sorted(doc.bands.items()):
+            lo, hi = BAND_RANGE[band]
+            got = result.scorecard.criteria[n].score
+            t.bands += 1
+            t.bands_ok += lo <= got <= hi
+            if errors is not None and not lo <= got <= hi:
+                errors.append(f"BAND {doc.id} criterion {n}: scored {got}, labelled {band}")
+    return t
+
+
+def _f(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:.2f}"
+
+
+def _row(name: str, t: Tally) -> str:
+    quiet = t.quiet_blocks / t.clean_blocks if t.clean_blocks else None
+    bands = t.bands_ok / t.bands if t.bands else None
+    return (
+        f"{name:<9} find P {_f(t.findings.p())} R {_f(t.findings.r())} ({t.findings.pred}/{t.findings.lab})  "
+        f"evid P {_f(t.evidence.p())} R {_f(t.evidence.r())} ({t.evidence.pred}/{t.evidence.lab})  "
+        f"role-err {t.role_errors:<3} quiet {_f(quiet)}  bands {_f(bands)} ({t.bands_ok}/{t.bands})  "
+        f"baseline P {_f(t.baseline.p())} R {_f(t.baseline.r())}"
+    )
+
+
+def run(root: Path = ROOT, *, show_errors: bool = False, by_category: bool = False) -> list[str]:
+    baseline = Baseline()
+    docs = load_corpus(root)
+    problems = [f"{d.id}: {p}" for d in docs for p in d.problems]
+    lines: list[str] = []
+    if problems:
+        lines.append(f"corpus has {len(problems)} label problem(s); run `python benchmarks/realcorpus.py check`")
+    errors: list[str] = []
+    per: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    for d in docs:
+        t = evaluate_doc(d, baseline, errors if (show_errors and d.meta["split"] == "dev") else None)
+        per[(d.meta["split"], d.meta["language"])].add(t)
+    if show_errors:
+        lines += ["ERRORS (development part only)", *errors, ""]
+    for split in ("dev", "test"):
+        total = Tally()
+        block: list[str] = []
+        for (s, lang), t in sorted(per.items()):
+            if s == split:
+                total.add(t)
+                block.append(_row(f"  {lang}", t))
+                if by_category:
+                    block += [
+                        f"      {cat:<24} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
+                        for cat, c in sorted(t.by_category.items())
+                    ]
+        lines += [
+            f"REAL CORPUS, {split.upper()} PART ({sum(1 for d in docs if d.meta['split'] == split)} documents)",
+            *block,
+            _row("  all", total),
+        ]
+    return lines
+
+
+def documents(root: Path = ROOT) -> Iterable[CorpusDoc]:
+    return load_corpus(root)
