@@ -134,7 +134,14 @@ def _parse_label(raw: Any, where: str, problems: list[str]) -> Label | None:
 
 def load_labels(path: Path, meta: dict[str, str]) -> tuple[list[Label], dict[int, str], list[str]]:
     problems: list[str] = []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        return [], {}, [f"{path.name}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]
+    if not isinstance(data, dict):
+        return [], {}, [f"{path.name}: the label file must be a mapping (id, labelled_on, spans, criteria)"]
     if data.get("id") != meta["id"]:
         problems.append(f"{path.name}: id {data.get('id')!r} differs from the manifest's {meta['id']!r}")
     if not data.get("labelled_on"):
