@@ -44,7 +44,13 @@ _dir = click.Path(file_okay=False, path_type=Path)
 @click.option("--strict", is_flag=True, help="Exit 1 on any error-level self-lint finding; refuse draft clauses.")
 @click.option("--explain", is_flag=True, help="Print, for every clause, whether it was included and why.")
 @click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: the bundled one).")
-@click.option("--templates", "template_dir", type=_dir, help="Folder holding the three .docx templates.")
+@click.option(
+    "--template",
+    "--templates",
+    "template_dir",
+    type=_dir,
+    help="The agency's own template folder (the three .docx files; see docs/tender-spec.md).",
+)
 @click.option("--no-lint", is_flag=True, help="Skip the self-lint of the generated documents.")
 @_errors_exit
 def build_cmd(
