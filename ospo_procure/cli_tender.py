@@ -7,9 +7,12 @@ modules (docxtpl, reportlab, the linter) are imported inside the commands so tha
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,23 @@ def _errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _dir = click.Path(file_okay=False, path_type=Path)
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI timeout) unwinds like Ctrl-C, so the build removes its staging folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("build")
@@ -66,16 +86,17 @@ def build_cmd(
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
     from ospo_procure.tender import build_tender
 
-    result = build_tender(
-        spec,
-        out_dir,
-        clause_dir=clause_dir,
-        template_dir=template_dir,
-        pdf=pdf,
-        strict=strict,
-        explain=explain,
-        lint=not no_lint,
-    )
+    with _terminate_as_exit():
+        result = build_tender(
+            spec,
+            out_dir,
+            clause_dir=clause_dir,
+            template_dir=template_dir,
+            pdf=pdf,
+            strict=strict,
+            explain=explain,
+            lint=not no_lint,
+        )
     for line in result.explain:
         click.echo(line)
     for w in result.warnings:

@@ -556,3 +556,36 @@ def test_committed_templates_are_what_make_templates_writes(tmp_path: Path) -> N
         assert (tmp_path / name).read_bytes() == (TEMPLATES / name).read_bytes(), (
             f"run templates/make_templates.py ({name})"
         )
+
+
+def test_terminated_and_killed_builds_leave_no_staging_folder(tmp_path: Path) -> None:
+    """SIGTERM: the build removes its own staging folder. SIGKILL cannot be caught: the next
+    build of the same output folder removes what the dead one left."""
+    import signal
+    import time
+
+    source = (EXAMPLES / "en-grants-platform.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    paragraph = "The platform records each grant decision with its reasons. " * 5000
+    spec.write_text(source.replace("background: |\n", "background: |\n  " + paragraph + "\n\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "ospo_procure", "build", str(spec), "-o", str(out), "--pdf", "--no-lint"]
+
+    def staging() -> list[Path]:
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".out.build-")]
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not staging() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert staging(), "the build ended before its staging folder could be seen"
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        assert not out.exists()
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 128 + signal.SIGTERM and staging() == []
+        else:
+            assert len(staging()) == 1  # left behind by the killed process
+    build_tender(spec, out, lint=False)
+    assert staging() == [] and (out / "terms_of_reference.docx").is_file()
