@@ -357,7 +357,7 @@ def styles_xml() -> str:
             "CoverAgency",
             "Cover Agency",
             next_style="Title",
-            ppr=_spacing(0, 0),
+            ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="6" w:color="{RULE}"/></w:pBdr>' + _spacing(0, 0),
             rpr=_rpr(size=24, bold=True, caps=True),
         ),
         _style(
@@ -416,7 +416,11 @@ def styles_xml() -> str:
             rpr=_rpr(size=26, bold=True),
         ),
         _style(
-            "TOC1", "toc 1", next_style="Normal", ppr=toc_tab + _spacing(120, 40) + _ind(567, 567), rpr=_rpr(bold=True)
+            "TOC1",
+            "toc 1",
+            next_style="Normal",
+            ppr="<w:keepNext/>" + toc_tab + _spacing(120, 40) + _ind(567, 567),
+            rpr=_rpr(bold=True),
         ),
         _style("TOC2", "toc 2", next_style="Normal", ppr=toc_tab + _spacing(0, 40) + _ind(1276, 709)),
         _style("Header", "header", ppr=right_tab + _spacing(0, 0), rpr=_rpr(size=16, color=GREY)),

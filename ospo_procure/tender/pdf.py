@@ -94,9 +94,19 @@ def _styles(regular: str, bold: str) -> dict[str, Any]:
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
 
-    base = ParagraphStyle("base", fontName=regular, fontSize=10.5, leading=13.9, spaceAfter=6, bulletFontName=regular)
+    # embeddedHyphenation: a long id such as "eligibility-no-manufacturer-authorisation" breaks
+    # at its hyphens, as in the word processor, never inside a word.
+    base = ParagraphStyle(
+        "base",
+        fontName=regular,
+        fontSize=10.5,
+        leading=13.9,
+        spaceAfter=6,
+        bulletFontName=regular,
+        embeddedHyphenation=1,
+    )
     body = ParagraphStyle("body", parent=base, leftIndent=INDENT, alignment=TA_JUSTIFY)
-    toc = ParagraphStyle("toc", parent=base, fontSize=10, bulletFontSize=10, leading=12.5, spaceAfter=1)
+    toc = ParagraphStyle("toc", parent=base, fontSize=9.5, bulletFontSize=9.5, leading=12, spaceAfter=0.5)
     heading = ParagraphStyle("h", parent=base, fontName=bold, bulletFontName=bold, leftIndent=INDENT, keepWithNext=1)
     return {
         "agency": ParagraphStyle("agency", parent=base, fontName=bold, fontSize=12, leading=15, spaceAfter=0),
@@ -124,7 +134,7 @@ def _styles(regular: str, bold: str) -> dict[str, Any]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12, spaceAfter=0),
         "cellb": ParagraphStyle("cellb", parent=base, fontName=bold, fontSize=9.5, leading=12, spaceAfter=0),
         "toc0": ParagraphStyle(
-            "toc0", parent=toc, fontName=bold, bulletFontName=bold, leftIndent=10 * MM, spaceBefore=4
+            "toc0", parent=toc, fontName=bold, bulletFontName=bold, leftIndent=10 * MM, spaceBefore=3
         ),
         "toc1": ParagraphStyle("toc1", parent=toc, leftIndent=22.5 * MM, bulletIndent=10 * MM),
     }
@@ -188,12 +198,14 @@ class _Layout:
         return t
 
     def story(self) -> list[Any]:
-        from reportlab.platypus import PageBreak, TableStyle
+        from reportlab.lib import colors
+        from reportlab.platypus import HRFlowable, PageBreak, TableStyle
         from reportlab.platypus.tableofcontents import TableOfContents
 
         c, L = self.content, self.content.labels
         story: list[Any] = [
             self.para(c.agency.upper(), "agency"),
+            HRFlowable(width="100%", thickness=0.75, color=colors.HexColor("#808080"), spaceBefore=4),
             self.para(c.heading, "title"),
             self.para(c.title, "subtitle"),
         ]
