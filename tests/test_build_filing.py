@@ -589,3 +589,12 @@ def test_terminated_and_killed_builds_leave_no_staging_folder(tmp_path: Path) ->
             assert len(staging()) == 1  # left behind by the killed process
     build_tender(spec, out, lint=False)
     assert staging() == [] and (out / "terms_of_reference.docx").is_file()
+
+
+def test_french_documents_never_start_a_line_with_a_colon(built: dict) -> None:
+    """French spacing: the space before : ; ! ? » (and after «) is a no-break space."""
+    folder, _ = built["fr-abonnement-visio"]
+    shown = "".join(part(folder / "contract_annex.docx", "word/document.xml").itertext(_w("t")))
+    assert "Annexe au contrat\u00a0: conditions particulières" in shown
+    assert not re.search(r" [:;!?»]|« ", shown)
+    assert "Annex: clause sources" in built["en-grants-platform"][1].docs["tor"].labels["sources"]

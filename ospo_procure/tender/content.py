@@ -204,7 +204,7 @@ def assemble(spec: TenderSpec, decisions: list[Decision], setup: Setup | None = 
     lang = spec.language
     if setup is None:
         setup = spec.setup()[0]
-    L = LABELS[lang]
+    L = dict(LABELS[lang])
     titles = SECTION_TITLES[lang]
     variables = spec.variables()
     d = spec.data
@@ -285,7 +285,32 @@ def assemble(spec: TenderSpec, decisions: list[Decision], setup: Setup | None = 
             language=lang,
             locale=setup.locale,
         )
+    if lang == "fr":
+        for doc in docs.values():
+            french_spacing(doc)
     return docs
+
+
+_FR_SPACE = re.compile(r" ([:;!?»])|(«) ")
+_KEEP = frozenset({"id", "bookmark", "kind", "number", "marker", "version", "locale", "language", "key"})
+
+
+def french_spacing(node: Any) -> Any:
+    """French puts a space before : ; ! ? » and after «; make it a no-break space so a line
+    never starts with the punctuation mark (in place for dataclasses, dicts and lists)."""
+    if isinstance(node, str):
+        return _FR_SPACE.sub(lambda m: f"\u00a0{m[1]}" if m[1] else f"{m[2]}\u00a0", node)
+    if isinstance(node, list):
+        node[:] = [french_spacing(x) for x in node]
+    elif isinstance(node, dict):
+        for key in list(node):
+            if key not in _KEEP:
+                node[key] = french_spacing(node[key])
+    elif hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            if name not in _KEEP:
+                setattr(node, name, french_spacing(getattr(node, name)))
+    return node
 
 
 def _builtin(sec: Section, spec: TenderSpec, L: dict[str, str], criteria: list[dict[str, str]], locale: str) -> None:
