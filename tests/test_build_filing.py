@@ -405,7 +405,7 @@ def _edit_template(folder: Path, name: str, member: str, old: str, new: str) -> 
             "word/styles.xml",
             '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>',
             "",
-            "style 'heading 2' has no list numbering; link it to level 2 of one list",
+            "style 'Heading 2' has no list numbering; link it to level 2 of one list",
         ),
         ("evaluation_grid.docx", "word/footer1.xml", "NUMPAGES", "SECTIONPAGES", "no NUMPAGES field"),
         (

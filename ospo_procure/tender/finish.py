@@ -24,8 +24,8 @@ from .ooxml import Numbering, Styles, el, paragraph_style, put, run_properties, 
 
 # Numbered styles the build's content uses, with their level in the one clause list.
 NUMBERED_STYLES = (
-    ("heading 1", 0, "sections (1.)"),
-    ("heading 2", 1, "clauses (1.1)"),
+    ("Heading 1", 0, "sections (1.)"),
+    ("Heading 2", 1, "clauses (1.1)"),
     ("Clause Paragraph", 2, "sub-clauses (1.1.1)"),
     ("Clause Item", 3, "items ((a))"),
     ("Clause Subitem", 4, "sub-items ((i))"),
