@@ -7,9 +7,12 @@ modules (docxtpl, reportlab, the linter) are imported inside the commands so tha
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,23 @@ def _errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 _dir = click.Path(file_okay=False, path_type=Path)
 
 
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI timeout) unwinds like Ctrl-C, so the build removes its staging folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @click.command("build")
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=_dir, required=True, help="Folder for the generated documents.")
@@ -44,7 +64,13 @@ _dir = click.Path(file_okay=False, path_type=Path)
 @click.option("--strict", is_flag=True, help="Exit 1 on any error-level self-lint finding; refuse draft clauses.")
 @click.option("--explain", is_flag=True, help="Print, for every clause, whether it was included and why.")
 @click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: the bundled one).")
-@click.option("--templates", "template_dir", type=_dir, help="Folder holding the three .docx templates.")
+@click.option(
+    "--template",
+    "--templates",
+    "template_dir",
+    type=_dir,
+    help="The agency's own template folder (the three .docx files; see docs/tender-spec.md).",
+)
 @click.option("--no-lint", is_flag=True, help="Skip the self-lint of the generated documents.")
 @_errors_exit
 def build_cmd(
@@ -60,16 +86,17 @@ def build_cmd(
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
     from ospo_procure.tender import build_tender
 
-    result = build_tender(
-        spec,
-        out_dir,
-        clause_dir=clause_dir,
-        template_dir=template_dir,
-        pdf=pdf,
-        strict=strict,
-        explain=explain,
-        lint=not no_lint,
-    )
+    with _terminate_as_exit():
+        result = build_tender(
+            spec,
+            out_dir,
+            clause_dir=clause_dir,
+            template_dir=template_dir,
+            pdf=pdf,
+            strict=strict,
+            explain=explain,
+            lint=not no_lint,
+        )
     for line in result.explain:
         click.echo(line)
     for w in result.warnings:

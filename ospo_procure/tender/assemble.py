@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import re
 import shutil
+import socket
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +21,9 @@ from ospo_procure.paths import data_dir
 
 from . import manifest as mf
 from .clauses import Decision, check_selected, load_library, select
-from .content import DocContent, assemble
+from .content import DocContent, assemble, marker_problems, split_paragraphs
+from .country import Setup
+from .finish import check_rendered, check_template, finish
 from .render import TEMPLATE_NAMES, render_docx, template_path
 from .selflint import (
     active,
@@ -64,17 +70,17 @@ class BuildResult:
         return lines
 
 
-def _core_properties(spec: TenderSpec, heading: str) -> dict[str, Any]:
-    """Document metadata fixed by the spec, so two builds give the same bytes."""
-    start = (spec.data.get("timeline") or {}).get("start")
-    when = dt.datetime.fromisoformat(start) if start else dt.datetime(2000, 1, 1)
+def _core_properties(spec: TenderSpec, heading: str, locale: str) -> dict[str, Any]:
+    """Document metadata fixed by the spec (dated by its `date`), so two builds give the same bytes."""
+    day = spec.issue_date()
+    when = dt.datetime(day.year, day.month, day.day)
     return {
         "title": spec.data["title"],
         "subject": heading,
         "author": spec.data["agency"],
         "last_modified_by": "ospo-procure",
         "identifier": spec.data["reference"],
-        "language": spec.language,
+        "language": locale,
         "created": when,
         "modified": when,
         "revision": 1,
@@ -103,10 +109,18 @@ def build_tender(
     from ospo_procure import __version__
 
     spec = load_spec(Path(spec_path))
+    setup, warnings = spec.setup()
     library = load_library(Path(clause_dir) if clause_dir else data_dir("clause_library"))
-    decisions, warnings = select(library, spec, strict=strict)
+    decisions, selection_warnings = select(library, spec, strict=strict)
+    warnings += selection_warnings
     check_selected(decisions, spec)
-    docs = assemble(spec, decisions)
+    docs = assemble(spec, decisions, setup)
+    for doc in docs.values():
+        for section in doc.sections:
+            for block in section.clauses:
+                warnings += [f"clause {block.id!r} ({spec.language}): {p}" for p in marker_problems(block.paragraphs)]
+    if lint:
+        check_lintable(spec)
     tdir = Path(template_dir) if template_dir else data_dir("templates")
     templates = {name: template_path(tdir, name) for name in TEMPLATE_NAMES}
 
@@ -119,22 +133,27 @@ def build_tender(
 
     result = BuildResult(out, [], decisions, warnings, [d.explain() for d in decisions] if explain else [], docs=docs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    staging = staging_dir(out)
     try:
         written: dict[str, bytes] = {}
         for kind, name in DOCX_OUTPUTS.items():
-            data = render_docx(templates[name], docs[kind].context(), core=_core_properties(spec, docs[kind].heading))
-            written[name] = data
+            content = docs[kind]
+            written[name] = render_docx(
+                templates[name],
+                content.context(),
+                core=_core_properties(spec, content.heading, setup.locale),
+                finish=functools.partial(_finish, template=templates[name], content=content, setup=setup),
+            )
         if pdf:
             from .pdf import render_pdf
 
-            written[PDF_OUTPUT] = render_pdf(docs["tor"])
+            written[PDF_OUTPUT] = render_pdf(docs["tor"], setup)
         for name, data in written.items():
             (staging / name).write_bytes(data)
 
         lint_info: dict[str, Any] | None = None
         if lint:
-            result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language)
+            result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language, spec=spec.path)
             result.lint_ran = True
         else:
             result.lint_note = "disabled"
@@ -166,6 +185,73 @@ def build_tender(
         shutil.rmtree(staging, ignore_errors=True)
     result.outputs = [out / n for n in produced]
     return result
+
+
+def _finish(document: Any, *, template: Path, content: DocContent, setup: Setup) -> None:
+    check_template(document, template)
+    check_rendered(document, content, template)
+    finish(document, setup, content)
+
+
+def check_lintable(spec: TenderSpec) -> None:
+    """Refuse, naming the spec line, officer text that self-lint would refuse (one giant paragraph)."""
+    from ospo_procure.limits import Limits
+
+    limit = Limits().max_block_chars
+    fields: list[tuple[str, tuple[Any, ...]]] = [
+        (p.text, ("background",)) for p in split_paragraphs(spec.data["background"])
+    ]
+    fields += [(text, ("needs", i)) for i, text in enumerate(spec.data.get("needs") or [])]
+    for key in ("functional_requirements", "non_functional_requirements"):
+        fields += [(r["text"], (key, i, "text")) for i, r in enumerate(spec.data.get(key) or [])]
+    for text, at in fields:
+        if len(text) > limit:
+            raise spec.error(
+                f"{'.'.join(map(str, at))}: a paragraph of {len(text):,} characters is over the self-lint limit of "
+                f"{limit:,} (max_block_chars); split it with blank lines, or build with --no-lint",
+                *at,
+            )
+
+
+STAGING_PREFIX = ".{name}.build-"
+
+
+def staging_dir(out: Path) -> Path:
+    """A fresh staging folder beside `out`, named after this host and process.
+
+    A build killed outright (SIGKILL, power cut) cannot clean up after itself, so each build
+    first removes the staging folders of earlier builds of the same `out` whose process is
+    gone: only folders on this host, owned by this user, holding nothing but build outputs.
+    """
+    prefix = STAGING_PREFIX.format(name=out.name)
+    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:24] or "host"
+    for old in out.parent.glob(prefix + "*"):
+        m = re.fullmatch(re.escape(prefix) + r"(?P<host>[A-Za-z0-9]*)-(?P<pid>\d+)-\w+", old.name)
+        if m and m["host"] == host and not _alive(int(m["pid"])):
+            _remove_stale(old)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{host}-{os.getpid()}-", dir=out.parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def _remove_stale(folder: Path) -> None:
+    try:
+        st = folder.lstat()
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            return
+        names = {p.name for p in folder.iterdir()}
+    except OSError:
+        return
+    if names <= set(ALL_OUTPUTS):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _commit(staging: Path, out: Path, produced: list[str]) -> None:

@@ -39,6 +39,10 @@ LABELS: dict[str, dict[str, str]] = {
         "grid_intro": "Each evaluator scores every criterion from 0 to 5; the weighted score is score × weight / 5.",
         "sources_intro": "Each numbered clause comes from the approved clause library at the version shown.",
         "remarks": "Remarks",
+        "contents": "Contents",
+        "page": "Page",
+        "of": "of",
+        "date": "Date",
     },
     "es": {
         "tor": "Términos de Referencia",
@@ -76,6 +80,10 @@ LABELS: dict[str, dict[str, str]] = {
         "grid_intro": "Cada evaluador puntúa cada criterio de 0 a 5; el puntaje ponderado es puntaje × ponderación / 5.",
         "sources_intro": "Cada cláusula numerada proviene de la biblioteca de cláusulas aprobadas, en la versión indicada.",
         "remarks": "Observaciones",
+        "contents": "Índice",
+        "page": "Página",
+        "of": "de",
+        "date": "Fecha",
     },
     "pt": {
         "tor": "Termo de Referência",
@@ -113,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
         "grid_intro": "Cada avaliador atribui a cada critério uma nota de 0 a 5; a nota ponderada é nota × peso / 5.",
         "sources_intro": "Cada cláusula numerada provém da biblioteca de cláusulas aprovadas, na versão indicada.",
         "remarks": "Observações",
+        "contents": "Sumário",
+        "page": "Página",
+        "of": "de",
+        "date": "Data",
     },
     "fr": {
         "tor": "Cahier des charges",
@@ -150,6 +162,10 @@ LABELS: dict[str, dict[str, str]] = {
         "grid_intro": "Chaque évaluateur note chaque critère de 0 à 5 ; la note pondérée vaut note × pondération / 5.",
         "sources_intro": "Chaque clause numérotée provient de la bibliothèque de clauses approuvées, dans la version indiquée.",
         "remarks": "Remarques",
+        "contents": "Sommaire",
+        "page": "Page",
+        "of": "sur",
+        "date": "Date",
     },
 }
 

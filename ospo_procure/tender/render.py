@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,8 +134,18 @@ def template_path(folder: Path, name: str) -> Path:
     return path
 
 
-def render_docx(template: Path, context: dict[str, Any], *, core: dict[str, Any]) -> bytes:
-    """Render a docxtpl template; return normalised bytes (fixed metadata and zip times)."""
+def render_docx(
+    template: Path,
+    context: dict[str, Any],
+    *,
+    core: dict[str, Any],
+    finish: Callable[[Any], None] | None = None,
+) -> bytes:
+    """Render a docxtpl template; return normalised bytes (fixed metadata and zip times).
+
+    `finish` receives the rendered python-docx Document before it is saved (the build checks
+    the template and sets language, paper and table of contents there).
+    """
     from docxtpl import DocxTemplate
 
     try:
@@ -152,6 +163,8 @@ def render_docx(template: Path, context: dict[str, Any], *, core: dict[str, Any]
         ) from None
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DataError(f"not a usable .docx template ({exc})", path=template) from None
+    if finish is not None:
+        finish(tpl.docx)
     props = tpl.docx.core_properties
     for key, value in core.items():
         setattr(props, key, value)

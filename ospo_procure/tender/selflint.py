@@ -5,15 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ospo_procure.errors import DataError, OspoError
 from ospo_procure.model import FileResult
 
 
-def lint_files(files: dict[str, Path], language: str) -> dict[str, FileResult]:
-    """Lint each generated file (name -> path) with the project's own linter."""
+def lint_files(files: dict[str, Path], language: str, *, spec: Path | None = None) -> dict[str, FileResult]:
+    """Lint each generated file (name -> path) with the project's own linter.
+
+    The files sit in a staging folder that is gone by the time the user reads an error, so
+    a refusal names the spec and the generated document instead.
+    """
     from ospo_procure.lint import lint_document
     from ospo_procure.readers import read_document
 
-    return {name: lint_document(read_document(path), language=language) for name, path in files.items()}
+    results: dict[str, FileResult] = {}
+    for name, path in files.items():
+        try:
+            results[name] = lint_document(read_document(path), language=language)
+        except OspoError as err:
+            raise DataError(
+                f"self-lint refused the generated {name}: {err.message} (build with --no-lint to skip it)", path=spec
+            ) from None
+    return results
 
 
 def active(findings: list[Any], severity: str | None = None) -> list[Any]:

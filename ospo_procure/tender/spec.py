@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from ospo_procure.errors import DataError
 from ospo_procure.yamlio import LineMap, line_of, load_yaml, read_data_file, validate
 
+from .country import Setup, resolve
 from .vocab import (
     DEFAULT_VARIABLES,
     HOSTING,
@@ -54,6 +56,10 @@ SPEC_SCHEMA: dict[str, Any] = {
         "language": {"enum": list(LANGUAGES)},
         "title": _TEXT,
         "reference": _TEXT,
+        "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "version": {"type": ["string", "number"]},
+        "paper": {"enum": ["A4", "Letter"]},
+        "locale": {"type": "string", "pattern": r"^(en|es|pt|fr)-([A-Z]{2}|419)$"},
         "procurement_type": {"enum": list(PROCUREMENT_TYPES)},
         "background": _TEXT,
         "needs": {"type": "array", "items": _TEXT},
@@ -141,6 +147,27 @@ class TenderSpec:
     @property
     def language(self) -> str:
         return self.data["language"]
+
+    @property
+    def version(self) -> str:
+        """The document version on the title page and in the footer ("1.0" by default)."""
+        value = self.data.get("version", "1.0")
+        return str(value).strip() or "1.0"
+
+    def issue_date(self) -> dt.date:
+        """The date on the title page: `date`, else $SOURCE_DATE_EPOCH (reproducible builds), else today."""
+        if self.data.get("date"):
+            return dt.date.fromisoformat(self.data["date"])
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.date.today()
+
+    def setup(self) -> tuple[Setup, list[str]]:
+        """Language tag, paper and margins from the country table (or the spec's own choice)."""
+        return resolve(
+            self.data["country"], self.language, paper=self.data.get("paper"), locale=self.data.get("locale")
+        )
 
     def line(self, *at: Any) -> int | None:
         return line_of(self.lines, at)
@@ -264,13 +291,16 @@ def _check_semantics(spec: TenderSpec) -> None:
                 i,
                 "month",
             )
-    if "start" in timeline:
+    for value, at in ((timeline.get("start"), ("timeline", "start")), (d.get("date"), ("date",))):
+        if value is None:
+            continue
         try:
-            dt.date.fromisoformat(timeline["start"])
+            dt.date.fromisoformat(value)
         except ValueError:
-            raise spec.error(
-                f"timeline.start: {timeline['start']!r} is not a valid date", "timeline", "start"
-            ) from None
+            raise spec.error(f"{'.'.join(at)}: {value!r} is not a valid date", *at) from None
+    locale = d.get("locale")
+    if locale and not locale.startswith(spec.language + "-"):
+        raise spec.error(f"locale: {locale!r} is not a variant of the spec language {spec.language!r}", "locale")
     for key in d.get("variables") or {}:
         if key in SPEC_VARIABLES:
             raise spec.error(

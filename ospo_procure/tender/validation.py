@@ -10,7 +10,7 @@ from ospo_procure.errors import DataError
 from ospo_procure.model import Block, Document, Location
 
 from .clauses import Clause, load_clause
-from .content import split_paragraphs
+from .content import clause_paragraphs, marker_problems, number_paragraphs
 from .render import render_clause
 from .selflint import active
 from .vocab import CRITERIA, SAMPLE_VARIABLES
@@ -36,7 +36,7 @@ def clause_document(clause: Clause, language: str) -> Document:
     """The clause rendered with sample values, as a Document the linter can read."""
     title, text = render_clause(clause, language, sample_variables(clause))
     blocks = [Block(title, Location(part="body", paragraph=1, heading=title), kind="heading", level=2)]
-    for i, para in enumerate(split_paragraphs(text), 2):
+    for i, para in enumerate(clause_paragraphs(text), 2):
         blocks.append(
             Block(
                 para.text,
@@ -78,6 +78,11 @@ def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationRepo
                 report.problems.append(
                     str(c.error(f"alternative {alt!r} is not a clause in the library", "alternatives", i))
                 )
+        for lang, text in c.text.items():
+            paras = clause_paragraphs(text)
+            number_paragraphs(paras, "1.1")
+            for problem in marker_problems(paras):
+                report.problems.append(str(c.error(f"text.{lang}: {problem}", "text", lang)))
         custom = [v for v in c.variables if v not in SAMPLE_VARIABLES]
         if custom and c.status == "approved":
             report.notes.append(
