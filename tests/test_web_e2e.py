@@ -88,6 +88,7 @@ def browser(downloads: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "--disable-component-update",
         "--no-first-run",
         "--disable-sync",
+        "--disable-quic",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
         "--window-size=1400,1000",
     ):
@@ -168,6 +169,9 @@ def test_review_a_docx_draft(server: str, browser: WebDriver, downloads: Path) -
     marks = browser.find_elements(By.CSS_SELECTOR, ".doc-text a.hl-error")
     assert marks and any("Microsoft SQL Server 2022 Enterprise" in m.text for m in marks)
     shot(browser, "02-review-result", full=False)
+    browser.execute_script("document.querySelector('.filters').scrollIntoView()")
+    shot(browser, "02b-review-findings", full=False)
+    browser.execute_script("window.scrollTo(0, 0)")
     shot(browser, "03-review-result-full")
     check_accessibility(browser, "review page")
 
