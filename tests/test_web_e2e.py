@@ -296,3 +296,23 @@ def test_clause_library_and_api_page(server: str, browser: WebDriver) -> None:
     assert re.search(r"/api/lint", browser.page_source)
     shot(browser, "09-api-docs")
     assert console_errors(browser) == []
+
+
+def test_long_review_shows_progress_and_cancels(
+    server: str, browser: WebDriver, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    big = tmp_path_factory.mktemp("big") / "long-draft.txt"
+    paragraph = "The platform shall run on Microsoft SharePoint Online with 300 named-user licences. " * 40
+    big.write_text("\n\n".join([paragraph] * 2000), encoding="utf-8")  # several seconds of linting
+    browser.get(server + "/?lang=en")
+    browser.find_element(By.ID, "file").send_keys(str(big))
+    browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    box = wait(browser).until(ec.presence_of_element_located((By.ID, "progress")))
+    assert "long-draft.txt" in box.text
+    current = wait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#progress .step-current")))
+    assert current.text.endswith("Reading the document and looking for lock-in")
+    shot(browser, "10-review-progress", full=False)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Cancel']").click()
+    notice = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".alert-info")))
+    assert "cancelled" in notice.text
+    assert console_errors(browser) == []

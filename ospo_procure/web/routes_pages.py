@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ospo_procure.web import engine, pages
+from ospo_procure.web.routes_build import DOCUMENTS
 from ospo_procure.web.security import AUTH_COOKIE, CSRF_FIELD, check_token, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ def clauses(request: Request) -> Response:
         language=lang,
         categories=sorted({c.category for c in every}),
         titles=engine.criteria_titles(ui_lang),
-        documents={"tor": "ToR", "contract": "Contract", "grid": "Grid"},
+        documents=DOCUMENTS,
     )
 
 

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from ospo_procure.errors import OspoError
 from ospo_procure.i18n import N_
 from ospo_procure.web import engine, pages, views
-from ospo_procure.web.jobs import CANCELLED, DONE, FAILED, Job, JobManager
+from ospo_procure.web.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobManager
 from ospo_procure.web.security import CSRF_FIELD, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -125,7 +125,7 @@ def _save(upload: UploadFile, path: Path) -> None:
 def _progress_context(request: Request, job: Job) -> dict[str, Any]:
     import time
 
-    current = job.stage or "queued"
+    current = job.stage or ("reading" if job.state == RUNNING else "queued")
     names = [s for s, _ in STAGES]
     at = names.index(current) if current in names else 0
     steps = [
