@@ -291,6 +291,10 @@ def _register_optional_commands() -> None:
         cmd: Any = getattr(cli_tender, name, None)
         if cmd is not None:
             main.add_command(cmd)
+    # `serve`: the web page (ospo_procure/web/, needs the 'web' extra only when it runs).
+    from ospo_procure.web.cli_serve import serve_cmd
+
+    main.add_command(serve_cmd)
 
 
 _register_optional_commands()
