@@ -1,0 +1,105 @@
+"""Every word the scan summary and the dashboard show, in one place.
+
+English for now. The i18n catalogue (gettext .po files under ospo_procure/locale/) takes
+these over by key: `text(key, **values)` is the single lookup, and templates use named
+`{placeholders}` only, so a translation can reorder them.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # scan
+    "progress_label": "Linting",
+    "progress_rate": "{rate} files/s",
+    "scan_summary": "{found} tenders: {linted} linted, {unchanged} unchanged, {errors} could not be read ({seconds:.1f} s); store {store}",
+    "scan_interrupted": "interrupted: {linted} tenders stored so far; run the same command again to resume",
+    "scan_unreadable": "{source}: {reason}",
+    "scan_more_unreadable": "... and {n} more (see the files table, status 'error')",
+    "scan_metadata": "metadata CSV applied to {n} tenders",
+    "scan_pruned": "{n} tenders no longer in the scanned folders were removed from the store",
+    "export_written": "{table}: {rows} rows written to {path}",
+    "dashboard_written": "dashboard written to {path}",
+    # dashboard: page
+    "title": "Software tenders: vendor lock-in indicators",
+    "subtitle": "{tenders} tenders scanned{period} · generated {generated} with ospo-procure {version}",
+    "period": " · {first} to {last}",
+    "nothing": "The store holds no readable tender yet: run `ospo-procure scan` on a folder of tenders first.",
+    "kpi_of": "{count} of {total} tenders",
+    "kpi_mean": "Average checklist score",
+    "kpi_mean_detail": "out of 5, over nine criteria",
+    "kpi_any": "Tenders with at least one lock-in error",
+    # finding categories, as a KPI tile or chart label says them
+    "cat_brand": "name brands without “or equivalent”",
+    "cat_per_user_licensing": "impose per-user licensing",
+    "cat_proprietary_format": "require proprietary formats",
+    "cat_vendor_certification": "require vendor certification",
+    "cat_proprietary_technology": "impose a proprietary platform",
+    "cat_sole_source": "award directly without justification",
+    "cat_ip_retained_by_vendor": "leave the IP with the vendor",
+    "cat_no_source_code": "deliver no source code",
+    "short_brand": "Brands",
+    "short_per_user_licensing": "Per-user licences",
+    "short_proprietary_format": "Proprietary formats",
+    "short_vendor_certification": "Vendor certification",
+    "short_proprietary_technology": "Proprietary platform",
+    "short_sole_source": "Direct award",
+    "short_ip_retained_by_vendor": "Vendor keeps IP",
+    "short_no_source_code": "No source code",
+    # sections
+    "h_signals": "Lock-in signals across the portfolio",
+    "p_signals": "Share of tenders with at least one unwaived finding of each kind (errors and warnings; mentions of a system being replaced do not count).",
+    "h_names": "Products, vendors and formats required by name",
+    "p_names": "Number of tenders that require each one by name without an acceptable equivalent.",
+    "chart_products": "Products",
+    "chart_vendors": "Vendors",
+    "chart_formats": "File formats",
+    "none_named": "No tender requires a product, vendor or format by name.",
+    "h_scores": "Scores on the nine checklist criteria",
+    "p_scores": "Each bar shows how the tenders score on one criterion of the IDB OSS-friendly tender checklist (0 none, 5 very strong); the figure at the right is the average.",
+    "h_overall": "Overall scores",
+    "p_overall": "Tenders by overall score (the mean of the nine criteria).",
+    "axis_tenders": "tenders",
+    "axis_share": "share of tenders",
+    "axis_score": "overall score (0-5)",
+    "score_label": "score {n}",
+    "mean_label": "avg {mean:.1f}",
+    "h_time": "Over time",
+    "p_time": "Share of tenders with each signal, by quarter of publication (from OCDS dates, the user's metadata CSV or the documents' own properties).",
+    "no_dates": "No tender has a known date: add OCDS data or a metadata CSV (`scan --metadata`) to see the trend.",
+    "undated": "{n} tenders have no known date and are not shown.",
+    "n_label": "n={n}",
+    "h_buyers": "By buyer",
+    "p_buyers": "The buyers with the most tenders: share of their tenders with each signal, and their average score.",
+    "no_buyers": "No tender has a known buyer: add OCDS data or a metadata CSV (`scan --metadata`) to compare buyers.",
+    "col_buyer": "Buyer",
+    "col_tenders": "Tenders",
+    "col_mean": "Avg score",
+    "h_worst": "Lowest-scoring tenders",
+    "p_worst": "The tenders with the lowest overall score; each name links to its report below.",
+    "col_rank": "#",
+    "col_tender": "Tender",
+    "col_date": "Date",
+    "col_score": "Score",
+    "col_errors": "Errors",
+    "col_issues": "Main issues",
+    "h_reports": "Reports on the lowest-scoring tenders",
+    "report_meta": "{buyer} · {date} · {language} · {words} words",
+    "report_source": "Source: {source}",
+    "report_scores": "Checklist scores",
+    "report_findings": "Lock-in findings ({n})",
+    "report_more": "... and {n} more findings in the store.",
+    "report_no_findings": "No lock-in finding.",
+    "report_back": "back to the list",
+    "waived": "waived: {why}",
+    "unknown": "unknown",
+    "h_unreadable": "Files that could not be read",
+    "p_unreadable": "{n} files could not be read and are not counted above.",
+    "h_method": "How these figures are made",
+    "p_method": "Each tender was linted by ospo-procure with rule set {rules}. A signal counts when the linter reports it as an error or a warning and no justified waiver covers it; a product named only as the system being replaced or as an example does not count. Scores follow the nine criteria of the IDB OSS-friendly tender checklist. Figures are automatic and meant to direct review, not to replace it.",
+    "footer": "ospo-procure {version} · store {store}",
+}
+
+
+def text(key: str, **values: object) -> str:
+    template = TEXTS[key]
+    return template.format(**values) if values else template
