@@ -30,13 +30,14 @@ HEADINGS = {"en": "Requirements, part", "es": "Requisitos, parte", "pt": "Requis
 
 
 def _paragraphs() -> dict[str, dict[str, list[str]]]:
-    """Per language: 'signal' paragraphs (lock-in) and 'plain' ones (neutral or OSS-friendly)."""
-    out: dict[str, dict[str, list[str]]] = {lang: {"signal": [], "plain": []} for lang in BUYERS}
+    """Per language: 'signal' paragraphs (lock-in), 'positive' ones (OSS-friendly) and 'plain' ones."""
+    out: dict[str, dict[str, list[str]]] = {lang: {"signal": [], "positive": [], "plain": []} for lang in BUYERS}
     if CORPUS.is_file():
         for line in CORPUS.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row["lang"] in out:
-                out[row["lang"]]["signal" if row["signals"] else "plain"].append(row["text"])
+                kind = "signal" if row["signals"] else "positive" if row["positive"] else "plain"
+                out[row["lang"]][kind].append(row["text"])
     example = (ROOT / "examples" / "tenders" / "pliego_gestion_documental.md").read_text(encoding="utf-8")
     for para in example.split("\n\n"):
         para = para.strip().lstrip("#").strip()
@@ -53,6 +54,7 @@ def _paragraphs() -> dict[str, dict[str, list[str]]]:
             ]
         if not groups["signal"]:
             groups["signal"] = out["es"]["signal"][:1]
+        groups["positive"] = groups["positive"] or groups["plain"]
     return out
 
 
@@ -60,13 +62,13 @@ def _body(
     rnd: random.Random, lang: str, words: int, paras: dict[str, dict[str, list[str]]], year_bias: float
 ) -> list[str]:
     """A list of paragraphs: headings every dozen paragraphs, 0-6 lock-in paragraphs spread in."""
-    plain, signal = paras[lang]["plain"], paras[lang]["signal"]
+    plain, positive, signal = paras[lang]["plain"], paras[lang]["positive"], paras[lang]["signal"]
     out: list[str] = []
     count = 0
     while count < words:
         if len(out) % 13 == 0:
             out.append(f"# {HEADINGS[lang]} {len(out) // 13 + 1}")
-        text = rnd.choice(plain)
+        text = rnd.choice(positive if rnd.random() < 0.15 else plain)  # most of a tender is neutral
         out.append(text)
         count += len(text.split())
     n_signals = min(6, int(rnd.expovariate(1.0 / (1.5 + 2 * year_bias))))

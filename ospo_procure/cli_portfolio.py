@@ -7,6 +7,7 @@ the main group by cli.py; errors go through the same one-line wrapper as `lint`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -16,10 +17,10 @@ from ospo_procure.portfolio.store import DEFAULT_STORE
 _MAX_LISTED_ERRORS = 20
 
 
-def _run(body: object) -> None:
+def _run(body: Callable[[], int | None]) -> None:
     from ospo_procure.cli import _run as run  # the main group's error wrapper (imported late: cli imports us)
 
-    run(body)  # type: ignore[arg-type]
+    run(body)
 
 
 @click.command("scan")
@@ -42,6 +43,11 @@ def _run(body: object) -> None:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786); without it a local cluster is started.")
 @click.option(
+    "--staging",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Dask: folder for result partitions, shared with the workers (default: STORE.parts beside the store).",
+)
+@click.option(
     "--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Language of every tender (default: detected)."
 )
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Rule folder.")
@@ -59,6 +65,7 @@ def scan_cmd(
     jobs: int,
     engine: str,
     scheduler: str | None,
+    staging: Path | None,
     lang: str | None,
     rules_dir: Path | None,
     waiver_file: Path | None,
@@ -82,6 +89,7 @@ def scan_cmd(
             jobs=jobs,
             engine=engine,
             scheduler=scheduler,
+            staging=staging,
             rules_dir=rules_dir,
             language=lang,
             waiver_file=waiver_file,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -82,12 +83,12 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def signals(k: Kpis) -> Callable[[], Any]:
+def signals(k: Kpis, width: float = WIDTH) -> Callable[[], Any]:
     """Share of tenders with each kind of lock-in signal, headline kinds first."""
 
     def draw() -> Any:
         cats = list(HEADLINE) + sorted((c for c in k.shares if c not in HEADLINE), key=lambda c: -k.shares[c].ratio)
-        fig = _figure(0.42 * len(cats) + 0.6)
+        fig = _figure(0.42 * len(cats) + 0.6, width)
         ax = fig.add_subplot()
         y = list(range(len(cats)))[::-1]
         ratios = [k.shares[c].ratio for c in cats]
@@ -115,7 +116,7 @@ def names(items: list[tuple[str, int]], colour: str = NEUTRAL, width: float = WI
         y = list(range(len(items)))[::-1]
         counts = [n for _, n in items]
         ax.barh(y, counts, color=colour, height=0.62)
-        ax.set_yticks(y, [label if len(label) <= 32 else label[:31] + "…" for label, _ in items])
+        ax.set_yticks(y, [label if len(label) <= 40 else label[:39] + "…" for label, _ in items])
         top = max(counts, default=1)
         ax.set_xlim(0, top * 1.15 + 0.5)
         for yi, n in zip(y, counts, strict=True):
@@ -128,11 +129,11 @@ def names(items: list[tuple[str, int]], colour: str = NEUTRAL, width: float = WI
     return draw
 
 
-def criteria(k: Kpis) -> Callable[[], Any]:
+def criteria(k: Kpis, width: float = WIDTH) -> Callable[[], Any]:
     """Per criterion: the tenders at each score (stacked to 100%) and the average."""
 
     def draw() -> Any:
-        fig = _figure(0.5 * len(k.criteria) + 1.1)
+        fig = _figure(0.6 * len(k.criteria) + 1.1, width)
         ax = fig.add_subplot()
         y = list(range(len(k.criteria)))[::-1]
         lefts = [0.0] * len(k.criteria)
@@ -144,7 +145,9 @@ def criteria(k: Kpis) -> Callable[[], Any]:
                     ink = "white" if score in (0, 1, 2, 5) else INK
                     ax.text(left + w / 2, yi, _pct(w), ha="center", va="center", fontsize=7.5, color=ink)
             lefts = [a + b for a, b in zip(lefts, widths, strict=True)]
-        labels = [f"{c.number}. {c.title if len(c.title) <= 58 else c.title[:57] + '…'}" for c in k.criteria]
+        labels = [
+            f"{c.number}. " + "\n".join(textwrap.wrap(c.title, 44, max_lines=2, placeholder="…")) for c in k.criteria
+        ]
         ax.set_yticks(y, labels)
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda v, _: _pct(v))
@@ -159,18 +162,26 @@ def criteria(k: Kpis) -> Callable[[], Any]:
                 weight="bold",
                 transform=ax.get_yaxis_transform(),
             )
-        ax.legend(ncols=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8.5)
+        ax.legend(
+            ncols=6,
+            loc="lower center",
+            bbox_to_anchor=(0.3, 1.0),
+            frameon=False,
+            fontsize=8,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
         _clean(ax, grid="")
         return fig
 
     return draw
 
 
-def overall(k: Kpis) -> Callable[[], Any]:
+def overall(k: Kpis, width: float = WIDTH) -> Callable[[], Any]:
     """Histogram of overall scores in half-point bins, coloured like the scores."""
 
     def draw() -> Any:
-        fig = _figure(2.6)
+        fig = _figure(2.6, width)
         ax = fig.add_subplot()
         bins = [0] * 10
         for v in k.overall:
@@ -193,11 +204,11 @@ def overall(k: Kpis) -> Callable[[], Any]:
     return draw
 
 
-def over_time(k: Kpis) -> Callable[[], Any]:
+def over_time(k: Kpis, width: float = WIDTH) -> Callable[[], Any]:
     """Share of tenders with each headline signal, by period, with the count under each period."""
 
     def draw() -> Any:
-        fig = _figure(3.2)
+        fig = _figure(3.2, width)
         ax = fig.add_subplot()
         x = list(range(len(k.periods)))
         for c in HEADLINE:
@@ -222,14 +233,14 @@ def over_time(k: Kpis) -> Callable[[], Any]:
     return draw
 
 
-def buyers(k: Kpis) -> Callable[[], Any]:
+def buyers(k: Kpis, width: float = WIDTH) -> Callable[[], Any]:
     """Heat map: buyers (rows) by headline signal (columns), share of their tenders."""
 
     def draw() -> Any:
         from matplotlib.colors import LinearSegmentedColormap
 
         rows = k.buyers
-        fig = _figure(0.36 * len(rows) + 1.0)
+        fig = _figure(0.36 * len(rows) + 1.0, width)
         ax = fig.add_subplot()
         data = [[g.shares[c].ratio for c in HEADLINE] for g in rows]
         cmap = LinearSegmentedColormap.from_list("lockin", ["#fbe9e7", "#e57373", "#8e0000"])
@@ -244,7 +255,7 @@ def buyers(k: Kpis) -> Callable[[], Any]:
             for g in rows
         ]
         ax.set_yticks(range(len(rows)), labels)
-        ax.set_xticks(range(len(HEADLINE)), [text(f"short_{c}") for c in HEADLINE])
+        ax.set_xticks(range(len(HEADLINE)), ["\n".join(textwrap.wrap(text(f"short_{c}"), 14)) for c in HEADLINE])
         ax.xaxis.tick_top()
         for side in ax.spines.values():
             side.set_visible(False)

@@ -25,21 +25,23 @@ def draw_charts(k: Kpis, fmt: str) -> Charts:
     """The charts this portfolio has data for, rendered for `fmt` (html or pdf)."""
     if not k.tenders:
         return {}
-    wanted: dict[str, Any] = {"signals": charts.signals(k)}
+    # The PDF's frame is narrower than the page's column: draw narrower, so text keeps its size.
+    full, half = (charts.WIDTH, 4.9) if fmt == "html" else (7.4, 3.6)
+    wanted: dict[str, Any] = {"signals": charts.signals(k, full)}
     if k.products:
-        wanted["products"] = charts.names([(p, n) for p, _, n in k.products])
+        wanted["products"] = charts.names([(p, n) for p, _, n in k.products], width=full)
     if k.vendors:
-        wanted["vendors"] = charts.names(k.vendors, width=4.9)
+        wanted["vendors"] = charts.names(k.vendors, width=half)
     if k.formats:
-        wanted["formats"] = charts.names(k.formats, colour="#6a1b9a", width=4.9)
+        wanted["formats"] = charts.names(k.formats, colour="#6a1b9a", width=half)
     if k.criteria:
-        wanted["criteria"] = charts.criteria(k)
+        wanted["criteria"] = charts.criteria(k, full)
     if k.overall:
-        wanted["overall"] = charts.overall(k)
+        wanted["overall"] = charts.overall(k, full)
     if k.periods:
-        wanted["time"] = charts.over_time(k)
+        wanted["time"] = charts.over_time(k, full)
     if k.buyers:
-        wanted["buyers"] = charts.buyers(k)
+        wanted["buyers"] = charts.buyers(k, full)
     render = charts.svg if fmt == "html" else charts.png
     return {name: render(draw) for name, draw in wanted.items()}
 

@@ -39,6 +39,7 @@ table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:.8rem;text-transform:uppercase;letter-spacing:.02em}
 td.nowrap{white-space:nowrap}
+td.tender{min-width:13rem;word-break:break-word}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pill{display:inline-block;font-size:.72rem;padding:.05rem .4rem;border-radius:1rem;background:#fdecea;color:#8e0000;
 margin:0 .2rem .2rem 0;white-space:nowrap}
@@ -122,7 +123,7 @@ def _worst_table(k: Kpis) -> str:
     for i, r in enumerate(k.worst, 1):
         issues = "".join(f"<span class='pill'>{_e(text(f'short_{c}'))}</span>" for c in r.categories[:4])
         rows.append(
-            f"<tr><td class='num'>{i}</td><td><a href='#t{r.id}'>{_e(r.name)}</a></td>"
+            f"<tr><td class='num'>{i}</td><td class='tender'><a href='#t{r.id}'>{_e(r.name)}</a></td>"
             f"<td>{_e(r.buyer or text('unknown'))}</td><td class='nowrap'>{_e(r.date or '–')}</td>"
             f"<td class='num'>{_score(r.overall)}</td><td class='num'>{r.errors}</td><td>{issues}</td></tr>"
         )
@@ -162,7 +163,7 @@ def _report(r: TenderReport) -> str:
         f"<div class='meta'>{_e(meta)} · <a href='#worst'>{_e(text('report_back'))}</a></div>"
         f"<div class='src'>{_link(r)}</div>"
         f"<h3>{_e(text('report_scores'))}</h3><div class='crit'>{crit}</div>"
-        f"<h3>{_e(text('report_findings', n=r.errors + r.warnings))}</h3>{findings}</div>"
+        f"<h3>{_e(text('report_findings', n=len(r.findings) + r.more))}</h3>{findings}</div>"
     )
 
 

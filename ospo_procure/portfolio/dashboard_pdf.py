@@ -205,7 +205,7 @@ def _report(r: TenderReport, st: dict[str, ParagraphStyle], f: FontSet) -> list[
         Paragraph(_e(text("report_source", source=r.source)), st["small"]),
         Spacer(1, 4),
         crit,
-        Paragraph(_e(text("report_findings", n=r.errors + r.warnings)), st["h3"]),
+        Paragraph(_e(text("report_findings", n=len(r.findings) + r.more)), st["h3"]),
     ]
     if rows:
         t = Table(rows, colWidths=[1.6 * cm, 5.6 * cm, WIDTH - 7.2 * cm])
@@ -234,7 +234,7 @@ def _story(k: Kpis, c: Charts, st: dict[str, ParagraphStyle], f: FontSet) -> lis
     if c.get("products") or c.get("vendors") or c.get("formats"):
         body: list[Flowable] = []
         if c.get("products"):
-            body += [Paragraph(_e(text("chart_products")), st["h3"]), *_chart(c.get("products"), WIDTH * 0.85)]
+            body.append(KeepTogether([Paragraph(_e(text("chart_products")), st["h3"]), *_chart(c.get("products"))]))
         pair = [
             [Paragraph(_e(text(label)), st["h3"]), *_chart(chart, WIDTH / 2 - 0.3 * cm)]
             for label, chart in (("chart_vendors", c.get("vendors")), ("chart_formats", c.get("formats")))
@@ -248,7 +248,7 @@ def _story(k: Kpis, c: Charts, st: dict[str, ParagraphStyle], f: FontSet) -> lis
     else:
         story += _section(text("h_names"), text("none_named"), st, [])
     story += _section(text("h_scores"), text("p_scores"), st, _chart(c.get("criteria")))
-    story += _section(text("h_overall"), text("p_overall"), st, _chart(c.get("overall"), WIDTH * 0.8))
+    story += _section(text("h_overall"), text("p_overall"), st, _chart(c.get("overall")))
     if c.get("time"):
         note = [Paragraph(_e(text("undated", n=k.undated)), st["lead"])] if k.undated else []
         story += _section(text("h_time"), text("p_time"), st, [*_chart(c.get("time")), *note])

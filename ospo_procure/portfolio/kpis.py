@@ -67,7 +67,7 @@ class TenderReport:
     warnings: int
     categories: list[str]  # signal categories, most frequent first
     scores: list[tuple[int, str, int]]
-    findings: list[dict[str, Any]]
+    findings: list[dict[str, Any]]  # errors and warnings (waived ones last); info mentions are context
     more: int  # findings beyond those listed
 
 
@@ -258,7 +258,7 @@ def _worst(store: Store, n: int, per_tender: int = 12) -> list[TenderReport]:
         findings = [
             dict(f)
             for f in store.query(
-                f"SELECT f.* FROM findings f WHERE f.file_id = ? AND f.kind = 'finding' "
+                f"SELECT f.* FROM findings f WHERE f.file_id = ? AND f.kind = 'finding' AND f.severity != 'info' "
                 f"ORDER BY f.waived, {_SEVERITY_ORDER}, f.seq",
                 (r["id"],),
             )

@@ -37,6 +37,8 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)  # reap them: no zombies, and their CPU time is accounted
 
 
 def run_pool(items: list[Item], settings: Settings, jobs: int, batch: int) -> Iterator[list[FileRecord]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,6 @@ def lint_item(item: Item, settings: Settings) -> FileRecord:
 
 
 def _with_seconds(record: FileRecord, seconds: float) -> FileRecord:
-    from dataclasses import replace
-
     return replace(record, seconds=round(seconds, 4))
 
 
@@ -233,8 +231,18 @@ def _row(f: Finding, ruleset: Any) -> FindingRow:
 
 
 def worker_init() -> None:
-    """Process-pool initializer: Ctrl-C is the parent's to handle (it stops the pool)."""
+    """Process-pool initializer: Ctrl-C is the parent's to handle (it stops the pool), and a
+    worker whose parent died (kill -9) exits instead of waiting forever for work."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("OSPO_PROCURE_WORKER", "1")
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ospo-parent-watch", daemon=True).start()
