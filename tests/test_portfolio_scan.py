@@ -268,7 +268,7 @@ def test_metadata_csv_and_prune(tmp_path):
 
 def test_kill_9_mid_scan_leaves_a_consistent_resumable_store(tmp_path):
     folder = tmp_path / "portfolio"
-    make_portfolio(folder, tenders=60, words=600, formats=("txt", "md"))
+    make_portfolio(folder, tenders=150, words=300, formats=("txt", "md"))
     store = tmp_path / "s.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "ospo_procure", "scan", str(folder), "--store", str(store), "--jobs", "2"],
@@ -307,12 +307,12 @@ def test_kill_9_mid_scan_leaves_a_consistent_resumable_store(tmp_path):
     with Store(store) as s:
         assert s.integrity() == []
         done = rows(store, "SELECT COUNT(*) FROM files")[0][0]
-    assert 5 <= done < 60
+    assert 5 <= done < 150
     resumed = scan([folder], ScanOptions(store=store))
-    assert resumed.unchanged == done and resumed.linted == 60 - done
+    assert resumed.unchanged == done and resumed.linted == 150 - done
     with Store(store) as s:
         assert s.integrity() == []
-    assert rows(store, "SELECT COUNT(*) FROM files") == [(60,)]
+    assert rows(store, "SELECT COUNT(*) FROM files") == [(150,)]
 
 
 def test_dask_engine_on_a_local_cluster_writes_the_same_store(tmp_path):
@@ -340,7 +340,7 @@ def test_dask_engine_on_a_local_cluster_writes_the_same_store(tmp_path):
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path):
     folder = tmp_path / "portfolio"
-    make_portfolio(folder, tenders=60, words=600, formats=("txt",))
+    make_portfolio(folder, tenders=150, words=300, formats=("txt",))
     store = tmp_path / "s.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "ospo_procure", "scan", str(folder), "--store", str(store), "--jobs", "1"],
@@ -370,4 +370,19 @@ def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path):
         assert s.integrity() == []
     done = rows(store, "SELECT COUNT(*) FROM files")[0][0]
     resumed = scan([folder], ScanOptions(store=store))
-    assert (resumed.unchanged, resumed.linted) == (done, 60 - done)
+    assert (resumed.unchanged, resumed.linted) == (done, 150 - done)
+
+
+def test_globs_and_hidden_folders(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(LOCKIN)
+    (tmp_path / "a" / "b" / "two.md").write_text(CLEAN)
+    (tmp_path / "a" / "b" / "notes.csv").write_text("x,y\n")
+    (tmp_path / ".git" / "hidden.txt").write_text(LOCKIN)
+    store = tmp_path / "out" / "s.sqlite"  # its folder is created
+    summary = scan([str(tmp_path / "a" / "**" / "*.md"), str(tmp_path / "nothing-*.docx")], ScanOptions(store=store))
+    assert summary.linted == 1 and [reason for _, reason in summary.errors] == ["no file matches this pattern"]
+    whole = scan([tmp_path], ScanOptions(store=tmp_path / "all.sqlite"))
+    assert sorted(r[0] for r in rows(tmp_path / "all.sqlite", "SELECT name FROM files")) == ["one.txt", "two.md"]
+    assert whole.linted == 2

@@ -201,7 +201,11 @@ def _unreadable(k: Kpis) -> str:
     if not k.unreadable:
         return ""
     rows = "".join(f"<tr><td class='src'>{_e(s)}</td><td>{_e(why)}</td></tr>" for s, why in k.unreadable[:200])
-    more = f"<p class='muted'>… {len(k.unreadable) - 200}</p>" if len(k.unreadable) > 200 else ""
+    more = (
+        f"<p class='muted'>{_e(text('more_unreadable', n=len(k.unreadable) - 200))}</p>"
+        if len(k.unreadable) > 200
+        else ""
+    )
     return _section(
         text("h_unreadable"), text("p_unreadable", n=len(k.unreadable)), f"<table><tbody>{rows}</tbody></table>{more}"
     )
@@ -212,7 +216,7 @@ def render_html(k: Kpis, c: Charts, **_: Any) -> bytes:
     subtitle = text("subtitle", tenders=f"{k.tenders:,}", period=period, generated=k.generated, version=k.version)
     body = _body(k, c) if k.tenders else f"<section><p>{_e(text('nothing'))}</p></section>"
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{text("html_lang")}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(text("title"))}</title><style>{CSS}</style></head>

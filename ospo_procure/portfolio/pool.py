@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ospo_procure.errors import UsageError
 from ospo_procure.portfolio.records import FileRecord, Item
 from ospo_procure.portfolio.worker import Settings, _base, lint_items, worker_init
 
@@ -41,12 +42,26 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)  # reap them: no zombies, and their CPU time is accounted
 
 
+def _workers_can_start(settings: Settings) -> bool:
+    """Whether a fresh worker can run an empty batch: tells a file that crashes its worker
+    from workers that die at start-up (a parent with no importable main module)."""
+    executor = _executor(1)
+    try:
+        executor.submit(lint_items, [], settings).result(timeout=120)
+        return True
+    except Exception:
+        return False
+    finally:
+        _stop(executor)
+
+
 def run_pool(items: list[Item], settings: Settings, jobs: int, batch: int) -> Iterator[list[FileRecord]]:
     queue: deque[tuple[list[Item], bool]] = deque(
         (items[i : i + batch], False) for i in range(0, len(items), batch)
     )  # (batch, is a retry of a batch that was in a broken pool)
     executor = _executor(jobs)
     running: dict[Future[list[FileRecord]], tuple[list[Item], bool]] = {}
+    any_done = False
     try:
         while queue or running:
             while queue and len(running) < jobs * _IN_FLIGHT_PER_WORKER:
@@ -59,13 +74,22 @@ def run_pool(items: list[Item], settings: Settings, jobs: int, batch: int) -> It
             for fut in done:
                 chunk, retry = running.pop(fut)
                 try:
-                    yield fut.result()
+                    records = fut.result()
                 except BrokenProcessPool:
+                    if retry and not any_done and not _workers_can_start(settings):
+                        raise UsageError(
+                            "the worker processes could not start (is the scan called from an importable "
+                            "module or the command line?); run with --jobs 1"
+                        ) from None
+                    any_done = any_done or retry  # the check passed: workers do start
                     broken = True
                     if retry:  # this very item broke a pool of its own: record it and go on
                         yield [_base(chunk[0], status="error", error=CRASHED)]
                     else:
                         queue.extendleft(([one], True) for one in reversed(chunk))
+                    continue
+                any_done = True
+                yield records
             if broken:
                 for fut, (chunk, _retry) in running.items():  # lost with the pool: retry one by one
                     fut.cancel()

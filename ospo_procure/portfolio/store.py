@@ -168,12 +168,14 @@ class Store:
         if not create and not self.path.is_file():
             raise DataError("no such result store; run `ospo-procure scan` first", path=self.path)
         try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # explicit transactions
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at each checkpoint, never corrupt
             self.db.execute("PRAGMA foreign_keys=ON")
             self._init_schema(create)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise DataError(f"not a usable result store ({exc})", path=self.path) from None
 
     def _init_schema(self, create: bool) -> None:

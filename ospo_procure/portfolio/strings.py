@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
     "export_written": "{table}: {rows} rows written to {path}",
     "dashboard_written": "dashboard written to {path}",
     # dashboard: page
+    "html_lang": "en",
     "title": "Software tenders: vendor lock-in indicators",
     "subtitle": "{tenders} tenders scanned{period} · generated {generated} with ospo-procure {version}",
     "period": " · {first} to {last}",
@@ -93,6 +94,8 @@ TEXTS: dict[str, str] = {
     "waived": "waived: {why}",
     "unknown": "unknown",
     "h_unreadable": "Files that could not be read",
+    "no_text_layer": "no text layer (scanned images?): run OCR and scan it again",
+    "more_unreadable": "… and {n} more (the store's files table, status 'error')",
     "p_unreadable": "{n} files could not be read and are not counted above.",
     "h_method": "How these figures are made",
     "p_method": "Each tender was linted by ospo-procure with rule set {rules}. A signal counts when the linter reports it as an error or a warning and no justified waiver covers it; a product named only as the system being replaced or as an example does not count. Scores follow the nine criteria of the IDB OSS-friendly tender checklist. Figures are automatic and meant to direct review, not to replace it.",
