@@ -38,7 +38,7 @@ def draw_charts(k: Kpis, fmt: str) -> Charts:
         wanted["criteria"] = charts.criteria(k, full)
     if k.overall:
         wanted["overall"] = charts.overall(k, full)
-    if k.periods:
+    if len(k.periods) >= 2:  # a trend needs two points
         wanted["time"] = charts.over_time(k, full)
     if k.buyers:
         wanted["buyers"] = charts.buyers(k, full)

@@ -186,6 +186,10 @@ def _body(k: Kpis, c: Charts) -> str:
     if c.get("time"):
         note = f"<p class='lead'>{_e(text('undated', n=k.undated))}</p>" if k.undated else ""
         parts.append(_section(text("h_time"), text("p_time"), _chart(c.get("time"), text("h_time")) + note))
+    elif k.periods:
+        parts.append(
+            _section(text("h_time"), text("one_period", n=k.periods[0].tenders, period=k.periods[0].label), "")
+        )
     else:
         parts.append(_section(text("h_time"), text("no_dates"), ""))
     if c.get("buyers"):

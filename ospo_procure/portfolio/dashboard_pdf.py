@@ -208,7 +208,7 @@ def _report(r: TenderReport, st: dict[str, ParagraphStyle], f: FontSet) -> list[
         Paragraph(_e(text("report_findings", n=len(r.findings) + r.more)), st["h3"]),
     ]
     if rows:
-        t = Table(rows, colWidths=[1.6 * cm, 5.6 * cm, WIDTH - 7.2 * cm])
+        t = Table(rows, colWidths=[2.0 * cm, 5.6 * cm, WIDTH - 7.6 * cm])
         t.setStyle(_ts([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE)]))
         out.append(t)
     else:
@@ -252,6 +252,8 @@ def _story(k: Kpis, c: Charts, st: dict[str, ParagraphStyle], f: FontSet) -> lis
     if c.get("time"):
         note = [Paragraph(_e(text("undated", n=k.undated)), st["lead"])] if k.undated else []
         story += _section(text("h_time"), text("p_time"), st, [*_chart(c.get("time")), *note])
+    elif k.periods:
+        story += _section(text("h_time"), text("one_period", n=k.periods[0].tenders, period=k.periods[0].label), st, [])
     else:
         story += _section(text("h_time"), text("no_dates"), st, [])
     if c.get("buyers"):

@@ -8,7 +8,7 @@ work done on the cluster is not lost when the client stops.
 
 On a real cluster the workers must see the tenders at the same paths as the client (a
 shared file system), and the staging folder must be shared too (docs/portfolio.md).
-Without a scheduler address, a local cluster of processes is started for the run.
+Without a scheduler address, a local cluster of `jobs` processes is started for the run.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def leftover_partitions(staging: Path) -> list[Path]:
     return sorted(staging.glob("part-*.files.parquet")) if staging.is_dir() else []
 
 
-def _client(scheduler: str | None) -> Any:
+def _client(scheduler: str | None, jobs: int) -> Any:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -49,12 +49,12 @@ def _client(scheduler: str | None) -> Any:
             return Client(scheduler, timeout="30s")
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
     return Client(cluster)
 
 
 def run_dask(
-    items: list[Item], settings: Settings, scheduler: str | None, staging: Path, batch: int
+    items: list[Item], settings: Settings, scheduler: str | None, staging: Path, batch: int, jobs: int = 2
 ) -> Iterator[list[FileRecord]]:
     from dask.distributed import as_completed
 
@@ -71,7 +71,7 @@ def run_dask(
     if not items:
         return
     staging.mkdir(parents=True, exist_ok=True)
-    client = _client(scheduler)
+    client = _client(scheduler, jobs)
     try:
         batches = [items[i : i + batch] for i in range(0, len(items), batch)]
         futures = [client.submit(lint_to_partition, b, settings, str(staging.resolve()), pure=False) for b in batches]

@@ -257,7 +257,7 @@ def _run(items: list[Item], settings: Settings, options: ScanOptions, key: str) 
 
         staging = options.staging or options.store.with_name(options.store.name + ".parts")
         # One folder per rule set: partitions left by a run with other rules are never merged.
-        yield from run_dask(work, settings, options.scheduler, staging / key, batch_size(len(work), 8))
+        yield from run_dask(work, settings, options.scheduler, staging / key, batch_size(len(work), 8), options.jobs)
     elif options.jobs == 1 or len(work) == 1:
         for start in range(0, len(work), 8):
             yield lint_items(work[start : start + 8], settings)

@@ -68,6 +68,7 @@ TEXTS: dict[str, str] = {
     "p_time": "Share of tenders with each signal, by quarter of publication (from OCDS dates, the user's metadata CSV or the documents' own properties).",
     "no_dates": "No tender has a known date: add OCDS data or a metadata CSV (`scan --metadata`) to see the trend.",
     "undated": "{n} tenders have no known date and are not shown.",
+    "one_period": "The dated tenders ({n}) all fall in {period}; a trend needs two periods or more.",
     "n_label": "n={n}",
     "h_buyers": "By buyer",
     "p_buyers": "The buyers with the most tenders: share of their tenders with each signal, and their average score.",
