@@ -298,3 +298,14 @@ def _register_optional_commands() -> None:
 
 
 _register_optional_commands()
+
+
+def _register_portfolio_commands() -> None:
+    """Portfolio commands (scan, dashboard, export): ospo_procure/cli_portfolio.py."""
+    from ospo_procure import cli_portfolio
+
+    for cmd in cli_portfolio.COMMANDS:
+        main.add_command(cmd)
+
+
+_register_portfolio_commands()
