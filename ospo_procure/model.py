@@ -111,6 +111,9 @@ class Block:
     location: Location
     kind: str = "paragraph"  # heading | paragraph | list_item | cell | note
     level: int | None = None  # heading level, 1-based
+    # [start, end) spans of text formatted as hidden (Word w:vanish, hidden ODF text): read and
+    # linted like the rest, reported as hidden, and never a source of waivers (waivers.py).
+    hidden: tuple[tuple[int, int], ...] = ()
     # Reader-specific handle (e.g. the lxml element); never serialised or compared.
     anchor: Any = field(default=None, repr=False, compare=False)
 

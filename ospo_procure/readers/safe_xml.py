@@ -106,7 +106,9 @@ class SafeZip:
             ) from None
         except (OSError, ValueError) as exc:
             raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
-        self._infos = {i.filename: i for i in self._zf.infolist()}
+        infos = self._zf.infolist()
+        self._infos = {i.filename: i for i in infos}
+        self._refuse_duplicates([i.filename for i in infos])
         names = set(self._infos)
         if names & {"EncryptedPackage", "EncryptionInfo"}:
             self.close()
@@ -114,6 +116,21 @@ class SafeZip:
                 f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=path
             )
         self._check_directory()
+
+    def _refuse_duplicates(self, names: list[str]) -> None:
+        """Two members with one name (part names ignore case in OPC and ODF) mean two versions
+        of a part, and readers disagree on which one counts: the file is refused as corrupt."""
+        seen: set[str] = set()
+        for name in names:
+            key = name.casefold()
+            if key in seen:
+                self.close()
+                raise InputError(
+                    f"corrupt .{self.fmt}: the zip archive holds two members named {name} "
+                    "(which one is the document is ambiguous)",
+                    path=self.path,
+                )
+            seen.add(key)
 
     # -- declared sizes (central directory) ---------------------------------------------
     def _check_directory(self) -> None:
