@@ -32,6 +32,7 @@ from lxml import etree
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, DocComment, Document, Location
+from ospo_procure.readers.docx_altchunk import read_alt_chunks
 from ospo_procure.readers.safe_xml import Deadline, SafeZip, open_zip
 from ospo_procure.readers.walk import WalkContext
 
@@ -725,9 +726,13 @@ def read(path: Path, limits: Limits) -> Document:
             comments=by_type("comments"),
             styles=by_type("styles"),
         )
+        chunks = read_alt_chunks(z, root, rels, limits, deadline, doc.warnings.append)
     deadline.check()
     try:
         doc.blocks, doc.comments = extract_blocks(parts, limits, deadline)
+        doc.blocks.extend(chunks)  # after every other part: the numbering of the rest is unchanged
+        if len(doc.blocks) > limits.max_blocks:
+            raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)")
     except LimitExceeded as exc:
         raise LimitExceeded(exc.message, path=path) from None
     except InputError as exc:

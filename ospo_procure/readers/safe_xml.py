@@ -16,7 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -92,8 +92,10 @@ class Deadline:
 class SafeZip:
     """A read-only zip archive whose members are decompressed under `Limits`."""
 
-    def __init__(self, path: Path, limits: Limits, fmt: str):
-        self.path = path
+    def __init__(self, path: Path | IO[bytes], limits: Limits, fmt: str):
+        # An in-memory archive (a .docx imported into a .docx) has no path of its own: the
+        # reader adds the outer file's to the message.
+        self.path = path if isinstance(path, Path) else None
         self.limits = limits
         self.fmt = fmt
         self._read_total = 0
@@ -102,10 +104,10 @@ class SafeZip:
             self._zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(
-                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=path
+                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=self.path
             ) from None
         except (OSError, ValueError) as exc:
-            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
+            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=self.path) from None
         infos = self._zf.infolist()
         self._infos = {i.filename: i for i in infos}
         self._refuse_duplicates([i.filename for i in infos])
@@ -113,7 +115,7 @@ class SafeZip:
         if names & {"EncryptedPackage", "EncryptionInfo"}:
             self.close()
             raise InputError(
-                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=path
+                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=self.path
             )
         self._check_directory()
 
