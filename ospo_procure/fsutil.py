@@ -220,6 +220,25 @@ def check_regular(path: PathLike) -> None:
         raise NotRegularFile(kind)
 
 
+def _open_regular(path: PathLike) -> int:
+    """A descriptor on a regular file, opened without blocking and checked after opening."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    kind = _kind(os.fstat(fd).st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise NotRegularFile(kind)
+    return fd
+
+
+def read_head(path: PathLike, size: int) -> bytes:
+    """The first `size` bytes of a regular file (NotRegularFile for anything else), never blocking."""
+    fd = _open_regular(path)
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def read_regular(path: PathLike, cap: int) -> bytes:
     """At most `cap` bytes of a regular file; NotRegularFile / TooLarge / OSError otherwise.
 
@@ -227,11 +246,8 @@ def read_regular(path: PathLike, cap: int) -> bytes:
     have been swapped in between); O_NONBLOCK keeps a FIFO swapped in from blocking the open.
     """
     check_regular(path)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = _open_regular(path)
     try:
-        kind = _kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise NotRegularFile(kind)
         chunks: list[bytes] = []
         size = 0
         while size <= cap:

@@ -263,7 +263,7 @@ class FileWaivers:
 def _hidden_note(f: Finding, doc: Document) -> Finding:
     if not (0 <= f.block_index < len(doc.blocks)) or not _in_hidden(doc.blocks[f.block_index], f.start, f.end):
         return f
-    hidden = "in text formatted as hidden (not displayed or printed)"
+    hidden = "in hidden text, not displayed or printed"
     return dataclasses.replace(f, note=f"{f.note}; {hidden}" if f.note else hidden)
 
 

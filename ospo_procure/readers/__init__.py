@@ -7,11 +7,10 @@
 from __future__ import annotations
 
 import importlib
-import stat
 from pathlib import Path
 
 from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
-from ospo_procure.fsutil import NotRegularFile
+from ospo_procure.fsutil import NotRegularFile, read_head
 from ospo_procure.limits import Limits
 from ospo_procure.model import Document
 from ospo_procure.termsafe import display_path
@@ -265,16 +264,3 @@ def _binary(head: bytes) -> bool:
     except UnicodeDecodeError:
         return True
     return False
-
-
-def read_head(path: Path, size: int) -> bytes:
-    """The first `size` bytes of a regular file (NotRegularFile for anything else), never blocking."""
-    import os
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile("not a regular file")
-        return os.read(fd, size)
-    finally:
-        os.close(fd)
