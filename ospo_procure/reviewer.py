@@ -68,7 +68,10 @@ def author_key(name: str | None) -> str:
 
 def find_project_root(start: Path | None = None) -> tuple[Path, Path] | None:
     """(root folder, the file that marks it), searching from `start` (default: cwd) upward."""
-    here = (start or Path.cwd()).absolute()
+    try:
+        here = (start or Path.cwd()).absolute()
+    except OSError:  # the current folder was deleted: there is no project to find
+        return None
     for folder in (here, *here.parents):
         for name in (CONFIG_NAME, PYPROJECT, WAIVER_FILE_NAME):
             marker = folder / name

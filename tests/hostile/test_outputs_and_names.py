@@ -235,24 +235,30 @@ def test_data_files_are_read_with_a_byte_cap(tmp_path: Path) -> None:
     assert read_regular(tmp_path / "big.yaml", 7 * 1024 * 1024)[:4] == b"\0\0\0\0"
 
 
-def test_fifo_as_waiver_file_or_rule_file_through_the_command(tmp_path: Path, rules_dir: Path) -> None:
+def test_fifo_as_waiver_rule_or_spec_file_through_the_commands(tmp_path: Path, rules_dir: Path) -> None:
     tender = tmp_path / "t.txt"
     tender.write_text(TEXT)
     fifo = tmp_path / "w.yaml"
     os.mkfifo(fifo)
     rules = Path(shutil.copytree(rules_dir, tmp_path / "rules"))
     os.mkfifo(rules / "rules" / "zz-extra.yaml")
+    spec = tmp_path / "spec.yaml"
+    os.mkfifo(spec)
     code = f"""
 import sys
 from click.testing import CliRunner
 from ospo_procure.cli import main
-for extra in (["--waivers", {str(fifo)!r}, "--rules", {str(rules_dir)!r}], ["--rules", {str(rules)!r}]):
-    res = CliRunner().invoke(main, ["lint", {str(tender)!r}, *extra])
+for args in (
+    ["lint", {str(tender)!r}, "--waivers", {str(fifo)!r}, "--rules", {str(rules_dir)!r}],
+    ["lint", {str(tender)!r}, "--rules", {str(rules)!r}],
+    ["build", {str(spec)!r}, "-o", {str(tmp_path / "out")!r}],
+):
+    res = CliRunner().invoke(main, args)
     print("EXIT", res.exit_code, res.stderr.strip().splitlines()[-1])
 """
     m = run_measured(code, timeout=60)
     lines = [ln for ln in m.stdout.splitlines() if ln.startswith("EXIT")]
-    assert len(lines) == 2, m.stdout + m.stderr
+    assert len(lines) == 3, m.stdout + m.stderr
     assert all(ln.startswith("EXIT 2 ") and "FIFO (named pipe), not a regular file" in ln for ln in lines), lines
 
 
