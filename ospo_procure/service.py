@@ -37,6 +37,7 @@ class LintOptions:
     trust_document_waivers: bool = False
     follow_symlinks: bool = False
     project_start: Path | None = None
+    discover_project: bool = True  # False: only `waiver_file` (e.g. a server, whose cwd is not a project)
 
 
 @dataclass
@@ -88,6 +89,7 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         waiver_file=options.waiver_file,
         trust_document_waivers=options.trust_document_waivers,
         start=options.project_start,
+        discover_project=options.discover_project,
     )
     # Every output is checked before any work: one clear line, nothing linted for nothing.
     protected = files_in_use(config, ruleset.directory)
