@@ -209,6 +209,8 @@ def lint(
         outcome = run_lint(list(paths), options)
         if outcome.report is not None:
             click.echo(outcome.report, nl=False)
+        if outcome.binary is not None:  # `--format pdf -o -`
+            click.echo(outcome.binary, nl=False)
         for line in outcome.messages:
             click.echo(escape(line), err=True)
         return outcome.exit_code

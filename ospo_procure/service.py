@@ -43,10 +43,11 @@ class LintOptions:
 @dataclass
 class LintOutcome:
     results: list[FileResult]
-    report: str | bytes | None  # what to print on stdout (None when written to a file; bytes for pdf)
+    report: str | None  # text to print on stdout (None when written to a file)
     messages: list[str]  # lines for stderr
     exit_code: int
     unused_waivers: list[Waiver] = field(default_factory=list)
+    binary: bytes | None = None  # a binary report (pdf) for stdout, with `-o -`
 
 
 def exit_status(results: list[FileResult], fail_on: str, fail_under: float | None) -> int:
@@ -128,12 +129,13 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         verbose=options.verbose,
         show_evidence=options.show_evidence,
     )
-    report: str | bytes | None
+    report, binary = None, None
     if output is not None:
         atomic_write_bytes(output, data, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
         messages.append(f"{options.fmt} report written to {output}")
-        report = None
+    elif options.fmt == "pdf":
+        binary = data
     else:
-        report = data if options.fmt == "pdf" else data.decode("utf-8")
+        report = data.decode("utf-8")
     code = max(exit_status(results, options.fail_on, options.fail_under), annotate_status)
-    return LintOutcome(results, report, messages, code, unused)
+    return LintOutcome(results, report, messages, code, unused, binary)

@@ -135,7 +135,9 @@ def test_dash_means_stdout(tender: Path, tmp_path: Path, rules_dir: Path, monkey
     html = lint(str(tender), "--format", "html", "-o", "-", rules_dir=rules_dir)
     assert html.stdout.startswith("<!DOCTYPE html>") and not (tmp_path / "-").exists()
     out = run_lint([tender], LintOptions(rules_dir=rules_dir, fmt="pdf", output=Path("-")))
-    assert isinstance(out.report, bytes) and out.report.startswith(b"%PDF-")
+    assert out.report is None and out.binary is not None and out.binary.startswith(b"%PDF-")
+    pdf = CliRunner().invoke(main, ["lint", str(tender), "--rules", str(rules_dir), "--format", "pdf", "-o", "-"])
+    assert pdf.stdout_bytes.startswith(b"%PDF-") and not (tmp_path / "-").exists()
 
 
 # ------------------------------------------------------------------ files in use as outputs
