@@ -71,7 +71,10 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     show_default=True,
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE (required for pdf and html)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the report to FILE (required for pdf and html); `-o -` writes it to stdout.",
 )
 @click.option(
     "--lang",
@@ -100,7 +103,19 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     "--waivers",
     "waiver_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Waiver file (default: ospo-waivers.yaml beside each tender).",
+    help="Waiver file (default: from your project's .ospo-procure.toml or ospo-waivers.yaml, found from the "
+    "current folder upward; never beside the tenders).",
+)
+@click.option(
+    "--trust-document-waivers",
+    is_flag=True,
+    help="Honour 'ospo-procure: allow RULE because ...' comments and marker lines written in the documents "
+    "(only for documents you wrote yourself; hidden text never counts).",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Let -o/--annotate write through a symbolic link to its target (refused by default).",
 )
 @click.option(
     "--annotate",
@@ -148,6 +163,8 @@ def lint(
     fail_on: str,
     fail_under: float | None,
     waiver_file: Path | None,
+    trust_document_waivers: bool,
+    follow_symlinks: bool,
     annotate: Path | None,
     author: str,
     show_evidence: bool,
@@ -163,6 +180,7 @@ def lint(
     def body() -> int:
         from ospo_procure.limits import Limits
         from ospo_procure.service import LintOptions, run_lint
+        from ospo_procure.termsafe import escape
 
         options = LintOptions(
             fmt=fmt,
@@ -174,6 +192,8 @@ def lint(
             fail_on=fail_on,
             fail_under=fail_under,
             waiver_file=waiver_file,
+            trust_document_waivers=trust_document_waivers,
+            follow_symlinks=follow_symlinks,
             annotate=annotate,
             author=author,
             show_evidence=show_evidence,
@@ -189,8 +209,10 @@ def lint(
         outcome = run_lint(list(paths), options)
         if outcome.report is not None:
             click.echo(outcome.report, nl=False)
+        if outcome.binary is not None:  # `--format pdf -o -`
+            click.echo(outcome.binary, nl=False)
         for line in outcome.messages:
-            click.echo(line, err=True)
+            click.echo(escape(line), err=True)
         return outcome.exit_code
 
     _run(body)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ospo_procure.termsafe import display_path, escape
+
 
 class OspoError(Exception):
     """Base class: a clear, one-line, user-facing error."""
@@ -13,7 +15,8 @@ class OspoError(Exception):
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
         self.message = message
-        self.path = str(path) if path is not None else None
+        # A file name that is not UTF-8 is shown as \xNN, so the line can always be printed.
+        self.path = display_path(path) if path is not None else None
         self.line = line
         super().__init__(self.__str__())
 
@@ -21,7 +24,8 @@ class OspoError(Exception):
         where = ""
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
-        return (where + self.message).replace("\n", " ")
+        # One line, whatever a file name or a zip member name holds (termsafe.escape).
+        return escape(where + self.message)
 
 
 class InputError(OspoError):

@@ -25,9 +25,11 @@ from ospo_procure.matching import (
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
+from ospo_procure.termsafe import display_path
 
 if TYPE_CHECKING:
-    from ospo_procure.waivers import WaiverIndex
+    from ospo_procure.model import Waiver
+    from ospo_procure.waivers import FileWaivers, WaiverIndex
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
@@ -108,7 +110,7 @@ def lint_document(
     language: str | None = None,
     ruleset: RuleSet | None = None,
     score: bool = True,
-    waivers: list | None = None,
+    waivers: FileWaivers | list[Waiver] | None = None,
 ) -> FileResult:
     """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules."""
     ruleset = ruleset or load_ruleset()
@@ -127,7 +129,7 @@ def lint_document(
         result.words += len(block.text.split())
     from ospo_procure.waivers import apply_waivers
 
-    apply_waivers(result, doc, waivers or [])
+    apply_waivers(result, doc, waivers)
     if score:
         from ospo_procure.scoring import score_result
 
@@ -215,8 +217,8 @@ def lint_paths(
     for path in expand_paths(paths):
         try:
             doc = read_document(path, limits)
-            file_waivers = waivers.for_file(path) if waivers is not None else []
+            file_waivers = waivers.for_file(path) if waivers is not None else None
             results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers))
         except InputError as exc:
-            results.append(FileResult(path=str(path), error=exc.message))
+            results.append(FileResult(path=display_path(path), error=exc.message))
     return results

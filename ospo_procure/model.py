@@ -111,6 +111,9 @@ class Block:
     location: Location
     kind: str = "paragraph"  # heading | paragraph | list_item | cell | note
     level: int | None = None  # heading level, 1-based
+    # [start, end) spans of text formatted as hidden (Word w:vanish, hidden ODF text): read and
+    # linted like the rest, reported as hidden, and never a source of waivers (waivers.py).
+    hidden: tuple[tuple[int, int], ...] = ()
     # Reader-specific handle (e.g. the lxml element); never serialised or compared.
     anchor: Any = field(default=None, repr=False, compare=False)
 
@@ -186,15 +189,19 @@ class Finding:
         return self.waiver is not None
 
     def to_dict(self) -> dict[str, Any]:
+        from ospo_procure.excerpt import excerpt  # bounded context: report size linear in the input
+
+        ex = excerpt(self.context, self.start, self.end)
         d: dict[str, Any] = {
             "rule": self.rule,
             "category": self.category,
             "severity": self.severity,
             "message": self.message,
             "match": self.match,
-            "start": self.start,
-            "end": self.end,
-            "context": self.context,
+            "start": ex.start,
+            "end": ex.end,
+            "context": ex.text,
+            "context_offset": ex.offset,
             "location": self.location.to_dict(),
             "suggestion": self.suggestion,
             "criteria": list(self.criteria),

@@ -32,6 +32,12 @@ class LintOptions:
     show_evidence: bool = False
     verbose: bool = False
     limits: Limits = field(default_factory=Limits)
+    # Trust boundaries (SECURITY.md): in-document waivers are honoured only when trusted;
+    # the reviewer's project configuration is searched from `project_start` (default: cwd).
+    trust_document_waivers: bool = False
+    follow_symlinks: bool = False
+    project_start: Path | None = None
+    discover_project: bool = True  # False: only `waiver_file` (e.g. a server, whose cwd is not a project)
 
 
 @dataclass
@@ -41,6 +47,7 @@ class LintOutcome:
     messages: list[str]  # lines for stderr
     exit_code: int
     unused_waivers: list[Waiver] = field(default_factory=list)
+    binary: bytes | None = None  # a binary report (pdf) for stdout, with `-o -`
 
 
 def exit_status(results: list[FileResult], fail_on: str, fail_under: float | None) -> int:
@@ -57,20 +64,18 @@ def exit_status(results: list[FileResult], fail_on: str, fail_under: float | Non
 
 
 def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
-    from ospo_procure.fsutil import atomic_write_bytes, check_not_input
+    from ospo_procure.fsutil import STDOUT, atomic_write_bytes, check_output
     from ospo_procure.lint import expand_paths, lint_paths
     from ospo_procure.report import NEEDS_OUTPUT_FILE, render, rule_infos
+    from ospo_procure.reviewer import files_in_use, reviewer_config
     from ospo_procure.rules import load_ruleset
     from ospo_procure.waivers import WaiverIndex
 
     if options.fmt in NEEDS_OUTPUT_FILE and options.output is None:
-        raise UsageError(f"--format {options.fmt} needs -o FILE")
+        raise UsageError(f"--format {options.fmt} needs -o FILE (or -o - for stdout)")
     files = expand_paths(paths)
     if not files:
         raise UsageError("no lintable files (.docx .pdf .odt .txt .md) in the given paths")
-    for out in (options.output, options.annotate):
-        if out is not None:
-            check_not_input(out, files)
     if options.annotate is not None and (len(files) != 1 or files[0].suffix.lower() != ".docx"):
         raise UsageError("--annotate needs exactly one .docx input")
 
@@ -80,16 +85,40 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         if not ruleset.rules:
             raise UsageError("--select/--ignore leave no rules to run")
 
-    waivers = WaiverIndex(options.waiver_file)
+    config = reviewer_config(
+        files,
+        waiver_file=options.waiver_file,
+        trust_document_waivers=options.trust_document_waivers,
+        start=options.project_start,
+        discover_project=options.discover_project,
+    )
+    # Every output is checked before any work: one clear line, nothing linted for nothing.
+    protected = files_in_use(config, ruleset.directory)
+    to_stdout = options.output is not None and str(options.output) == STDOUT
+    output = None if options.output is None or to_stdout else options.output
+    for out in (output, options.annotate):
+        if out is not None:
+            check_output(out, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
+
+    waivers = WaiverIndex(config=config, limits=options.limits)
     results = lint_paths(files, language=options.language, ruleset=ruleset, limits=options.limits, waivers=waivers)
     unused = waivers.unused()
 
-    messages: list[str] = []
+    messages: list[str] = list(config.notes)
+    annotate_status = EXIT_OK
     if options.annotate is not None and results and results[0].error is None:
-        from ospo_procure.report.annotate import annotate_docx
+        from ospo_procure.report.annotate import annotate_to_file
 
-        annotate_docx(files[0], results[0], options.annotate, author=options.author)
-        messages.append(f"annotated copy written to {options.annotate}")
+        line, annotate_status = annotate_to_file(
+            files[0],
+            results[0],
+            options.annotate,
+            author=options.author,
+            limits=options.limits,
+            protected=protected,
+            follow_symlinks=options.follow_symlinks,
+        )
+        messages.append(line)
 
     data = render(
         options.fmt,
@@ -100,11 +129,13 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         verbose=options.verbose,
         show_evidence=options.show_evidence,
     )
-    report: str | None
-    if options.output is not None:
-        atomic_write_bytes(options.output, data, inputs=files)
-        messages.append(f"{options.fmt} report written to {options.output}")
-        report = None
+    report, binary = None, None
+    if output is not None:
+        atomic_write_bytes(output, data, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
+        messages.append(f"{options.fmt} report written to {output}")
+    elif options.fmt == "pdf":
+        binary = data
     else:
         report = data.decode("utf-8")
-    return LintOutcome(results, report, messages, exit_status(results, options.fail_on, options.fail_under), unused)
+    code = max(exit_status(results, options.fail_on, options.fail_under), annotate_status)
+    return LintOutcome(results, report, messages, code, unused, binary)

@@ -1,31 +1,67 @@
 """Justified exceptions ("waivers"): a reviewer records that a finding is accepted, and why.
 
-Two sources:
-  * a waiver file (YAML, default name ospo-waivers.yaml beside the tenders, or --waivers FILE);
-  * the document itself: a Word comment whose text starts with
-    "ospo-procure: allow RULE-ID because <justification>", anchored on the words, or in
-    .txt/.md a marker line "ospo-procure: allow RULE-ID because ..." (in Markdown it may sit
-    in an HTML comment), which applies to its own paragraph and to the next one.
+Trust model (SECURITY.md): the tender under review is written by the party whose lock-in is
+being checked, so nothing in it may silence a finding on its own authority.
+
+  * Waiver files (YAML) come from the reviewer: `--waivers FILE`, or the reviewer's project
+    configuration (ospo_procure/reviewer.py). They are never picked up beside an input.
+  * In-document waivers (a Word/ODF comment starting "ospo-procure: allow RULE-ID because
+    ...", anchored on the words; or a marker line with the same text, which covers its own
+    paragraph and the next one) are *claims*. A claim is honoured only when the reviewer says
+    so: `--trust-document-waivers` (or `trust-document-waivers = true`), or, for comments, an
+    author listed in `waiver-authors`. Other claims are reported as file warnings.
+  * Text formatted as hidden (Word `w:vanish`, hidden ODF text) never waives anything, with
+    or without trust; a hidden marker is reported. Findings in hidden text are marked so.
+
 Waived findings stay in every report, marked with their justification; waivers that match
-nothing are reported as unused.
+nothing are reported as unused. Findings are never changed in place: waived and hidden-text
+findings are new copies.
+
+Bounded work: a marker is parsed with one anchored regex and string searches (the old single
+regex was quadratic on a marker followed by a million spaces); waiver patterns run with a
+timeout, and a pattern that times out is dropped for that file with a warning; the whole
+step stops, with a warning, once `max_seconds` has passed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
-from ospo_procure.model import Document, FileResult, Finding, Waiver
+from ospo_procure.limits import Limits
+from ospo_procure.model import Block, Document, FileResult, Finding, Waiver
+from ospo_procure.reviewer import WAIVER_FILE_NAME, ReviewerConfig, author_key
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
-WAIVER_FILE_NAME = "ospo-waivers.yaml"
+__all__ = [
+    "WAIVER_FILE_NAME",
+    "DocumentWaiver",
+    "FileWaivers",
+    "WaiverIndex",
+    "apply_waivers",
+    "in_document_waivers",
+    "load_waivers",
+]
+
+# The head of a marker, anchored on its literal start: every quantifier is followed by a
+# character it cannot match, so the search is linear whatever follows.
 _MARKER = re.compile(
-    r"ospo-procure:\s*allow\s+(?P<rule>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s+(?:because|porque|pois|car)\s+(?P<why>.+?)\s*(?:-->|$)",
+    r"ospo-procure:\s*allow\s+(?P<rule>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s+(?:because|porque|pois|car)\b",
     re.IGNORECASE,
 )
+_MARKER_END = "-->"
+MAX_JUSTIFICATION = 500  # characters kept from an in-document justification
+PATTERN_TIMEOUT = 0.1  # seconds per waiver-pattern search
+_MAX_CLAIM_WARNINGS = 20  # per file; then one line with the count
+_DEADLINE_EVERY = 256  # findings between two clock checks
+
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -51,6 +87,11 @@ SCHEMA = {
         },
     },
 }
+
+
+# --------------------------------------------------------------------------------------
+# Waiver files
+# --------------------------------------------------------------------------------------
 
 
 def load_waivers(path: str | Path) -> list[Waiver]:
@@ -86,85 +127,224 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     return out
 
 
-def discover_waiver_file(path: Path) -> Path | None:
-    candidate = path.parent / WAIVER_FILE_NAME
-    return candidate if candidate.is_file() else None
-
-
-def _applies(w: Waiver, f: Finding, path: str) -> bool:
-    if w.rule != f.rule:
-        return False
+def _files_match(w: Waiver, path: str) -> bool:
     # `files` was made absolute against the waiver file's folder when loaded.
-    if w.files and not fnmatch.fnmatch(str(Path(path).resolve()), str(Path(w.files).resolve())):
-        return False
-    if w.match and w.match.lower() not in f.match.lower():
-        return False
-    if w.pattern:
-        try:
-            if not regex.search(w.pattern, f.match, regex.IGNORECASE, timeout=0.1):
-                return False
-        except TimeoutError:
-            return False
-    return True
+    return not w.files or fnmatch.fnmatch(str(Path(path).resolve()), str(Path(w.files).resolve()))
 
 
-def in_document_waivers(doc: Document) -> list[tuple[Waiver, int | None, str]]:
-    """(waiver, block index it covers, anchored text) from comments and marker lines."""
-    found: list[tuple[Waiver, int | None, str]] = []
+# --------------------------------------------------------------------------------------
+# In-document waivers
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentWaiver:
+    """A waiver written inside the reviewed document: a claim until the reviewer trusts it."""
+
+    waiver: Waiver
+    block: int | None  # the block it covers (and the next one, for a marker); None: anywhere
+    anchored: str  # the text a comment is anchored on ("" for markers)
+    kind: str  # "comment" | "marker"
+    where: str  # "Word comment by 'Ana' on body ¶3" / "marker in body ¶4"
+    hidden: bool = False  # written in text formatted as hidden: never honoured
+
+
+def _justification(text: str, start: int, stop: int) -> str:
+    return " ".join(text[start : min(stop, start + 4 * MAX_JUSTIFICATION)].split())[:MAX_JUSTIFICATION]
+
+
+def parse_markers(text: str) -> list[tuple[str, str, int, int]]:
+    """(rule, justification, start, end) of each "ospo-procure: allow RULE because ..." in `text`.
+
+    Linear: a justification runs to the next "-->" (a Markdown HTML comment), the next marker
+    or the end of the text, and the position of the next "-->" is found once and reused.
+    """
+    out: list[tuple[str, str, int, int]] = []
+    matches = list(_MARKER.finditer(text))
+    next_end = -2  # -2: not searched yet; -1: none left
+    for i, m in enumerate(matches):
+        if next_end == -2 or (0 <= next_end < m.end()):
+            next_end = text.find(_MARKER_END, m.end())
+        stop = len(text) if next_end < 0 else next_end
+        if i + 1 < len(matches):
+            stop = min(stop, matches[i + 1].start())
+        why = _justification(text, m.end(), stop)
+        if why:
+            out.append((m["rule"].upper(), why, m.start(), stop))
+    return out
+
+
+def _in_hidden(block: Block, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in block.hidden)
+
+
+def in_document_waivers(doc: Document) -> list[DocumentWaiver]:
+    """The waivers the document claims, from its comments and its marker lines."""
+    found: list[DocumentWaiver] = []
     for c in doc.comments:
-        m = _MARKER.search(c.text.strip())
-        if m and c.text.strip().lower().startswith("ospo-procure:"):
-            w = Waiver(rule=m["rule"].upper(), justification=m["why"], approved_by=c.author, source="comment")
-            found.append((w, c.block_index, c.anchored_text))
+        text = c.text.strip()
+        if not text.lower().startswith("ospo-procure:"):
+            continue
+        for rule, why, _, _ in parse_markers(text)[:1]:
+            where = f"Word comment by {c.author!r}" if c.author else "comment"
+            if c.block_index is not None and 0 <= c.block_index < len(doc.blocks):
+                where += f" on {doc.blocks[c.block_index].location.label()}"
+            w = Waiver(rule=rule, justification=why, approved_by=c.author, source="comment")
+            found.append(DocumentWaiver(w, c.block_index, c.anchored_text, "comment", where))
     for i, block in enumerate(doc.blocks):
-        m = _MARKER.search(block.text)
-        if m:
-            w = Waiver(rule=m["rule"].upper(), justification=m["why"], source=f"marker in {block.location.label()}")
-            found.append((w, i, ""))
+        for rule, why, start, end in parse_markers(block.text):
+            where = f"marker in {block.location.label()}"
+            w = Waiver(rule=rule, justification=why, source=where)
+            found.append(DocumentWaiver(w, i, "", "marker", where, hidden=_in_hidden(block, start, end)))
     return found
-
-
-def apply_waivers(result: FileResult, doc: Document, file_waivers: list[Waiver]) -> None:
-    """Mark waived findings in place; collect in-document waivers that waived nothing."""
-    local = in_document_waivers(doc)
-    for f in result.findings:
-        for w, block, anchored in local:
-            same_place = block is None or f.block_index in (block, block + 1)
-            if w.rule == f.rule and same_place and (not anchored or _overlaps_text(anchored, f)):
-                f.waiver = w
-                w.used += 1
-                break
-        else:
-            for w in file_waivers:
-                if _applies(w, f, result.path):
-                    f.waiver = w
-                    w.used += 1
-                    break
-    result.unused_waivers.extend(w for w, _, _ in local if w.used == 0)
 
 
 def _overlaps_text(anchored: str, f: Finding) -> bool:
     a = anchored.strip().lower()
-    return bool(a) and (a in f.context.lower()[max(0, f.start - len(a)) : f.end + len(a)] or f.match.lower() in a)
+    if not a:
+        return False
+    near = f.context[max(0, f.start - len(a)) : f.end + len(a)].lower()
+    return a in near or f.match.lower() in a
+
+
+def _covers(dw: DocumentWaiver, f: Finding) -> bool:
+    if dw.waiver.rule != f.rule:
+        return False
+    if dw.block is not None and f.block_index not in (dw.block, dw.block + 1):
+        return False
+    return not dw.anchored or _overlaps_text(dw.anchored, f)
+
+
+# --------------------------------------------------------------------------------------
+# Applying waivers to one file
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileWaivers:
+    """Everything that may waive the findings of one file: the reviewer's waiver-file entries
+    (already filtered by their `files` glob) and the reviewer's trust in document waivers."""
+
+    entries: Sequence[Waiver] = ()
+    config: ReviewerConfig = field(default_factory=ReviewerConfig)
+    limits: Limits = field(default_factory=Limits)
+    used: dict[int, int] = field(default_factory=dict)  # id(waiver) -> findings waived
+    warnings: list[str] = field(default_factory=list)
+    _dead_patterns: set[int] = field(default_factory=set)
+
+    def honours(self, dw: DocumentWaiver) -> bool:
+        if dw.hidden:
+            return False
+        if self.config.trust_document_waivers:
+            return True
+        return dw.kind == "comment" and author_key(dw.waiver.approved_by) in self.config.waiver_authors
+
+    def entry_applies(self, w: Waiver, f: Finding) -> bool:
+        if w.rule != f.rule:
+            return False
+        if w.match and w.match.lower() not in f.match.lower():
+            return False
+        if w.pattern:
+            if id(w) in self._dead_patterns:
+                return False
+            try:
+                if not regex.search(w.pattern, f.match, regex.IGNORECASE, timeout=PATTERN_TIMEOUT):
+                    return False
+            except TimeoutError:
+                self._dead_patterns.add(id(w))
+                self.warnings.append(
+                    f"waiver pattern {w.pattern!r} ({w.source}) ran over {PATTERN_TIMEOUT:g} s on the text "
+                    f"of a finding; it is not used for this file (simplify the pattern)"
+                )
+                return False
+        return True
+
+
+def _hidden_note(f: Finding, doc: Document) -> Finding:
+    if not (0 <= f.block_index < len(doc.blocks)) or not _in_hidden(doc.blocks[f.block_index], f.start, f.end):
+        return f
+    hidden = "in hidden text, not displayed or printed"
+    return dataclasses.replace(f, note=f"{f.note}; {hidden}" if f.note else hidden)
+
+
+def _claim_warnings(claims: list[DocumentWaiver]) -> list[str]:
+    out: list[str] = []
+    for dw in claims[:_MAX_CLAIM_WARNINGS]:
+        head = f"the document claims a waiver of {dw.waiver.rule} ({dw.where}: {dw.waiver.justification[:120]!r})"
+        if dw.hidden:
+            out.append(f"{head} in hidden text; hidden text never waives anything, the claim is ignored")
+        else:
+            out.append(
+                f"{head}; not applied: waivers written in a received document count only with "
+                "--trust-document-waivers, or for comments by an author listed in waiver-authors"
+            )
+    if len(claims) > _MAX_CLAIM_WARNINGS:
+        out.append(f"{len(claims) - _MAX_CLAIM_WARNINGS} more in-document waiver claim(s) not applied")
+    return out
+
+
+def apply_waivers(result: FileResult, doc: Document, waivers: FileWaivers | Iterable[Waiver] | None) -> None:
+    """Give `result` its waived (and hidden-text) findings, as new Finding objects; add warnings
+    for claims not honoured and unused in-document waivers to `result.unused_waivers`."""
+    fw = waivers if isinstance(waivers, FileWaivers) else FileWaivers(entries=list(waivers or ()))
+    local = in_document_waivers(doc)
+    honoured = [dw for dw in local if fw.honours(dw)]
+    started = time.monotonic()
+    out: list[Finding] = []
+    stopped = False
+    for n, f in enumerate(result.findings):
+        f = _hidden_note(f, doc)
+        if not stopped and n % _DEADLINE_EVERY == 0 and time.monotonic() - started > fw.limits.max_seconds:
+            stopped = True
+            fw.warnings.append(
+                f"applying waivers took over {fw.limits.max_seconds:g} s (max_seconds limit); "
+                f"{len(result.findings) - n} finding(s) were not checked against waivers"
+            )
+        waiver = None if stopped else _first_waiver(f, honoured, fw)
+        out.append(dataclasses.replace(f, waiver=waiver) if waiver is not None else f)
+    result.findings = out
+    result.evidence = [_hidden_note(e, doc) for e in result.evidence]
+    result.warnings.extend(_claim_warnings([dw for dw in local if not fw.honours(dw)]))
+    result.warnings.extend(fw.warnings)
+    result.unused_waivers.extend(dw.waiver for dw in honoured if fw.used.get(id(dw.waiver), 0) == 0)
+
+
+def _first_waiver(f: Finding, honoured: list[DocumentWaiver], fw: FileWaivers) -> Waiver | None:
+    for dw in honoured:
+        if _covers(dw, f):
+            fw.used[id(dw.waiver)] = fw.used.get(id(dw.waiver), 0) + 1
+            return dw.waiver
+    for w in fw.entries:
+        if fw.entry_applies(w, f):
+            fw.used[id(w)] = fw.used.get(id(w), 0) + 1
+            return w
+    return None
 
 
 class WaiverIndex:
-    """Waiver files for a run: an explicit one (--waivers) or ospo-waivers.yaml beside each file,
-    each loaded once."""
+    """The waivers of a run: the reviewer's waiver files (each loaded once) and trust settings.
 
-    def __init__(self, explicit: Path | None = None) -> None:
-        self.explicit = explicit
-        self._sets: dict[Path, list[Waiver]] = {}
-        if explicit is not None:
-            self._sets[explicit] = load_waivers(explicit)
+    `for_file(path)` gives the `FileWaivers` of one linted file; `unused()` lists the
+    waiver-file entries that waived nothing in the whole run.
+    """
 
-    def for_file(self, path: Path) -> list[Waiver]:
-        source = self.explicit or discover_waiver_file(path)
-        if source is None:
-            return []
-        if source not in self._sets:
-            self._sets[source] = load_waivers(source)
-        return self._sets[source]
+    def __init__(
+        self,
+        explicit: Path | None = None,
+        *,
+        config: ReviewerConfig | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        if config is None:
+            config = ReviewerConfig(waiver_files=(explicit,) if explicit is not None else ())
+        self.config = config
+        self.limits = limits or Limits()
+        self.entries: list[Waiver] = [w for path in config.waiver_files for w in load_waivers(path)]
+        self.used: dict[int, int] = {}
+
+    def for_file(self, path: Path | str) -> FileWaivers:
+        entries = [w for w in self.entries if _files_match(w, str(path))]
+        return FileWaivers(entries=entries, config=self.config, limits=self.limits, used=self.used)
 
     def unused(self) -> list[Waiver]:
-        return [w for ws in self._sets.values() for w in ws if w.used == 0]
+        return [w for w in self.entries if self.used.get(id(w), 0) == 0]

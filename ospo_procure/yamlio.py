@@ -21,16 +21,24 @@ LineMap = dict[tuple[Any, ...], int]
 
 
 def read_data_file(path: Path) -> tuple[bytes, str]:
-    """The bytes and UTF-8 text (a BOM is allowed) of a data file, or a one-line DataError."""
+    """The bytes and UTF-8 text (a BOM is allowed) of a data file, or a one-line DataError.
+
+    Read with a byte cap from a regular file only: a FIFO or a device (/dev/zero) named as a
+    spec, waiver or rule file is refused before it is read, whatever size it claims.
+    """
+    from ospo_procure.fsutil import NotRegularFile, TooLarge, read_regular
+
     try:
-        if path.stat().st_size > MAX_DATA_FILE_BYTES:
-            raise DataError(f"data file larger than {MAX_DATA_FILE_BYTES // 2**20} MB", path=path)
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_DATA_FILE_BYTES)
         return raw, raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise DataError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise DataError("is a directory, expected a YAML file", path=path) from None
+    except NotRegularFile as exc:
+        if exc.kind == "a folder":
+            raise DataError("is a directory, expected a YAML file", path=path) from None
+        raise DataError(f"is {exc.kind}, not a regular file; give a saved YAML file", path=path) from None
+    except TooLarge:
+        raise DataError(f"data file larger than {MAX_DATA_FILE_BYTES // 2**20} MB", path=path) from None
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", path=path) from None
     except OSError as exc:

@@ -12,7 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
@@ -20,6 +20,9 @@ from ospo_procure.model import FileResult, Finding
 from ospo_procure.portfolio import archive
 from ospo_procure.portfolio.metadata import document_metadata
 from ospo_procure.portfolio.records import OCDS_TEXT, ZIP_MEMBER, FileRecord, FindingRow, Item, Meta, ScoreRow
+
+if TYPE_CHECKING:
+    from ospo_procure.waivers import FileWaivers
 
 _EXCERPT_CHARS = 400
 _HASH_CHUNK = 1 << 20
@@ -122,14 +125,17 @@ def _lint(item: Item, settings: Settings) -> FileRecord:
     return _result(item, settings, doc, sha, size, mtime, meta)
 
 
-def _waivers(item: Item, settings: Settings) -> list[Any]:
+def _waivers(item: Item, settings: Settings) -> FileWaivers:
+    from ospo_procure.reviewer import reviewer_config
     from ospo_procure.waivers import WaiverIndex
 
     index = _WAIVER_INDEXES.get(settings.waiver_file)
     if index is None:
-        index = WaiverIndex(Path(settings.waiver_file) if settings.waiver_file else None)
+        # The reviewer's project (found from the working folder) or --waivers; never files
+        # shipped beside the tenders (SECURITY.md).
+        explicit = Path(settings.waiver_file) if settings.waiver_file else None
+        index = WaiverIndex(config=reviewer_config([], waiver_file=explicit), limits=settings.limits)
         _WAIVER_INDEXES[settings.waiver_file] = index
-    # Beside the tender, or beside the package / OCDS file holding it.
     return index.for_file(Path(item.path))
 
 

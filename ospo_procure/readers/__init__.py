@@ -10,8 +10,10 @@ import importlib
 from pathlib import Path
 
 from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
+from ospo_procure.fsutil import NotRegularFile, read_head
 from ospo_procure.limits import Limits
 from ospo_procure.model import Document
+from ospo_procure.termsafe import display_path
 
 SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".odt": "odt", ".txt": "text", ".md": "text", ".markdown": "text"}
 
@@ -41,16 +43,34 @@ _OLE_ADVICE = {
     "ppt": "a PowerPoint presentation (.ppt), not a text document; export it as .pdf",
 }
 _OLE_SCAN_BYTES = 16 * 1024 * 1024  # directory sectors of a real file sit well within this
-_RESAVE = "; open it in Word or LibreOffice and save it again, or ask the sender for a new copy"
+# What to do about a damaged file, in the terms of its own format.
+_RESAVE = {
+    ".docx": "; open it in Word or LibreOffice and save it again, or ask the sender for a new copy",
+    ".odt": "; open it in LibreOffice and save it again, or ask the sender for a new copy",
+    ".pdf": "; export or download the PDF again, or ask the sender for a new copy",
+}
+_RESAVE_TEXT = "; save the file again as UTF-8 text, or ask the sender for a new copy"
+_NOTHING_TO_CHECK = {
+    "docx": "the document has no text to check (it is empty, or holds only images or drawings); nothing was checked",
+    "odt": "the document has no text to check (it is empty, or holds only images or drawings); nothing was checked",
+    "pdf": "the PDF has no text to check; nothing was checked",
+    "txt": "the file holds no text, only blank space; nothing was checked",
+    "md": "the file holds no text, only blank space; nothing was checked",
+}
+_MAX_HIDDEN_WARNINGS = 20
 
 
-def sniff(head: bytes) -> str | None:
-    """Name the real format from magic bytes, or None for plain text / unknown."""
+def sniff(head: bytes, *, strict: bool = False) -> str | None:
+    """Name the real format from magic bytes, or None for plain text / unknown.
+
+    PDF readers accept a header anywhere in the first KB; `strict` (for files named as text)
+    wants it at the start: a Markdown file that mentions "%PDF-1.7" is still Markdown.
+    """
     if head.startswith(_OLE_MAGIC):
         return "ole"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
-    if head.lstrip()[:5] == b"%PDF-" or head[:1024].find(b"%PDF-") != -1:
+    if head.lstrip()[:5] == b"%PDF-" or (not strict and head[:1024].find(b"%PDF-") != -1):
         return "pdf"
     if head.startswith(b"{\\rtf"):
         return "rtf"
@@ -97,8 +117,9 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     try:
         doc = _read(p, limits)
     except InputError as exc:
-        if exc.message.startswith("corrupt") and "save" not in exc.message:  # add what to do
-            raise type(exc)(exc.message + _RESAVE, path=exc.path or p) from None
+        if exc.message.startswith("corrupt") and "save" not in exc.message and "again" not in exc.message:
+            advice = _RESAVE.get(p.suffix.lower(), _RESAVE_TEXT)  # what to do, for this format
+            raise type(exc)(exc.message + advice, path=exc.path or p) from None
         if exc.path is None:
             raise type(exc)(exc.message, path=p) from None
         raise
@@ -110,14 +131,48 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
         raise ReaderCrash(
             f"could not be read (reader failure {type(exc).__name__}: {str(exc)[:200]}); please report it", path=p
         ) from exc
-    long_block = max((len(b.text) for b in doc.blocks), default=0)
-    if long_block > limits.max_block_chars:
+    _check_text_limits(doc, limits, p)
+    doc.path = display_path(p)
+    _report_hidden(doc)
+    if not any(b.text.strip() for b in doc.blocks):
+        doc.unreadable = True  # the same "nothing checked" status as an image-only PDF
+        message = _NOTHING_TO_CHECK.get(doc.format, _NOTHING_TO_CHECK["txt"])
+        if not any(message in w or "no page has a text layer" in w for w in doc.warnings):
+            doc.warnings.append(message)
+    return doc
+
+
+def _check_text_limits(doc: Document, limits: Limits, p: Path) -> None:
+    """Every part goes through the same limits: body, headers, notes (all blocks) and comments."""
+    texts = [("a paragraph", len(b.text)) for b in doc.blocks]
+    texts += [("a comment", len(c.text)) for c in doc.comments]
+    texts += [("the text a comment is anchored on", len(c.anchored_text)) for c in doc.comments]
+    what, longest = max(texts, key=lambda t: t[1], default=("a paragraph", 0))
+    if longest > limits.max_block_chars:
         raise LimitExceeded(
-            f"a paragraph of {long_block:,} characters is over the max_block_chars limit of "
+            f"{what} of {longest:,} characters is over the max_block_chars limit of "
             f"{limits.max_block_chars:,}; split it or check that the file really is a tender",
             path=p,
         )
-    return doc
+    total = sum(len(b.text) for b in doc.blocks) + sum(len(c.text) for c in doc.comments)
+    if total > limits.max_chars:
+        raise LimitExceeded(
+            f"document text (comments included) is {total:,} characters, over the {limits.max_chars:,} limit", path=p
+        )
+
+
+def _report_hidden(doc: Document) -> None:
+    """A warning per block holding hidden text: a tender that hides a requirement is a signal."""
+    hidden = [b for b in doc.blocks if b.hidden]
+    for b in hidden[:_MAX_HIDDEN_WARNINGS]:
+        text = " ".join(" ".join(b.text[s:e] for s, e in b.hidden).split())
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        doc.warnings.append(
+            f"hidden text (formatted not to be displayed or printed) in {b.location.label()}: {shown!r}; "
+            "it is linted like the visible text"
+        )
+    if len(hidden) > _MAX_HIDDEN_WARNINGS:
+        doc.warnings.append(f"hidden text in {len(hidden) - _MAX_HIDDEN_WARNINGS} more paragraph(s)")
 
 
 def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of refusals, in the order a user meets them
@@ -133,8 +188,9 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of
         raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=p)
     try:
         size = p.stat().st_size
-        with p.open("rb") as fh:
-            head = fh.read(2048)
+        head = read_head(p, 2048)
+    except NotRegularFile:  # swapped for a FIFO or device since the check above
+        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=p) from None
     except PermissionError:
         raise InputError("permission denied: the file cannot be read", path=p) from None
     except OSError as exc:
@@ -148,7 +204,7 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of
             path=p,
         )
     ext = p.suffix.lower()
-    kind = sniff(head)
+    kind = sniff(head, strict=SUPPORTED.get(ext) == "text")
     if ext in _ADVICE:
         raise InputError(_ADVICE[ext], path=p)
     if ext in _IMAGE_EXT or kind == "image":
@@ -171,7 +227,7 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of
             )
         if kind != "zip":
             raise InputError(
-                f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE}",
+                f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE[ext]}",
                 path=p,
             )
     if ext == ".pdf" and kind != "pdf":
@@ -183,13 +239,28 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of
             f"unsupported file type {ext or '(no extension)'}; supported: .docx .pdf .odt .txt .md",
             path=p,
         )
-    if SUPPORTED[ext] == "text" and kind in ("zip", "pdf", "ole"):
+    if SUPPORTED[ext] == "text" and (kind in ("zip", "ole") or (kind == "pdf" and _pdf_body(head))):
         raise InputError(f"this {ext} file holds binary data ({kind}); check its extension", path=p)
     module = importlib.import_module(f"ospo_procure.readers.{SUPPORTED[ext]}_reader")
     doc: Document = module.read(p, limits)
     if not isinstance(doc, Document):  # defensive: readers are plug-ins by name
         raise ReaderCrash(f"the {ext} reader returned no document; please report it", path=p)
-    total = sum(len(b.text) for b in doc.blocks)
-    if total > limits.max_chars:
-        raise LimitExceeded(f"document text is {total:,} characters, over the {limits.max_chars:,} limit", path=p)
     return doc
+
+
+def _pdf_body(head: bytes) -> bool:
+    """A text file that starts with "%PDF-" is a PDF only if PDF syntax or binary bytes follow."""
+    return b" obj" in head or _binary(head)
+
+
+def _binary(head: bytes) -> bool:
+    """True when the first bytes cannot be text: a NUL, or bytes that are not UTF-8."""
+    if b"\x00" in head:
+        return True
+    import codecs
+
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False

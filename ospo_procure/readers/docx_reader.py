@@ -32,6 +32,7 @@ from lxml import etree
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, DocComment, Document, Location
+from ospo_procure.readers.docx_altchunk import read_alt_chunks
 from ospo_procure.readers.safe_xml import Deadline, SafeZip, open_zip
 from ospo_procure.readers.walk import WalkContext
 
@@ -51,6 +52,8 @@ T_SDT, T_SDT_CONTENT, T_CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml
 T_TXBX = W + "txbxContent"
 T_ALT, T_CHOICE, T_FALLBACK = MC + "AlternateContent", MC + "Choice", MC + "Fallback"
 T_CRS, T_CRE, T_CREF = W + "commentRangeStart", W + "commentRangeEnd", W + "commentReference"
+T_R, T_RPR, T_VANISH, T_RSTYLE = W + "r", W + "rPr", W + "vanish", W + "rStyle"
+_OFF = frozenset(("0", "false", "off"))
 
 # Inline elements that produce a fixed character (tab as "\t": keeps offsets 1:1).
 _CHAR = {
@@ -121,14 +124,25 @@ class DocxParts:
 class _Para:
     """Everything one walk over a w:p yields (one walk, so text and segments agree)."""
 
-    __slots__ = ("boxes", "marks", "pieces", "pos", "segs")
+    __slots__ = ("boxes", "marks", "pieces", "pos", "runs", "segs")
 
     def __init__(self) -> None:
         self.pieces: list[str] = []
         self.segs: list[Segment] = []
         self.marks: list[tuple[int, str, str]] = []  # (offset, start|end|ref, comment id)
         self.boxes: list[Element] = []  # w:txbxContent found inside, read as separate blocks
+        # (start, end, state) of runs whose own properties say something about hiding:
+        # state is True/False (direct w:vanish) or a character style id (w:rStyle).
+        self.runs: list[tuple[int, int, bool | str]] = []
         self.pos = 0
+
+
+def _run_state(rpr: Element) -> bool | str | None:
+    vanish = rpr.find(T_VANISH)
+    if vanish is not None:
+        return vanish.get(W_VAL, "true").lower() not in _OFF
+    style = rpr.find(T_RSTYLE)
+    return style.get(W_VAL, "") if style is not None else None
 
 
 def _walk_inline(el: Element, acc: _Para) -> None:
@@ -165,6 +179,12 @@ def _walk_inline(el: Element, acc: _Para) -> None:
             acc.marks.append((acc.pos, "end", child.get(W_ID, "")))
         elif tag == T_CREF:
             acc.marks.append((acc.pos, "ref", child.get(W_ID, "")))
+        elif tag == T_R and len(child) and child[0].tag == T_RPR and len(child[0]):
+            state = _run_state(child[0])
+            start = acc.pos
+            _walk_inline(child, acc)
+            if state is not None and acc.pos > start:
+                acc.runs.append((start, acc.pos, state))
         elif len(child):
             # Runs, hyperlinks, insertions, moveTo, smart tags, fields, sdtContent, drawings.
             _walk_inline(child, acc)
@@ -203,6 +223,7 @@ class _Styles:
     def __init__(self, root: Element | None):
         self.level: dict[str, int | None] = {}
         self.is_list: dict[str, bool] = {}
+        self.hidden = _HiddenStyles(root)
         raw: dict[str, tuple[str, str | None, int | None, bool | None]] = {}
         if root is not None:
             for st in root.iter(W + "style"):
@@ -256,6 +277,70 @@ class _Styles:
         if numbered is None and sid is not None:
             numbered = self.is_list.get(sid, bool(_LIST_NAME.match(_norm(sid))))
         return ("list_item" if numbered else "paragraph"), None
+
+
+class _HiddenStyles:
+    """Which paragraph and character styles hide their text (w:vanish in their w:rPr,
+    following basedOn), and whether the document default does."""
+
+    def __init__(self, root: Element | None):
+        self.paragraph: dict[str, bool] = {}
+        self.character: dict[str, bool] = {}
+        self.default = False
+        if root is None:
+            return
+        raw: dict[tuple[str, str], tuple[str | None, bool | None]] = {}
+        for st in root.iter(W + "style"):
+            kind = st.get(W_TYPE, "paragraph")
+            if kind not in ("paragraph", "character"):
+                continue
+            rpr = st.find(T_RPR)
+            vanish = rpr.find(T_VANISH) if rpr is not None else None
+            based = st.find(W + "basedOn")
+            raw[(kind, st.get(W + "styleId") or "")] = (
+                based.get(W_VAL) if based is not None else None,
+                None if vanish is None else vanish.get(W_VAL, "true").lower() not in _OFF,
+            )
+        for kind, sid in raw:
+            seen: set[str] = set()
+            cur: str | None = sid
+            value: bool | None = None
+            while value is None and cur is not None and (kind, cur) in raw and cur not in seen:
+                seen.add(cur)
+                cur, value = raw[(kind, cur)]
+            if value is not None:
+                (self.paragraph if kind == "paragraph" else self.character)[sid] = value
+        default = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}vanish")
+        self.default = default is not None and default.get(W_VAL, "true").lower() not in _OFF
+
+    def spans(self, p: Element, runs: list[tuple[int, int, bool | str]], length: int) -> tuple[tuple[int, int], ...]:
+        """[start, end) spans of a paragraph's text that are hidden."""
+        if not runs and not self.paragraph and not self.default:
+            return ()
+        ps = p.find(f"{W}pPr/{W}pStyle")
+        base = self.paragraph.get(ps.get(W_VAL, ""), self.default) if ps is not None else self.default
+        if not runs:
+            return ((0, length),) if base and length else ()
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for start, end, state in runs:
+            if start < pos:  # a run nested in a run already counted
+                continue
+            if base and pos < start:
+                out.append((pos, start))
+            hidden = state if isinstance(state, bool) else self.character.get(state, base)
+            if hidden:
+                out.append((start, end))
+            pos = end
+        if base and pos < length:
+            out.append((pos, length))
+        merged: list[tuple[int, int]] = []
+        for s, e in out:
+            if merged and merged[-1][1] >= s:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            elif e > s:
+                merged.append((s, e))
+        return tuple(merged)
 
 
 def _norm(name: str) -> str:
@@ -385,7 +470,8 @@ class _Extractor:
             idx = len(self.blocks)
             if idx >= self.limits.max_blocks:
                 raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
-            self.blocks.append(Block(text=text, location=loc, kind=kind, level=level, anchor=p))
+            hidden = self.styles.hidden.spans(p, acc.runs, len(text))
+            self.blocks.append(Block(text=text, location=loc, kind=kind, level=level, anchor=p, hidden=hidden))
             for cid in self.pending:
                 self.anchor_block.setdefault(cid, idx)
             self.pending.clear()
@@ -533,7 +619,9 @@ def extract_blocks(
             ex.container(note, _Ctx(part=kind, note=_int(note.get(W_ID), 0)))
     comments: list[DocComment] = []
     if parts.comments is not None:
-        for cm in parts.comments.iter(W + "comment"):
+        for n, cm in enumerate(parts.comments.iter(W + "comment")):
+            if deadline is not None and n % 2000 == 1999:  # comments count against max_seconds too
+                deadline.check()
             cid = cm.get(W_ID, "")
             texts = [t for t in (paragraph_text(p) for p in cm.iter(T_P)) if t.strip()]
             comments.append(
@@ -638,9 +726,13 @@ def read(path: Path, limits: Limits) -> Document:
             comments=by_type("comments"),
             styles=by_type("styles"),
         )
+        chunks = read_alt_chunks(z, root, rels, limits, deadline, doc.warnings.append)
     deadline.check()
     try:
         doc.blocks, doc.comments = extract_blocks(parts, limits, deadline)
+        doc.blocks.extend(chunks)  # after every other part: the numbering of the rest is unchanged
+        if len(doc.blocks) > limits.max_blocks:
+            raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)")
     except LimitExceeded as exc:
         raise LimitExceeded(exc.message, path=path) from None
     except InputError as exc:

@@ -64,6 +64,9 @@ _INDEXES = frozenset(
     )
 )
 _ROW_GROUPS = frozenset(TABLE + n for n in ("table-header-rows", "table-rows", "table-row-group"))
+# Hidden text is kept, between these two marks, until the paragraph text is final; then the
+# marks become `Block.hidden` spans.
+_HIDE, _SHOW = "\x05", "\x06"
 
 
 _Ctx = WalkContext
@@ -80,8 +83,9 @@ class _Comment:
 
 
 class _Extractor:
-    def __init__(self, limits: Limits, deadline: Deadline | None = None):
+    def __init__(self, limits: Limits, deadline: Deadline | None = None, hidden: HiddenStyles | None = None):
         self.limits = limits
+        self.hidden = hidden or HiddenStyles()
         self.deadline = deadline
         self.paras_seen = 0
         self.blocks: list[Block] = []
@@ -118,6 +122,10 @@ class _Extractor:
                     self._annotation_end(child.get(OFFICE + "name"), out)
                 elif tag == DRAW + "frame":
                     frames.append(child)
+                elif self.hidden.hides(child):
+                    out.append(_HIDE)
+                    self._inline(child, out, frames, pending)
+                    out.append(_SHOW)
                 elif tag not in _INLINE_SKIP:
                     self._inline(child, out, frames, pending)  # spans, links, fields, meta
             if child.tail:
@@ -168,7 +176,10 @@ class _Extractor:
             elif tag == TABLE + "table":
                 self.table(child, ctx)
             elif tag in (TEXT + "section", TEXT + "soft-page-break") or tag == DRAW + "text-box":
-                self.container(child, ctx)
+                if tag == TEXT + "section" and child.get(TEXT + "display") == "none" and not ctx.hidden:
+                    self.container(child, _Ctx(**{**ctx.__dict__, "hidden": True}))
+                else:
+                    self.container(child, ctx)
             # tracked-changes, indexes, sequence/variable decls, forms: no body text
 
     def paragraph(self, p: Element, ctx: _Ctx) -> None:
@@ -179,8 +190,10 @@ class _Extractor:
         frames: list[Element] = []
         pending: list[_Comment] = []
         self._inline(p, out, frames, pending)
+        if ctx.hidden or self.hidden.hides_paragraph(p):
+            out = [_HIDE, *out, _SHOW]
         raw = "".join(out)
-        text = self._finish_ranges(raw)
+        text, hidden = _final_with_hidden(self._finish_ranges(raw))
         if text.strip():
             is_heading = p.tag == TEXT + "h" and ctx.part == "body"
             level = max(1, _int(p.get(TEXT + "outline-level"), 1)) if is_heading else None
@@ -212,6 +225,7 @@ class _Extractor:
                     kind=kind,
                     level=level,
                     anchor=p,
+                    hidden=hidden,
                 )
             )
             for c in pending:
@@ -224,7 +238,8 @@ class _Extractor:
                 self.container(box, self.textbox_ctx)
 
     def _finish_ranges(self, raw: str) -> str:
-        """Strip annotation markers from a paragraph, feeding anchored text to comments.
+        """Strip annotation markers from a paragraph, feeding anchored text to comments; the
+        result still has its whitespace and hidden-text marks (see `_final_with_hidden`).
 
         Linear in the paragraph and the markers: events are recorded with offsets into
         the clean text and sliced once, and anchored text is capped (see _collect).
@@ -257,7 +272,7 @@ class _Extractor:
             for name, c in list(self.open.items()):
                 if name not in ended:
                     self._collect(c, text[starts.get(name, 0) :], keep_open=True)
-        return _final(text)
+        return text
 
     def _collect(self, c: _Comment, piece: str, keep_open: bool = False) -> None:
         """Add anchored text to a comment within _ANCHOR_MAX and the document's budget;
@@ -291,7 +306,16 @@ class _Extractor:
                     continue
                 if cell.tag != TABLE + "table-cell":
                     continue
-                cctx = _Ctx(part=part, note=ctx.note, table=tno, row=row_no, cell=col, in_body=ctx.in_body, depth=depth)
+                cctx = _Ctx(
+                    part=part,
+                    note=ctx.note,
+                    table=tno,
+                    row=row_no,
+                    cell=col,
+                    in_body=ctx.in_body,
+                    depth=depth,
+                    hidden=ctx.hidden,
+                )
                 self.container(cell, cctx)
                 # A spanning cell is followed by covered cells for the other columns.
                 col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
@@ -310,7 +334,89 @@ def _rows(tbl: Element) -> list[Element]:
 
 def _final(text: str) -> str:
     text = _WS.sub(" ", text).replace("\x00", " ").replace("\x01", "\t")
-    return text.strip()
+    return text.replace(_HIDE, "").replace(_SHOW, "").strip()
+
+
+def _final_with_hidden(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """`_final(text)` and the [start, end) spans of it that were between hidden-text marks.
+
+    The whitespace is collapsed piece by piece exactly as `_final` collapses it over the whole,
+    so the text is the same with or without marks.
+    """
+    if _HIDE not in text:
+        return _final(text), ()
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = depth = start = 0
+    last_space = False
+    for piece in re.split(f"([{_HIDE}{_SHOW}])", text):
+        if piece == _HIDE:
+            start = length if depth == 0 else start
+            depth += 1
+        elif piece == _SHOW:
+            depth = max(0, depth - 1)
+            if depth == 0 and length > start:
+                spans.append((start, length))
+        elif piece:
+            norm = _WS.sub(" ", piece)
+            if last_space and norm.startswith(" "):
+                norm = norm[1:]
+            if norm:
+                parts.append(norm)
+                length += len(norm)
+                last_space = norm.endswith(" ")
+    if depth and length > start:
+        spans.append((start, length))
+    joined = "".join(parts).replace("\x00", " ").replace("\x01", "\t")
+    clean = joined.strip()
+    lead = len(joined) - len(joined.lstrip())
+    kept = [(max(0, s - lead), min(len(clean), e - lead)) for s, e in spans]
+    return clean, tuple((s, e) for s, e in kept if e > s)
+
+
+class HiddenStyles:
+    """Which ODF text and paragraph styles hide their text (`text:display="none"` in their text
+    properties, following parent styles), from content.xml's and styles.xml's style lists."""
+
+    def __init__(self, *roots: Element | None) -> None:
+        raw: dict[tuple[str, str], tuple[str | None, bool | None]] = {}
+        for root in roots:
+            if root is None:
+                continue
+            for st in root.iter(STYLE + "style"):
+                family = st.get(STYLE + "family", "")
+                if family not in ("text", "paragraph"):
+                    continue
+                props = st.find(STYLE + "text-properties")
+                display = props.get(TEXT + "display") if props is not None else None
+                raw[(family, st.get(STYLE + "name", ""))] = (
+                    st.get(STYLE + "parent-style-name"),
+                    None if display is None else display == "none",
+                )
+        self.text: set[str] = set()
+        self.paragraph: set[str] = set()
+        # Only a document that has hidden-paragraph fields pays for looking for them.
+        self.fields = any(r is not None and next(r.iter(TEXT + "hidden-paragraph"), None) is not None for r in roots)
+        for family, name in raw:
+            seen: set[str] = set()
+            cur: str | None = name
+            value: bool | None = None
+            while value is None and cur is not None and (family, cur) in raw and cur not in seen:
+                seen.add(cur)
+                cur, value = raw[(family, cur)]
+            if value:
+                (self.text if family == "text" else self.paragraph).add(name)
+
+    def hides(self, el: Element) -> bool:
+        """A span in a hidden text style, or a hidden-text field that is hidden."""
+        if el.tag == TEXT + "span":
+            return el.get(TEXT + "style-name") in self.text
+        return el.tag == TEXT + "hidden-text" and el.get(TEXT + "is-hidden") == "true"
+
+    def hides_paragraph(self, p: Element) -> bool:
+        if p.get(TEXT + "style-name") in self.paragraph:
+            return True
+        return self.fields and any(h.get(TEXT + "is-hidden") == "true" for h in p.iter(TEXT + "hidden-paragraph"))
 
 
 def _int(v: str | None, default: int) -> int:
@@ -339,7 +445,7 @@ def read(path: Path, limits: Limits) -> Document:
     body = content.find(f"{OFFICE}body/{OFFICE}text")
     if body is None:
         raise InputError("corrupt .odt: content.xml has no office:text body", path=path)
-    ex = _Extractor(limits, deadline)
+    ex = _Extractor(limits, deadline, HiddenStyles(content, styles))
     try:
         ex.container(body, _Ctx(part="body", in_body=True))
         deadline.check()

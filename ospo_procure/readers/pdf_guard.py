@@ -9,7 +9,8 @@ and refuses the file when one stream pdfium would parse inflates over the
 
 Images and embedded files are skipped: pdfium does not decode them to extract text
 (unless a page's /Contents points at one, which is then checked like any content).
-Streams of an encrypted PDF cannot be inspected; see docs/limits.md.
+Streams of a PDF encrypted with an owner password only (it opens without one) are decrypted
+with pypdf and checked the same way.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import mmap
 import re
 import zlib
 from pathlib import Path
+from typing import Any
 
-from ospo_procure.errors import LimitExceeded
+from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
+from ospo_procure.readers.safe_xml import Deadline
 
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
 _OBJ_HEAD = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+obj\s*$")
@@ -32,6 +35,7 @@ _SKIPPED = re.compile(rb"/Subtype\s*/Image\b|/Type\s*/EmbeddedFile\b")
 _FONT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)\b")
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d{1,10})\s+\d{1,5}\s+R|\[([\d\sR]{0,20000})\])")
 _REF = re.compile(rb"(\d{1,10})\s+\d{1,5}\s+R")
+_ENCRYPT = re.compile(rb"/Encrypt\s*(?:\d{1,10}\s+\d{1,5}\s+R|<<)")
 _DICT_WINDOW = 65536
 _OUT_CHUNK = 1 << 20
 
@@ -167,6 +171,72 @@ def check_pdf_streams(path: Path, limits: Limits) -> None:
             return
     with mm:
         _scan(mm, path, limits)
+        encrypted = _ENCRYPT.search(mm) is not None
+    if encrypted:
+        _scan_encrypted(path, limits)
+
+
+def _scan_encrypted(path: Path, limits: Limits) -> None:
+    """The same check on the decrypted streams of a PDF that opens without a password.
+
+    An owner password only restricts printing or copying: pdfium opens such a file and
+    inflates its streams, which the raw scan above saw encrypted (so not as Flate). pypdf
+    decrypts each stream with the empty user password (its own decoding is capped), and the
+    still-encoded bytes go through the same capped decoders. A file that needs a user
+    password is left to pdfium, which refuses it before reading any stream.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+    from pypdf.generic import IndirectObject, StreamObject
+
+    deadline = Deadline(limits, path)
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if not reader.is_encrypted or not reader.decrypt(""):
+            return
+        contents = _page_contents(reader)
+        for gen, entries in list(reader.xref.items()):
+            for n, num in enumerate(list(entries)):
+                if n % 500 == 0:
+                    deadline.check("checking the encrypted PDF's streams")
+                obj = reader.get_object(IndirectObject(num, gen, reader))
+                if not isinstance(obj, StreamObject):
+                    continue
+                head = f"{obj.get('/Subtype', '')} {obj.get('/Type', '')}"
+                if ("/Image" in head or "/EmbeddedFile" in head) and num not in contents:
+                    continue
+                is_font = any(k in obj for k in ("/Length1", "/Length2", "/Length3")) or "/Type1C" in head
+                _check(obj._data, _filter_names(obj.get("/Filter")), path, limits, is_font)
+    except (LimitExceeded, InputError):
+        raise
+    except DependencyError as exc:
+        raise InputError(f"encrypted PDF that cannot be decrypted to check it ({exc})", path=path) from None
+    except Exception as exc:  # pypdf could not follow the file: pdfium must not be the first to try
+        raise InputError(
+            f"encrypted PDF whose streams could not be checked for decompression bombs "
+            f"({type(exc).__name__}); save an unrestricted copy (print to PDF) to lint it",
+            path=path,
+        ) from None
+
+
+def _filter_names(value: object) -> list[bytes]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(v).lstrip("/").encode("latin-1", "replace") for v in items]
+
+
+def _page_contents(reader: Any) -> set[int]:
+    """Object numbers of the pages' content streams (an image in disguise is still checked)."""
+    out: set[int] = set()
+    for page in reader.pages:
+        if "/Contents" not in page:
+            continue
+        raw = page.raw_get("/Contents")
+        if hasattr(raw, "idnum"):
+            out.add(raw.idnum)
+            raw = raw.get_object()
+        if isinstance(raw, list):
+            out.update(r.idnum for r in raw if hasattr(r, "idnum"))
+    return out
 
 
 def _scan(data: mmap.mmap, path: Path, limits: Limits) -> None:

@@ -16,7 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -92,8 +92,10 @@ class Deadline:
 class SafeZip:
     """A read-only zip archive whose members are decompressed under `Limits`."""
 
-    def __init__(self, path: Path, limits: Limits, fmt: str):
-        self.path = path
+    def __init__(self, path: Path | IO[bytes], limits: Limits, fmt: str):
+        # An in-memory archive (a .docx imported into a .docx) has no path of its own: the
+        # reader adds the outer file's to the message.
+        self.path = path if isinstance(path, Path) else None
         self.limits = limits
         self.fmt = fmt
         self._read_total = 0
@@ -102,18 +104,35 @@ class SafeZip:
             self._zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(
-                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=path
+                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=self.path
             ) from None
         except (OSError, ValueError) as exc:
-            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=path) from None
-        self._infos = {i.filename: i for i in self._zf.infolist()}
+            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=self.path) from None
+        infos = self._zf.infolist()
+        self._infos = {i.filename: i for i in infos}
+        self._refuse_duplicates([i.filename for i in infos])
         names = set(self._infos)
         if names & {"EncryptedPackage", "EncryptionInfo"}:
             self.close()
             raise InputError(
-                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=path
+                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=self.path
             )
         self._check_directory()
+
+    def _refuse_duplicates(self, names: list[str]) -> None:
+        """Two members with one name (part names ignore case in OPC and ODF) mean two versions
+        of a part, and readers disagree on which one counts: the file is refused as corrupt."""
+        seen: set[str] = set()
+        for name in names:
+            key = name.casefold()
+            if key in seen:
+                self.close()
+                raise InputError(
+                    f"corrupt .{self.fmt}: the zip archive holds two members named {name} "
+                    "(which one is the document is ambiguous)",
+                    path=self.path,
+                )
+            seen.add(key)
 
     # -- declared sizes (central directory) ---------------------------------------------
     def _check_directory(self) -> None:

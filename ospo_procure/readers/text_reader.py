@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.fsutil import NotRegularFile, TooLarge, read_regular
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, Document, Location
 
@@ -55,8 +56,16 @@ def decode(data: bytes, path: Path) -> str:
 
 
 def read(path: Path, limits: Limits) -> Document:
-    # The dispatcher already bounded the size on disk (max_file_bytes), so one read is fine.
-    text = decode(path.read_bytes(), path)
+    # A byte cap, not the size on disk: the file may have grown, or been swapped for a FIFO.
+    try:
+        data = read_regular(path, limits.max_file_bytes)
+    except NotRegularFile:
+        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=path) from None
+    except TooLarge:
+        raise LimitExceeded(
+            f"file is over the max_file_bytes limit of {limits.max_file_bytes / 2**20:.1f} MB", path=path
+        ) from None
+    text = decode(data, path)
     if len(text) > limits.max_chars:  # refuse before splitting: that would copy it twice more
         raise LimitExceeded(
             f"document text is {len(text):,} characters, over the max_chars limit of {limits.max_chars:,}",

@@ -16,3 +16,4 @@ class WalkContext:
     in_body: bool = False  # headings only structure the body
     in_list: bool = False
     depth: int = 0  # table nesting
+    hidden: bool = False  # inside a container whose text is hidden (an ODF section with display none)

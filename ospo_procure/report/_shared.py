@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ospo_procure.excerpt import RADIUS, excerpt
 from ospo_procure.model import Finding, Waiver
 from ospo_procure.report._protocols import RuleInfo
 
@@ -37,28 +38,18 @@ def is_text_file(path: str) -> bool:
 
 
 def context_parts(f: Finding) -> tuple[str, str, str]:
-    """Split the finding's context sentence into (before, match, after) for display.
+    """(before, match, after) of the finding's bounded context (excerpt.py), for display.
 
-    Uses the sentence span when the linter recorded it (exact even when the matched
-    word occurs twice in the sentence), else the first occurrence of the match.
+    The offsets are exact, so a word that occurs twice is marked where it was found; an
+    excerpt cut from a longer paragraph shows "…" where it was cut.
     """
-    ctx, match = f.context or "", f.match
-    if not match:
-        return ctx, "", ""
-    pos = -1
-    if f.sentence is not None:
-        off = f.start - f.sentence[0]
-        if off >= 0 and ctx[off : off + len(match)] == match:
-            pos = off
-    if pos < 0:
-        pos = ctx.find(match)
-    if pos < 0:
-        pos = ctx.casefold().find(match.casefold())
-        if pos >= 0 and len(ctx.casefold()) != len(ctx):  # casefold changed lengths: unsafe
-            pos = -1
-    if pos < 0:
-        return (ctx + " … " if ctx else ""), match, ""
-    return ctx[:pos], ctx[pos : pos + len(match)], ctx[pos + len(match) :]
+    if not f.match:
+        return f.context[:RADIUS], "", ""
+    ex = excerpt(f.context, f.start, f.end)
+    before, match, after = ex.text[: ex.start], ex.text[ex.start : ex.end], ex.text[ex.end :]
+    if match != f.match:  # offsets that do not fit the context (a hand-made finding): show the match
+        return "", f.match, ""
+    return ("…" if ex.truncated_before else "") + before, match, after + ("…" if ex.truncated_after else "")
 
 
 def waiver_text(w: Waiver) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ospo_procure.excerpt import excerpt
 from ospo_procure.model import Block, FileResult, Finding, Location
 from ospo_procure.readers.text_reader import decode, parse_text
 from ospo_procure.report._protocols import RuleInfo, all_findings, rules_used
@@ -169,7 +170,7 @@ def _fingerprint(f: Finding, seen: dict[str, int]) -> str:
 
     The occurrence index tells apart the same phrase in identical sentences.
     """
-    key = "\x1f".join((f.rule, _norm(f.match), _norm(f.context)))
+    key = "\x1f".join((f.rule, _norm(f.match), _norm(excerpt(f.context, f.start, f.end).text)))
     occurrence = seen.get(key, 0)
     seen[key] = occurrence + 1
     return hashlib.sha256(f"{key}\x1f{occurrence}".encode()).hexdigest()
@@ -206,6 +207,7 @@ def _result(
     text = f"{f.message} (“{f.match}”, {f.location.label()})"
     if f.note:
         text += f" Note: {f.note}"
+    ex = excerpt(f.context, f.start, f.end)
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -215,9 +217,10 @@ def _result(
         "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, seen)},
         "properties": {
             "match": f.match,
-            "start": f.start,
-            "end": f.end,
-            "context": f.context,
+            "start": ex.start,
+            "end": ex.end,
+            "context": ex.text,
+            "context_offset": ex.offset,
             "location": f.location.to_dict(),
             "category": f.category,
             "criteria": list(f.criteria),

@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from ospo_procure.model import FileResult, Finding, Waiver
+from ospo_procure.termsafe import escape
 
 
 def marked_sentence(f: Finding, width: int = 220) -> str:
@@ -95,4 +96,6 @@ def render(
     if counts["unreadable"]:
         summary += f"; {counts['unreadable']} file(s) could not be read"
     out.append(summary)
-    return ("\n".join(out) + "\n").encode("utf-8")
+    # Document text, comment authors and file names come from the tender's author: every line is
+    # made terminal-safe (controls, escape sequences, bidi overrides shown as \x1b, \u202e...).
+    return ("\n".join(escape(line) for line in out) + "\n").encode("utf-8")

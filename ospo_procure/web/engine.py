@@ -87,7 +87,13 @@ def lint_file(name: str, waiver_file: str | None = None, *, progress: Progress =
     from ospo_procure.service import LintOptions, run_lint
 
     progress("reading")
-    options = LintOptions(fmt="json", limits=Limits(), waiver_file=Path(waiver_file) if waiver_file else None)
+    # A server's working folder is not the reviewer's project: only the uploaded waiver file counts.
+    options = LintOptions(
+        fmt="json",
+        limits=Limits(),
+        waiver_file=Path(waiver_file) if waiver_file else None,
+        discover_project=False,
+    )
     outcome = run_lint([Path(name)], options)
     report_text = outcome.report or "{}"
     review = Review(filename=name, report=json.loads(report_text))

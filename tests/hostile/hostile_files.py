@@ -269,3 +269,158 @@ def ole_file(stream_names: list[str]) -> bytes:
         directory += e
     directory += b"\x00" * (512 - len(directory))
     return bytes(header + fat + directory)
+
+
+# ---------------------------------------------------------------------------------------
+# Trust boundaries (issue 14)
+# ---------------------------------------------------------------------------------------
+
+
+def docx_parts(src: Path) -> dict[str, str]:
+    """The XML members of a .docx a hostile variant is usually made from."""
+    with zipfile.ZipFile(src) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _add_rel(rels: str, rid: str, rtype: str, target: str) -> str:
+    return rels.replace(
+        "</Relationships>", f'<Relationship Id="{rid}" Type="{_RT}{rtype}" Target="{target}"/></Relationships>'
+    )
+
+
+def docx_annotate_cases(base: Path, out: Path) -> dict[str, Path]:
+    """The four kinds of .docx the linter reads fine and the annotator used to fail on.
+
+    dot-dot: a member named "../evil.png" and a relationship to "../../evil.png";
+    dtd-settings: word/settings.xml declares a DTD (a part the reader never parses);
+    ole-object: a relationship to an embedded OLE object missing from the package;
+    renamed-docm: a macro-enabled document's content type in a file named .docx.
+    """
+    from builders import rewrite_zip
+
+    parts = docx_parts(base)
+    rels, ct, settings = parts["word/_rels/document.xml.rels"], parts["[Content_Types].xml"], parts["word/settings.xml"]
+    cases = {
+        "dot-dot": rewrite_zip(
+            base,
+            out / "dotdot.docx",
+            {"word/_rels/document.xml.rels": _add_rel(rels, "rIdX", "image", "../../evil.png").encode()},
+            {"../evil.png": b"\x89PNG\r\n"},
+        ),
+        "dtd-settings": rewrite_zip(
+            base,
+            out / "dtd.docx",
+            {"word/settings.xml": settings.replace("?>", '?><!DOCTYPE w:settings [<!ENTITY x "y">]>', 1).encode()},
+        ),
+        "ole-object": rewrite_zip(
+            base,
+            out / "ole.docx",
+            {"word/_rels/document.xml.rels": _add_rel(rels, "rIdO", "oleObject", "embeddings/oleObject1.bin").encode()},
+        ),
+        "renamed-docm": rewrite_zip(
+            base,
+            out / "macro.docx",
+            {
+                "[Content_Types].xml": ct.replace(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    "application/vnd.ms-word.document.macroEnabled.main+xml",
+                ).encode()
+            },
+            {"word/vbaProject.bin": ole_file(["VBA"])},
+        ),
+    }
+    return cases
+
+
+def docx_with_comment_xml(base: Path, dst: Path, comment_text: str, author: str = "Vendor") -> Path:
+    """`base` with one comment (raw text, any length) anchored on its first paragraph."""
+    from xml.sax.saxutils import escape
+
+    from builders import rewrite_zip
+
+    parts = docx_parts(base)
+    doc = parts["word/document.xml"].replace("<w:p>", '<w:p><w:commentRangeStart w:id="7"/>', 1)
+    doc = doc.replace("</w:p>", '<w:commentRangeEnd w:id="7"/></w:p>', 1)
+    comments = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="{W_NS}">'
+        f'<w:comment w:id="7" w:author="{escape(author)}"><w:p><w:r><w:t xml:space="preserve">'
+        f"{escape(comment_text)}</w:t></w:r></w:p></w:comment></w:comments>"
+    )
+    rels = _add_rel(parts["word/_rels/document.xml.rels"], "rIdC", "comments", "comments.xml")
+    ct = parts["[Content_Types].xml"].replace(
+        "</Types>",
+        '<Override PartName="/word/comments.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>',
+    )
+    return rewrite_zip(
+        base,
+        dst,
+        {
+            "word/document.xml": doc.encode(),
+            "word/_rels/document.xml.rels": rels.encode(),
+            "[Content_Types].xml": ct.encode(),
+        },
+        {"word/comments.xml": comments.encode()},
+    )
+
+
+def docx_with_alt_chunks(base: Path, dst: Path, chunks: dict[str, bytes]) -> Path:
+    """`base` with one w:altChunk per (part name under word/, bytes), in order, at the end of the body."""
+    from builders import rewrite_zip
+
+    parts = docx_parts(base)
+    rels = parts["word/_rels/document.xml.rels"]
+    refs = ""
+    for n, name in enumerate(chunks, start=1):
+        rels = _add_rel(rels, f"rAlt{n}", "aFChunk", name)
+        refs += f'<w:altChunk r:id="rAlt{n}"/>'
+    doc = parts["word/document.xml"].replace("<w:sectPr", refs + "<w:sectPr", 1)
+    return rewrite_zip(
+        base,
+        dst,
+        {"word/document.xml": doc.encode(), "word/_rels/document.xml.rels": rels.encode()},
+        {f"word/{name}": data for name, data in chunks.items()},
+    )
+
+
+def zip_with_duplicate(src: Path, dst: Path, name: str, data: bytes, *, as_name: str | None = None) -> Path:
+    """A copy of `src` with a second member called `as_name` (default: `name`) holding `data`."""
+    import warnings
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns about the duplicate name: that is the point
+            zout.writestr(as_name or name, data)
+    return dst
+
+
+def pdf_owner_password(
+    dst: Path, *, bomb_mb: int = 0, text_pdf: Path | None = None, algorithm: str = "RC4-128"
+) -> Path:
+    """A PDF that opens without a password but is encrypted with an owner password.
+
+    With `bomb_mb`, its one page's content stream is a Flate bomb inflating to that many MB;
+    with `text_pdf`, it is that PDF's pages, encrypted.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import EncodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    if text_pdf is not None:
+        for page in PdfReader(str(text_pdf)).pages:
+            writer.add_page(page)
+    else:
+        page = writer.add_blank_page(612, 792)
+        stream = EncodedStreamObject()
+        stream._data = deflate_repeated(b" " * (1 << 20), bomb_mb, zlib_header=True)
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    writer.encrypt(user_password="", owner_password="owner-only", algorithm=algorithm)
+    with dst.open("wb") as fh:
+        writer.write(fh)
+    return dst

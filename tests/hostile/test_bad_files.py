@@ -212,14 +212,14 @@ def test_unreadable_file_simulated(tmp_path: Path, rules_dir: Path, monkeypatch:
     """Same case as above, for runs as root: opening the file raises PermissionError."""
     p = tmp_path / "secret.txt"
     p.write_text("The supplier shall deliver.", encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def deny(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        if self == p:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+    def deny(path: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if Path(path) == p:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     out = run_lint([p], LintOptions(rules_dir=rules_dir))
     assert out.exit_code == 2
     assert out.results[0].error.startswith("permission denied")

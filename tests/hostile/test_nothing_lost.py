@@ -71,9 +71,14 @@ def test_annotated_copy_leaves_input_unchanged(tender: Path, tmp_path: Path, rul
     snap.assert_unchanged()
 
 
-@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
+@pytest.mark.parametrize(("failure", "raised"), [(KeyboardInterrupt, KeyboardInterrupt), (OSError, UsageError)])
 def test_interrupted_report_write_keeps_the_old_file(
-    tender: Path, tmp_path: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException]
+    tender: Path,
+    tmp_path: Path,
+    rules_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: type[BaseException],
+    raised: type[BaseException],
 ) -> None:
     report = tmp_path / "out" / "report.json"
     report.parent.mkdir()
@@ -83,7 +88,7 @@ def test_interrupted_report_write_keeps_the_old_file(
         raise failure("interrupted just before the rename")
 
     monkeypatch.setattr(os, "replace", interrupted)
-    with pytest.raises(failure):
+    with pytest.raises(raised):  # an OSError becomes one clear line (UsageError), not an internal error
         run_lint([tender], LintOptions(rules_dir=rules_dir, fmt="json", output=report))
     assert report.read_text(encoding="utf-8") == "OLD REPORT"
     assert _leftovers(report.parent) == []
@@ -113,7 +118,7 @@ def test_disk_full_during_write_keeps_the_old_file(
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(fsutil.os, "fdopen", Full)
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match="no space left on the device; nothing was written"):
         run_lint([tender], LintOptions(rules_dir=rules_dir, fmt="json", output=report))
     assert report.read_text(encoding="utf-8") == "OLD REPORT"
     assert _leftovers(tmp_path) == []
