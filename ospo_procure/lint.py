@@ -15,13 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
-from ospo_procure.matching import (
-    BlockContext,
-    Candidate,
-    candidates,
-    compile_rules,
-    cue_found,
-)
+from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
@@ -39,12 +33,12 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def _apply_exceptions(c: Candidate, ctx: BlockContext) -> Candidate | None:
-    for check in c.rule.exceptions:
-        if cue_found(check, ctx, c.start, c.end):
-            if check.action == "suppress":
+    for exc in c.rule.exceptions:
+        if ctx.find(exc.check, c.start, c.end, f"rule {c.rule.id}'s context cue {exc.name!r}"):
+            if exc.action == "suppress":
                 return None
             c.severity = "info"
-            c.note = check.note.get(ctx.lang) or check.note.get("en") or f"context: {check.name}"
+            c.note = exc.note.get(ctx.lang) or exc.note.get("en") or f"context: {exc.name}"
     return c
 
 
@@ -119,11 +113,13 @@ def lint_document(
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
-        ctx = BlockContext(block.text, sentence_spans(sdoc, len(block.text)), lang)
-        raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
+        sents = sentence_spans(sdoc, len(block.text))
+        ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
+        raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, ctx)) if c is not None]
         for c in _resolve_overlaps(raw, block.text):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+        result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     from ospo_procure.waivers import apply_waivers
 

@@ -156,3 +156,32 @@ def test_language_is_detected_per_document(mini_rules):
     assert (
         lint_text("The contractor shall deliver the documentation of the system.", ruleset=mini_rules).language == "en"
     )
+
+
+def test_regex_timeout_becomes_a_file_warning(mini_rules, monkeypatch):
+    """A pattern that runs out of time on a block is reported, not silently skipped."""
+    import ospo_procure.rules.matchers as matchers
+
+    monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 1e-9)
+    text = "The second phase will be concluded by direct award. " * 4000
+    result = lint_text(text, language="en", ruleset=mini_rules, score=False)
+    assert any("rule T-SOLE's pattern timed out on block 1" in w for w in result.warnings), result.warnings
+    assert any("that block was not fully checked" in w for w in result.warnings)
+
+
+def test_context_cue_timeout_becomes_a_file_warning(mini_rules, monkeypatch):
+    import ospo_procure.rules.matchers as matchers
+
+    text = ("Migration from the current system. " * 3000) + "It must run on Microsoft SQL Server."
+    monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 1e-9)
+    result = lint_text(text, language="en", ruleset=mini_rules, score=False)
+    assert any("cue" in w and "timed out on block 1" in w for w in result.warnings), result.warnings
+
+
+def test_matcher_kinds_come_from_one_registry(mini_rules):
+    from ospo_procure.rules.matchers import MATCHER_KINDS, matcher_kind
+
+    assert set(MATCHER_KINDS) == {"lexicon", "phrases", "tokens", "regex"}
+    assert matcher_kind({"terms": "licensing"}) is MATCHER_KINDS["phrases"]
+    kinds = {type(m).kind for r in mini_rules.rules for m in r.matchers}
+    assert kinds == set(MATCHER_KINDS)

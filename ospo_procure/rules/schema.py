@@ -40,7 +40,7 @@ MATCHER = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "lexicon": {"enum": ["products", "formats"]},
+        "lexicon": {"enum": ["products", "vendors", "formats"]},
         "finding": {"enum": list(FINDING_CATEGORIES)},
         "phrases": lang_map(STR_LIST),
         "terms": {"type": "string", "pattern": "^[a-z0-9_]+$"},
