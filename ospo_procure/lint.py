@@ -18,6 +18,7 @@ from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
+from ospo_procure.roles import DocumentContext, RoleStage
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 
 if TYPE_CHECKING:
@@ -30,16 +31,6 @@ LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
 def _fill(template: str, values: dict[str, str]) -> str:
     """Replace {name} placeholders; unknown names are left as they are (no str.format)."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-def _apply_exceptions(c: Candidate, ctx: BlockContext) -> Candidate | None:
-    for exc in c.rule.exceptions:
-        if ctx.find(exc.check, c.start, c.end, f"rule {c.rule.id}'s context cue {exc.name!r}"):
-            if exc.action == "suppress":
-                return None
-            c.severity = "info"
-            c.note = exc.note.get(ctx.lang) or exc.note.get("en") or f"context: {exc.name}"
-    return c
 
 
 _JOINER = re.compile(r"[\s(),:/]{0,3}")
@@ -88,6 +79,9 @@ def _values(c: Candidate, text: str) -> dict[str, str]:
             alternatives=", ".join(c.product.alternatives) or "open-source alternatives",
             standards=", ".join(c.product.standards) or "the relevant open standards",
         )
+    if c.vendor is not None:
+        values.update(product=c.vendor, vendor=c.vendor, alternatives="open-source alternatives")
+        values.setdefault("standards", "the relevant open standards")
     if c.fmt is not None:
         values.update(
             format=(c.fmt.extensions[0] if c.fmt.extensions else c.fmt.id),
@@ -112,10 +106,11 @@ def lint_document(
     compiled = compile_rules(ruleset, lang)
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
+    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang))
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
         sents = sentence_spans(sdoc, len(block.text))
         ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
-        raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, ctx)) if c is not None]
+        raw = roles.assign(candidates(compiled, ctx), ctx)
         for c in _resolve_overlaps(raw, block.text):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
@@ -167,6 +162,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
         block_index=index,
         sentence=ctx.sentence(c.start, c.end),
         note=c.note,
+        role=c.role,
+        role_reason=c.role_reason,
     )
 
 

@@ -2,7 +2,8 @@
 
 Layout of a rule folder:
   rules/*.yaml        rule files (schema: ospo_procure/rules/schema.py, docs/rules.md)
-  context.yaml        named context checks (or_equivalent, legacy, negated...) with cues per language
+  context.yaml        when an ordinary-word product name ("Windows", "Teams") is the product
+  roles.yaml          the role of every mention: cues, sections, stated object (ospo_procure/roles.py)
   lexicons/products.yaml, lexicons/formats.yaml
   checklist.yaml      the scoring rubric (read by ospo_procure.scoring)
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -29,16 +30,21 @@ from ospo_procure.rules.matchers import Matcher, matcher_kind
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns, compile_regex
 from ospo_procure.yamlio import line_of, load_yaml
 
+if TYPE_CHECKING:
+    from ospo_procure.roles import RoleModel
+
 __all__ = ["Context", "Rule", "RuleException", "RuleSet", "compile_regex", "load_ruleset"]
 
 
 @dataclass
 class RuleException:
-    """A rule's own context test: when its cue is found, the match is dropped (`suppress`)
-    or reported at info level with `note` (`downgrade`)."""
+    """A rule's own wording trap: when its cue is found, the match is dropped, or given
+    `role` (one of model.ROLES), or reported at no more than `severity`, with `note`.
+    What a mention is doing in general (its role) comes from roles.yaml, not from here."""
 
     check: CueCheck
-    action: str = "suppress"
+    role: str | None = None
+    severity: str | None = None
     note: dict[str, str] = field(default_factory=dict)  # why, per language
 
     @property
@@ -70,7 +76,8 @@ class Rule:
 
 @dataclass
 class Context:
-    checks: dict[str, CueCheck]
+    """context.yaml: when an ordinary-word product name ("Windows", "Teams") is the product."""
+
     product_context: Patterns
     ordinary_context: Patterns
     edition_words: frozenset[str]
@@ -84,6 +91,7 @@ class RuleSet:
     products: ProductLexicon
     formats: FormatLexicon
     files: list[Path]
+    roles: RoleModel
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -96,7 +104,7 @@ class RuleSet:
             return any(n.upper() == rule.id or n.lower() == rule.category for n in names)
 
         kept = [r for r in self.rules if (not select or hit(r, select)) and not (ignore and hit(r, ignore))]
-        return RuleSet(self.directory, kept, self.context, self.products, self.formats, self.files)
+        return RuleSet(self.directory, kept, self.context, self.products, self.formats, self.files, self.roles)
 
 
 def _text_map(value: Any) -> dict[str, str]:
@@ -108,10 +116,9 @@ def _text_map(value: Any) -> dict[str, str]:
 def load_context(path: Path, eager: bool = True, macros: dict[str, str] | None = None) -> Context:
     data, lines = load_yaml(path)
     ld = LoadEnv(path, lines, eager, macros=macros or {})
-    ld.validate(data, schema.CONTEXT_FILE)
-    checks = {name: ld.cue_check(name, raw, line_of(lines, ("checks", name))) for name, raw in data["checks"].items()}
+    ld.validate(data or {}, schema.CONTEXT_FILE)
+    data = data or {}
     return Context(
-        checks=checks,
         product_context=ld.patterns(
             data.get("product_context", {}), line_of(lines, ("product_context",)), "product_context"
         ),
@@ -130,26 +137,17 @@ def _load_matchers(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv) -> lis
     return out
 
 
-def _load_exceptions(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv, context: Context) -> list[RuleException]:
+def _load_exceptions(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv) -> list[RuleException]:
     rid = raw["id"]
     exceptions: list[RuleException] = []
     for i, e in enumerate(raw.get("exceptions", [])):
-        eline = line_of(ld.lines, (*at, "exceptions", i))
-        if isinstance(e, str):
-            e = {"check": e}
-        if "cues" in e:
-            check = ld.cue_check(e.get("check", f"{rid}:exception{i + 1}"), e, eline)
-        else:
-            if e["check"] not in context.checks:
-                known = ", ".join(sorted(context.checks))
-                raise ld.error(f"rule {rid}: unknown check {e['check']!r} (defined in context.yaml: {known})", eline)
-            base = context.checks[e["check"]]
-            check = CueCheck(base.name, base.cues, e.get("scope", base.scope), e.get("window", base.window))
-        exceptions.append(RuleException(check, e.get("action", "suppress"), _text_map(e.get("note"))))
+        line = line_of(ld.lines, (*at, "exceptions", i))
+        check = ld.cue_check(e.get("name", f"{rid}:exception{i + 1}"), e, line)
+        exceptions.append(RuleException(check, e.get("role"), e.get("severity"), _text_map(e.get("note"))))
     return exceptions
 
 
-def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv, context: Context) -> Rule:
+def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv) -> Rule:
     rid = raw["id"]
     languages = tuple(raw["languages"])
     examples = {k: {lang: list(v) for lang, v in raw["examples"].get(k, {}).items()} for k in ("bad", "good")}
@@ -171,7 +169,7 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv, context: C
         message=_text_map(raw["message"]),
         suggestion=_text_map(raw.get("suggestion")),
         matchers=_load_matchers(raw, at, ld),
-        exceptions=_load_exceptions(raw, at, ld, context),
+        exceptions=_load_exceptions(raw, at, ld),
         examples=examples,
         source=f"{ld.path}:{line_of(ld.lines, at)}",
     )
@@ -184,7 +182,7 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
 
 def _folder_files(root: Path) -> list[Path]:
     lexicons = sorted((root / "lexicons").glob("*.yaml")) + sorted((root / "lexicons" / "terms").glob("*.yaml"))
-    return [root / "context.yaml", root / "checklist.yaml", *lexicons, *_rule_files(root)]
+    return [root / "context.yaml", root / "roles.yaml", root / "checklist.yaml", *lexicons, *_rule_files(root)]
 
 
 def _rule_files(root: Path) -> list[Path]:
@@ -220,6 +218,12 @@ def _load_cached(root: Path) -> RuleSet:
     formats = load_formats(root / "lexicons" / "formats.yaml", validate_schema=eager)
     macros = {"open_formats": formats.open_formats_regex()}
     context = load_context(context_path, eager, macros=macros)
+    from ospo_procure.roles import load_roles  # not at import time: roles.py uses this package
+
+    roles_path = root / "roles.yaml"
+    if not roles_path.is_file():
+        raise DataError("missing roles.yaml in the rule folder (docs/roles.md)", path=root)
+    roles = load_roles(roles_path, eager, macros=macros)
     rule_files = _rule_files(root)
     if not rule_files:
         raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
@@ -231,7 +235,7 @@ def _load_cached(root: Path) -> RuleSet:
         ld = LoadEnv(path, lines, eager, term_lists, macros)
         ld.validate(data, schema.RULE_FILE)
         for i, raw in enumerate(data["rules"]):
-            rule = _load_rule(raw, ("rules", i), ld, context)
+            rule = _load_rule(raw, ("rules", i), ld)
             if rule.id in seen:
                 raise DataError(
                     f"duplicate rule id {rule.id} (also in {seen[rule.id]})",
@@ -246,4 +250,4 @@ def _load_cached(root: Path) -> RuleSet:
             marker.touch()
         except OSError:
             pass  # no cache: the next run validates again
-    return RuleSet(root, rules, context, products, formats, rule_files)
+    return RuleSet(root, rules, context, products, formats, rule_files, roles)
