@@ -179,6 +179,7 @@ _KEYWORD = re.compile(
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
+_HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
 
 
@@ -239,7 +240,7 @@ class DocumentContext:
                 sections = [*sections, label.group(1)]
             places.append(BlockPlace(sections=sections))
             if level is not None:
-                pseudo.append((level, block.text.strip()))
+                pseudo.append((level, _HEADING_TAIL.sub("", block.text)))
         return places
 
     def _lead_ins(self, blocks: list[Block]) -> None:
@@ -315,9 +316,14 @@ class Decision:
     cap: str | None = None  # a rule exception's severity cap
 
 
-def _quote(words: str, limit: int = 70) -> str:
+def _quote(words: str, limit: int = 60) -> str:
+    """The deciding words, in quotes; a long cue match keeps its first and last words."""
     words = " ".join(words.split())
-    return f'"{words[:limit]}…"' if len(words) > limit else f'"{words}"'
+    if len(words) <= limit:
+        return f'"{words}"'
+    parts = words.split(" ")
+    head, tail = " ".join(parts[:5])[: limit // 2], " ".join(parts[-4:])[-(limit // 2) :]
+    return f'"{head} … {tail}"'
 
 
 class RoleStage:
