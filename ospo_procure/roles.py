@@ -36,6 +36,7 @@ from ospo_procure.model import ROLES, SEVERITY_RANK, Block
 from ospo_procure.rules import schema
 from ospo_procure.rules.matchers import BlockContext, Candidate
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns
+from ospo_procure.rules.prefilter import Prefilter
 from ospo_procure.yamlio import line_of, load_yaml
 
 # --------------------------------------------------------------------------- the model (data)
@@ -96,6 +97,35 @@ class RoleModel:
     mentions: dict[str, MentionPolicy]
     object_statement: ObjectStatementSpec
     source: Path
+    _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
+
+    def groups(self) -> list[CueGroup]:
+        return [g for a in self.attributions for g in a.groups] + [g for r in self.roles.values() for g in r.groups]
+
+    def cue_index(self, lang: str) -> CueIndex:
+        if lang not in self._indexes:
+            self._indexes[lang] = CueIndex(self.groups(), lang)
+        return self._indexes[lang]
+
+
+class CueIndex:
+    """Every cue pattern of the role model in one language behind one literal prefilter, so a
+    block is scanned once (Aho-Corasick) and only the cues whose literals occur in it run."""
+
+    def __init__(self, groups: list[CueGroup], lang: str) -> None:
+        self.slots: dict[int, list[tuple[int, regex.Pattern[str]]]] = {}
+        sources: list[str] = []
+        for group in groups:
+            if group.check.scope == "lead_in":
+                continue  # looks at another block's text
+            slot = self.slots.setdefault(id(group.check), [])
+            for pattern in group.check.patterns(lang):
+                slot.append((len(sources), pattern))
+                sources.append(pattern.pattern)
+        self.prefilter = Prefilter(sources)
+
+    def patterns(self, check: CueCheck, possible: set[int]) -> list[regex.Pattern[str]]:
+        return [p for i, p in self.slots.get(id(check), []) if i in possible]
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
@@ -216,6 +246,8 @@ class DocumentContext:
     def __init__(self, model: RoleModel, blocks: list[Block], lang: str) -> None:
         self.model = model
         self.lang = lang
+        self._section_roles: dict[str, list[str]] = {}
+        self._object_headings: dict[str, bool] = {}
         self.places = self._sections(blocks)
         self._lead_ins(blocks)
         self.statements: list[str] = []
@@ -223,6 +255,16 @@ class DocumentContext:
 
     def at(self, index: int) -> BlockPlace:
         return self.places[index] if 0 <= index < len(self.places) else BlockPlace()
+
+    def section_roles(self, heading: str) -> list[str]:
+        """The roles whose section patterns match a heading, in precedence order (cached)."""
+        if heading not in self._section_roles:
+            self._section_roles[heading] = [
+                name
+                for name in self.model.precedence
+                if any(_matches(p, heading) for p in self.model.roles[name].sections.for_lang(self.lang))
+            ]
+        return self._section_roles[heading]
 
     def _sections(self, blocks: list[Block]) -> list[BlockPlace]:
         places: list[BlockPlace] = []
@@ -258,6 +300,8 @@ class DocumentContext:
 
     def _stated_object(self, blocks: list[Block]) -> None:
         spec = self.model.object_statement
+        cues = spec.cues.for_lang(self.lang)
+        prefilter = Prefilter([p.pattern for p in cues])  # most blocks state no object: skip them fast
         title_done = not spec.title
         for index, (block, place) in enumerate(zip(blocks, self.places, strict=True)):
             text = block.text
@@ -266,8 +310,8 @@ class DocumentContext:
             if is_title or self._whole_block_states_object(place, text):
                 self._add_statement(place, 0, len(text), text)
                 continue
-            for p in spec.cues.for_lang(self.lang):
-                m = _search(p, text)
+            for i in sorted(prefilter.candidates(text)):
+                m = _search(cues[i], text)
                 if m is not None:
                     s, e = _sentence_around(text, m.start(), m.end())
                     self._add_statement(place, s, e, text[s:e])
@@ -332,8 +376,16 @@ class RoleStage:
     def __init__(self, model: RoleModel, doc: DocumentContext) -> None:
         self.model = model
         self.doc = doc
+        self.index = model.cue_index(doc.lang)
+        # Per block: the cue patterns whose literals occur in it, and cue results by span
+        # (a product is a candidate of several rules, all asking the same questions).
+        self._block: BlockContext | None = None
+        self._possible: set[int] = set()
+        self._memo: dict[tuple[int, int, int], str | None] = {}
 
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
+        if not cands:
+            return []
         kept: list[Candidate] = []
         for cand in cands:
             if cand.rule.kind == "evidence":  # evidence has no role: only its rule's exceptions apply
@@ -343,8 +395,13 @@ class RoleStage:
                 kept.append(cand)
         return kept
 
+    def _enter(self, ctx: BlockContext) -> None:
+        if self._block is not ctx:
+            self._block, self._possible, self._memo = ctx, self.index.prefilter.candidates(ctx.text), {}
+
     def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
         """The role of one finding candidate, with the words that decided it."""
+        self._enter(ctx)
         exception = self._rule_exception(cand, ctx)
         if exception is not None and exception.cap is None:
             return exception  # dropped, or given the role the rule names
@@ -370,6 +427,7 @@ class RoleStage:
     # -- the steps
 
     def _rule_exception(self, cand: Candidate, ctx: BlockContext) -> Decision | None:
+        self._enter(ctx)
         for exc in cand.rule.exceptions:
             found = ctx.find(exc.check, cand.start, cand.end, f"rule {cand.rule.id}'s exception {exc.name!r}")
             if found is not None:
@@ -403,9 +461,8 @@ class RoleStage:
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
         for heading in reversed(place.sections):
-            for name in self.model.precedence:
-                spec = self.model.roles[name]
-                if spec.applies(cand) and any(_matches(p, heading) for p in spec.sections.for_lang(self.doc.lang)):
+            for name in self.doc.section_roles(heading):
+                if self.model.roles[name].applies(cand):
                     return Decision(name, f"section {_quote(heading)}")
         return None
 
@@ -435,8 +492,12 @@ class RoleStage:
                 if m is not None:
                     return m.group(0)
             return None
-        span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})")
-        return ctx.text[span[0] : span[1]] if span is not None else None
+        key = (id(check), cand.start, cand.end)
+        if key not in self._memo:
+            patterns = self.index.patterns(check, self._possible)
+            span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
+            self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
+        return self._memo[key]
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         return self.model.mentions.get(cand.mention) or MentionPolicy("required")

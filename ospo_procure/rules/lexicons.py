@@ -176,11 +176,7 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
     cat_findings: dict[str, list[str]] = data["category_findings"]
     for vi, vendor in enumerate(data["vendors"]):
         vnames = [vendor["vendor"], *list(vendor.get("aliases", []))]
-        lex.vendors.update(v.lower() for v in vnames)
-        for v in vnames:
-            if len(v) >= 2:
-                exact = bool(vendor.get("ambiguous_vendor")) or (len(v) <= 4 and v.isupper())
-                lex.vendor_surfaces.add(v, VendorSurface(vendor["vendor"], v, exact))
+        _add_vendor(lex, vendor["vendor"], vnames, bool(vendor.get("ambiguous_vendor")))
         for pi, prod in enumerate(vendor["products"]):
             if prod["category"] not in cat_findings:
                 raise DataError(
@@ -207,6 +203,16 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
                     if not name.lower().startswith(v.lower()):
                         lex.surfaces.add(f"{v} {name}", Surface(idx, f"{v} {name}", False, True))
     return lex
+
+
+def _add_vendor(lex: ProductLexicon, vendor: str, names: list[str], ambiguous: bool) -> None:
+    """The vendor's own names, for vendors named on their own (the `vendors` lexicon matcher).
+    Ordinary-word names ("Oracle", "Sage") and short all-caps ones ("SAP", "HP") must be
+    written exactly as listed."""
+    lex.vendors.update(v.lower() for v in names)
+    for v in names:
+        if len(v) >= 2:
+            lex.vendor_surfaces.add(v, VendorSurface(vendor, v, ambiguous or (len(v) <= 4 and v.isupper())))
 
 
 def load_formats(path: Path, validate_schema: bool = True) -> FormatLexicon:

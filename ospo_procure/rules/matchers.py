@@ -117,10 +117,13 @@ class BlockContext:
             self.warn(f"{who} timed out on {self.where()}; that block was not fully checked")
             return None
 
-    def find(self, check: CueCheck, start: int, end: int, who: str) -> tuple[int, int] | None:
-        """Where a cue of `check` occurs around the span start:end (absolute offsets), or None."""
+    def find(
+        self, check: CueCheck, start: int, end: int, who: str, patterns: Iterable[regex.Pattern[str]] | None = None
+    ) -> tuple[int, int] | None:
+        """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
+        occurs around the span start:end, as absolute offsets, or None."""
         lo, hi = self.region(check.scope, check.window, start, end)
-        for pattern in check.patterns(self.lang):
+        for pattern in check.patterns(self.lang) if patterns is None else patterns:
             m = self.search(pattern, lo, hi, who)
             if m is not None:
                 return lo + m.start(), lo + m.end()

@@ -120,16 +120,12 @@ def _common_syntax(pattern: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    """Case folding the prefilter applies to literals and text alike. Full case folding maps
-    the Kelvin sign to 'k' and the long s to 's' as the `regex` module's IGNORECASE does; the
-    dotted and dotless Turkish i are the two letters it treats as 'i' that casefold() does not."""
+    """Case folding the prefilter applies to literals and text alike, so that whatever the
+    `regex` module's IGNORECASE (simple case folding, V0) matches, the folded text contains the
+    folded literal: full case folding maps the Kelvin sign to 'k', the long s to 's' and both
+    sharp s to 'ss'; the dotted and dotless Turkish i are the two letters `regex` equates with
+    i that casefold() does not. (Checked over every code point by tests/test_prefilter.py.)"""
     return text.replace("\u0130", "i").replace("\u0131", "i").casefold()
-
-
-def _ascii_core(literal: str) -> str:
-    """The longest ASCII piece of a folded literal: a piece of a required literal is required
-    too, and equivalences outside ASCII are left to the regex itself."""
-    return max(re.findall(r"[\x00-\x7f]+", literal) or [""], key=len)
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -143,10 +139,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     found = _sequence(list(tree))
     if not found or len(found) > MAX_ANCHORS or min(len(s) for s in found) < MIN_LITERAL:
         return None
-    cores = {_ascii_core(_fold(s)) for s in found}
-    if min(len(s) for s in cores) < MIN_LITERAL:
-        return None
-    return frozenset(cores)
+    return frozenset(_fold(s) for s in found)
 
 
 def _score(candidate: set[str]) -> tuple[int, int]:
