@@ -143,7 +143,7 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     rule: Rule = c.rule
     values = _values(c, text)
     message = _fill(rule.text("message", lang), values)
-    if c.note:  # downgraded by its context: say why instead of repeating the accusation
+    if c.note and c.severity == "info":  # a note, not a finding: say why instead of repeating the accusation
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,
