@@ -601,3 +601,27 @@ def test_json_output_carries_role_and_reason(tmp_path):
     procedural = by_match[("Zoom Meetings", "BRAND-PRODUCT")]
     assert (procedural["role"], procedural["severity"]) == ("procedural", "info")
     assert "meetings will be held on" in procedural["role_reason"]
+
+
+@pytest.mark.parametrize(
+    "lang,text,role",
+    [
+        ("en", "The current case-management platform is built on Oracle WebLogic Server.", "existing"),
+        ("en", "The current platform shall be replaced by a new one built on Oracle WebLogic Server.", "required"),
+        ("en", "Data shall be migrated from the legacy system to Oracle WebLogic Server.", "required"),
+        ("en", "The new portal shall replace the paper process and run on Oracle WebLogic Server.", "required"),
+        ("es", "La plataforma actual de la entidad se basa en Oracle WebLogic Server.", "existing"),
+        ("es", "La plataforma actual será reemplazada por una nueva basada en Oracle WebLogic Server.", "required"),
+        ("pt", "A plataforma atual do órgão é baseada em Oracle WebLogic Server.", "existing"),
+        ("pt", "O sistema deverá ser compatível com o Oracle WebLogic Server já existente.", "existing"),
+        ("pt", "Os dados serão migrados para o Oracle WebLogic Server.", "required"),
+        ("fr", "La plateforme actuelle de la collectivité repose sur Oracle WebLogic Server.", "existing"),
+        ("fr", "Les données seront migrées vers Oracle WebLogic Server.", "required"),
+    ],
+)
+def test_a_context_cue_counts_only_when_it_governs_the_mention(bundled_rules, lang, text, role):
+    """ "Migrate from A to B", "replace A and run on B": B is what is required."""
+    result = lint_text(text, language=lang, ruleset=bundled_rules, score=False)
+    assert [f.role for f in result.findings if f.rule == "BRAND-PRODUCT"] == [role], [
+        (f.role, f.role_reason) for f in result.findings
+    ]
