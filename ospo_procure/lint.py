@@ -15,15 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
-from ospo_procure.matching import (
-    BlockContext,
-    Candidate,
-    candidates,
-    compile_rules,
-    cue_found,
-)
+from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
+from ospo_procure.roles import DocumentContext, RoleStage
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
 
@@ -38,16 +33,6 @@ LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
 def _fill(template: str, values: dict[str, str]) -> str:
     """Replace {name} placeholders; unknown names are left as they are (no str.format)."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-def _apply_exceptions(c: Candidate, ctx: BlockContext) -> Candidate | None:
-    for check in c.rule.exceptions:
-        if cue_found(check, ctx, c.start, c.end):
-            if check.action == "suppress":
-                return None
-            c.severity = "info"
-            c.note = check.note.get(ctx.lang) or check.note.get("en") or f"context: {check.name}"
-    return c
 
 
 _JOINER = re.compile(r"[\s(),:/]{0,3}")
@@ -96,6 +81,9 @@ def _values(c: Candidate, text: str) -> dict[str, str]:
             alternatives=", ".join(c.product.alternatives) or "open-source alternatives",
             standards=", ".join(c.product.standards) or "the relevant open standards",
         )
+    if c.vendor is not None:
+        values.update(product=c.vendor, vendor=c.vendor, alternatives="open-source alternatives")
+        values.setdefault("standards", "the relevant open standards")
     if c.fmt is not None:
         values.update(
             format=(c.fmt.extensions[0] if c.fmt.extensions else c.fmt.id),
@@ -120,12 +108,15 @@ def lint_document(
     compiled = compile_rules(ruleset, lang)
     result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
     texts = [b.text for b in doc.blocks]
+    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang))
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
-        ctx = BlockContext(block.text, sentence_spans(sdoc, len(block.text)), lang)
-        raw = [c for c in (_apply_exceptions(c, ctx) for c in candidates(compiled, sdoc, ctx)) if c is not None]
+        sents = sentence_spans(sdoc, len(block.text))
+        ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
+        raw = roles.assign(candidates(compiled, ctx), ctx)
         for c in _resolve_overlaps(raw, block.text):
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+        result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     from ospo_procure.waivers import apply_waivers
 
@@ -154,7 +145,7 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     rule: Rule = c.rule
     values = _values(c, text)
     message = _fill(rule.text("message", lang), values)
-    if c.note:  # downgraded by its context: say why instead of repeating the accusation
+    if c.note and c.severity == "info":  # a note, not a finding: say why instead of repeating the accusation
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,
@@ -173,6 +164,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
         block_index=index,
         sentence=ctx.sentence(c.start, c.end),
         note=c.note,
+        role=c.role,
+        role_reason=c.role_reason,
     )
 
 

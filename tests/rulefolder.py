@@ -1,4 +1,4 @@
-"""A small rule folder of our own for engine tests: the bundled context checks and rubric,
+"""A small rule folder of our own for engine tests: the bundled context, roles and rubric,
 test lexicons and one rule per matcher kind."""
 
 from __future__ import annotations
@@ -47,9 +47,6 @@ rules:
     suggestion: "Use a functional description; alternatives: {alternatives}"
     matchers:
       - {lexicon: products, finding: brand}
-    exceptions:
-      - or_equivalent
-      - {check: legacy, action: downgrade, note: legacy system}
     examples:
       bad: {en: ["It must run on Microsoft SQL Server."], es: ["Se usará Microsoft SQL Server."], pt: ["Será usado o Microsoft SQL Server."]}
       good: {en: ["Microsoft SQL Server or equivalent."]}
@@ -74,8 +71,6 @@ rules:
           en: ["per named user"]
           es: ["licencia por usuario nominal"]
           pt: ["licença por usuário"]
-    exceptions:
-      - negated
     examples:
       bad: {en: ["Priced per named user."], es: ["Licencias por usuarios nominales."], pt: ["Licenças por usuários."]}
       good: {en: ["Prices shall not be per named user."]}
@@ -98,8 +93,6 @@ rules:
     message: "Direct award"
     matchers:
       - regex: {en: ['\\bdirect award\\b']}
-    exceptions:
-      - justified
     examples:
       bad: {en: ["The contract will be concluded by direct award."]}
       good: {en: ["A direct award is allowed only in exceptional, duly justified cases."]}
@@ -123,6 +116,7 @@ def write_rule_folder(
     (dest / "rules").mkdir(parents=True, exist_ok=True)
     (dest / "lexicons").mkdir(exist_ok=True)
     shutil.copy(ROOT / "lint_rules" / "context.yaml", dest / "context.yaml")
+    shutil.copy(ROOT / "lint_rules" / "roles.yaml", dest / "roles.yaml")
     shutil.copy(ROOT / "lint_rules" / "checklist.yaml", dest / "checklist.yaml")
     (dest / "lexicons" / "products.yaml").write_text(products, encoding="utf-8")
     (dest / "lexicons" / "formats.yaml").write_text(formats, encoding="utf-8")

@@ -24,6 +24,7 @@ def test_wheel_contains_data_folders(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "ospo_procure/data/lint_rules/context.yaml",
+        "ospo_procure/data/lint_rules/roles.yaml",
         "ospo_procure/data/lint_rules/checklist.yaml",
         "ospo_procure/data/lint_rules/lexicons/products.yaml",
         "ospo_procure/data/templates/terms_of_reference.docx",

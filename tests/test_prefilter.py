@@ -1,10 +1,19 @@
-"""The regex prefilter may only skip patterns that cannot match: it changes speed, never results."""
+"""The regex prefilter may only skip patterns that cannot match: it changes speed, never results.
+
+Rule patterns are `regex`-module patterns; the prefilter analyses them with CPython's `re`
+parser only when they use syntax both modules read alike. The property tests build patterns
+from `regex`-only constructs and ordinary ones, and texts that often match them, and check
+that no match is ever lost."""
 
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from ospo_procure.matching import compile_rules
+from ospo_procure.rules.patterns import REGEX_FLAGS
 from ospo_procure.rules.prefilter import Prefilter, required_literals
 
 
@@ -17,6 +26,7 @@ from ospo_procure.rules.prefilter import Prefilter, required_literals
         (r"(?:a+)+", None),  # nothing literal
         (r"\b\d+ ?(?:points|%)", None),  # "%" alone is too short to select anything
         (r"(?-i:ODF)|OpenDocument", {"odf", "opendocument"}),
+        (r"\blicença por usuário\b", {"licença por usuário"}),
     ],
 )
 def test_required_literals(pattern, expected):
@@ -24,10 +34,152 @@ def test_required_literals(pattern, expected):
     assert (None if got is None else set(got)) == expected
 
 
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"foo[[:alpha:]]bar",  # POSIX class: `re` would demand the text "]bar"
+        r"foo[[:digit:][:space:]]+bar",
+        r"\p{Lu}ODF-tail",
+        r"\P{L}licence",
+        r"\mlicence\M",
+        r"(?:licence){e<=1}",
+        r"licen[[a-z]--[aeiou]]e",  # set operation (a V1 construct; a nested set in V0)
+        r"(?i)licence basis",  # a global flag that is not at the start means something else to `re`
+        r"licence basis(?i)",
+        r"(?>licence)s? per",
+        r"(?|licence|permit) per",
+        r"(?<name>licence) per",
+        r"licence \X per",
+        r"licence\Kper",
+        r"\N{LATIN SMALL LETTER A}licence",
+        r"licen[]c]e per",
+        r"{licence}",
+    ],
+)
+def test_regex_only_syntax_always_runs(pattern):
+    regex.compile(pattern, REGEX_FLAGS)  # valid for the `regex` module
+    assert required_literals(pattern) is None
+    assert Prefilter([pattern]).candidates("nothing relevant here") == {0}
+
+
+def test_posix_class_match_is_kept():
+    pattern = r"foo[[:alpha:]]bar"
+    assert regex.search(pattern, "fooxbar", REGEX_FLAGS)
+    assert 0 in Prefilter([pattern]).candidates("fooxbar")
+
+
 def test_unparseable_patterns_always_run():
     pf = Prefilter([r"(?<=a|bb)c", r"\p{Lu}ODF", r"\bescrow\b"])
     assert pf.candidates("nothing here") == {0, 1}
     assert pf.candidates("placed in ESCROW") == {0, 1, 2}
+
+
+@pytest.mark.parametrize(
+    "pattern,text",
+    [
+        (r"\blicence per seat\b", "LICENCE PER SEAT"),
+        (r"\blicence per seat\b", "licen\u017fe per \u017feat"),  # long s folds to s
+        (r"\bkey licence\b", "\u212aey licence"),  # Kelvin sign folds to k
+        (r"\blicence basis\b", "L\u0130CENCE BASIS"),  # dotted capital I matches i
+        (r"\blicence basis\b", "LICENCE BAS\u0131S"),
+    ],
+)
+def test_case_folding_never_hides_a_match(pattern, text):
+    if regex.search(pattern, text, REGEX_FLAGS):
+        assert 0 in Prefilter([pattern]).candidates(text)
+
+
+# Fragments: (pattern piece, texts that piece matches). Literals come in odd casings.
+_WORDS = ["licence", "per", "user", "seat", "kit", "site", "basis", "ação", "usuário", "straße"]
+_REGEX_ONLY = [
+    (r"[[:alpha:]]", ["x", "É", "k"]),
+    (r"[[:digit:]]+", ["7", "42"]),
+    (r"\p{L}", ["a", "ç"]),
+    (r"\p{Lu}", ["Q", "q"]),
+    (r"(?:per){e<=1}", ["per", "pxr", "pe"]),
+    (r"\m", [""]),
+    (r"\M", [""]),
+    (r"[[a-c][x-z]]", ["b", "y"]),
+    (r"(?>seat|site)", ["seat", "site"]),
+    (r"(?|(user)|(seat))", ["user", "seat"]),
+    (r"\X", ["a", "é"]),
+]
+_COMMON = [
+    (r"\s+", [" ", "  "]),
+    (r"\b", [""]),
+    (r"\w+", ["word", "x1"]),
+    (r"\d{1,3}", ["1", "123"]),
+    (r"(?:named|concurrent) ", ["named ", "concurrent "]),
+    (r"[abc]", ["a", "C"]),
+    (r"[a-z]?", ["", "q"]),
+    (r"(?-i:ODF)", ["ODF"]),
+    (r"[^.]{0,5}", ["", "ab c"]),
+]
+
+
+def _casings(word: str) -> list[str]:
+    odd = word.replace("s", "\u017f").replace("k", "\u212a").replace("i", "\u0130").replace("ß", "\u1e9e")
+    return [word, word.upper(), word.title(), word.swapcase(), odd, word.replace("i", "\u0131").upper()]
+
+
+_literal = st.sampled_from(_WORDS).flatmap(lambda w: st.tuples(st.just(regex.escape(w)), st.just(_casings(w))))
+_other = st.sampled_from(_REGEX_ONLY + _COMMON).map(lambda f: (f[0], f[1]))
+_fragment = st.one_of(_literal, _literal, _other)
+
+
+@st.composite
+def pattern_and_text(draw):
+    fragments = draw(st.lists(_fragment, min_size=1, max_size=5))
+    if draw(st.booleans()):  # an alternation of two sequences
+        other = draw(st.lists(_fragment, min_size=1, max_size=3))
+        pattern = "(?:" + "".join(p for p, _ in fragments) + "|" + "".join(p for p, _ in other) + ")"
+        chosen = draw(st.sampled_from([fragments, other]))
+    else:
+        pattern = "".join(p for p, _ in fragments)
+        chosen = fragments
+    if draw(st.booleans()):
+        pattern = draw(st.sampled_from(["(?i)", "(?r)", "(?f)", ""])) + pattern
+    body = "".join(draw(st.sampled_from(samples)) for _, samples in chosen)
+    junk = st.text(alphabet="ab .,İıſKé", max_size=6)
+    return pattern, draw(junk) + body + draw(junk)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pattern_and_text())
+def test_prefilter_never_loses_a_match(case):
+    pattern, text = case
+    try:
+        compiled = regex.compile(pattern, REGEX_FLAGS)
+    except (regex.error, ValueError):
+        assume(False)
+        return
+    try:
+        matched = compiled.search(text, timeout=1) is not None
+    except TimeoutError:
+        assume(False)
+        return
+    if matched:
+        pf = Prefilter(["\\bnever-present-anchor\\b", pattern])
+        assert 1 in pf.candidates(text), (pattern, text, required_literals(pattern))
+
+
+def test_case_folding_covers_every_case_insensitive_equivalence():
+    """For every character, each character the `regex` module matches it with case-insensitively
+    (among its case variants) folds to the same text, so folded literals are found in folded text."""
+    from ospo_procure.rules.prefilter import _fold
+
+    bad = []
+    for cp in range(0x20, 0x30000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        variants = {v for v in (c.lower(), c.upper(), c.title(), c.casefold()) if len(v) == 1 and v != c}
+        variants |= {w for v in list(variants) for w in (v.lower(), v.upper()) if len(w) == 1 and w != c}
+        variants |= {"i"} if c in "\u0130\u0131" else set()
+        for v in variants:
+            if regex.fullmatch(regex.escape(c), v, REGEX_FLAGS) and _fold(c) != _fold(v):
+                bad.append((c, v))
+    assert bad == []
 
 
 def test_prefilter_never_hides_a_match_in_the_bundled_rules(bundled_rules):
@@ -39,10 +191,10 @@ def test_prefilter_never_hides_a_match_in_the_bundled_rules(bundled_rules):
                 texts_by_lang.setdefault(lang, []).extend(texts)
     checked = 0
     for lang, texts in texts_by_lang.items():
-        compiled = compile_rules(bundled_rules, lang)
+        scanner = compile_rules(bundled_rules, lang).scanners["regex"]
         for text in texts:
-            candidates = compiled.prefilter.candidates(text)
-            for index, (_rule, _m, pattern) in enumerate(compiled.regexes):
+            candidates = scanner.prefilter.candidates(text)  # type: ignore[attr-defined]
+            for index, (_rule, _m, pattern) in enumerate(scanner.entries):  # type: ignore[attr-defined]
                 if pattern.search(text, timeout=1):
                     checked += 1
                     assert index in candidates, (lang, pattern.pattern[:80], text)

@@ -41,6 +41,41 @@ def test_mini_examples_pass(mini_rules):
     assert count == 13 and failures == []
 
 
+def _broken_roles(tmp_path: Path, old: str, new: str) -> Path:
+    folder = write_rule_folder(tmp_path)
+    roles = folder / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    assert old in text, old
+    roles.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ("    outcome: none\n", "    outcome: nothing\n", "outcome"),
+        ("precedence: [negated, ", "precedence: [", "missing: negated"),
+        ("    outcome: info\n", "    outcom: info\n", "unknown key 'outcom'"),
+        (
+            "        scope: before\n        window: 35\n",
+            "        scope: before\n        window: 35\n        mentions: [brand]\n",
+            "mentions",
+        ),
+        ("'\\binstead of\\b'", "'\\binstead (of\\b'", "bad regular expression"),
+        ("vendor: {default: drop", "vendor: {default: ignore", "default"),
+    ],
+)
+def test_broken_roles_file_names_file_and_line(tmp_path, old, new, message):
+    folder = _broken_roles(tmp_path, old, new)
+    with pytest.raises(DataError) as exc:
+        load_ruleset(folder)
+    text = str(exc.value)
+    assert message in text, text
+    m = re.match(r"(.+?):(\d+): ", text)
+    assert m and m.group(1).endswith("roles.yaml"), text
+    assert int(m.group(2)) > 1, text
+
+
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
     assert old in MINI_RULES
     return write_rule_folder(tmp_path, rules=MINI_RULES.replace(old, new, 1))
@@ -61,7 +96,7 @@ def _line_of(folder: Path, needle: str) -> int:
         ("{LEMMA: escrow}", "{LEMMAS: escrow}", "bad token pattern"),
         ("id: T-SOLE", "id: T-ESCROW", "duplicate rule id T-ESCROW"),
         ("category: sole_source", "category: sole_sauce", "category"),
-        ("      - justified\n", "      - justifyed\n", "unknown check 'justifyed'"),
+        ("    matchers:\n      - {lexicon: formats}", "    matchers:\n      - {lexicon: vendors}", "needs `finding:`"),
     ],
 )
 def test_broken_rule_file_names_file_and_line(tmp_path, old, new, message):

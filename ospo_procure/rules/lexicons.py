@@ -87,10 +87,27 @@ class _Automaton:
 
 
 @dataclass
+class VendorSurface:
+    """One way of writing a vendor's name on its own ("Microsoft", "MS", "Oracle Corporation")."""
+
+    vendor: str
+    text: str
+    exact_case: bool  # ordinary-word or short all-caps names count only as written here
+
+
+@dataclass
+class VendorHit:
+    start: int
+    end: int
+    vendor: str
+
+
+@dataclass
 class ProductLexicon:
     entries: list[ProductEntry] = field(default_factory=list)
     surfaces: _Automaton = field(default_factory=_Automaton)
     vendors: set[str] = field(default_factory=set)
+    vendor_surfaces: _Automaton = field(default_factory=_Automaton)
 
     def scan(self, text: str) -> list[LexHit]:
         hits: list[LexHit] = []
@@ -98,6 +115,23 @@ class ProductLexicon:
             if _boundary_ok(text, start, end):
                 hits.extend(LexHit(start, end, s) for s in values)
         return hits
+
+    def scan_vendors(self, text: str) -> list[VendorHit]:
+        """Vendor names anywhere in the text, longest first where they overlap."""
+        hits: list[VendorHit] = []
+        for start, end, values in self.vendor_surfaces.iter(text):
+            if not _boundary_ok(text, start, end):
+                continue
+            for v in values:
+                if not v.exact_case or text[start:end] == v.text:
+                    hits.append(VendorHit(start, end, v.vendor))
+                    break
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[VendorHit] = []
+        for h in hits:
+            if not kept or h.start >= kept[-1].end:
+                kept.append(h)
+        return kept
 
 
 @dataclass
@@ -142,7 +176,7 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
     cat_findings: dict[str, list[str]] = data["category_findings"]
     for vi, vendor in enumerate(data["vendors"]):
         vnames = [vendor["vendor"], *list(vendor.get("aliases", []))]
-        lex.vendors.update(v.lower() for v in vnames)
+        _add_vendor(lex, vendor["vendor"], vnames, bool(vendor.get("ambiguous_vendor")))
         for pi, prod in enumerate(vendor["products"]):
             if prod["category"] not in cat_findings:
                 raise DataError(
@@ -169,6 +203,16 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
                     if not name.lower().startswith(v.lower()):
                         lex.surfaces.add(f"{v} {name}", Surface(idx, f"{v} {name}", False, True))
     return lex
+
+
+def _add_vendor(lex: ProductLexicon, vendor: str, names: list[str], ambiguous: bool) -> None:
+    """The vendor's own names, for vendors named on their own (the `vendors` lexicon matcher).
+    Ordinary-word names ("Oracle", "Sage") and short all-caps ones ("SAP", "HP") must be
+    written exactly as listed."""
+    lex.vendors.update(v.lower() for v in names)
+    for v in names:
+        if len(v) >= 2:
+            lex.vendor_surfaces.add(v, VendorSurface(vendor, v, ambiguous or (len(v) <= 4 and v.isupper())))
 
 
 def load_formats(path: Path, validate_schema: bool = True) -> FormatLexicon:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ospo_procure.model import EVIDENCE_CATEGORIES, FINDING_CATEGORIES, SEVERITIES
+from ospo_procure.model import EVIDENCE_CATEGORIES, FINDING_CATEGORIES, ROLES, SEVERITIES
 
 LANGS = ["en", "es", "pt", "fr"]
 CHECK_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
@@ -25,22 +25,20 @@ OPTIONAL_TEXT = {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]}
 REGEXES = {"oneOf": [{"type": "string", "minLength": 1}, STR_LIST]}
 CUES = lang_map(STR_LIST, extra=["any"])
 
+SCOPE = {"enum": ["sentence", "before", "after", "block", "clause"]}
+WINDOW = {"type": "integer", "minimum": 1, "maximum": 2000}
 CUE_CHECK = {
     "type": "object",
     "additionalProperties": False,
     "required": ["cues"],
-    "properties": {
-        "cues": CUES,
-        "scope": {"enum": ["sentence", "before", "after", "block"]},
-        "window": {"type": "integer", "minimum": 1, "maximum": 2000},
-    },
+    "properties": {"cues": CUES, "scope": SCOPE, "window": WINDOW},
 }
 
 MATCHER = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "lexicon": {"enum": ["products", "formats"]},
+        "lexicon": {"enum": ["products", "vendors", "formats"]},
         "finding": {"enum": list(FINDING_CATEGORIES)},
         "phrases": lang_map(STR_LIST),
         "terms": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -58,23 +56,21 @@ MATCHER = {
     ],
 }
 
+# A rule's own wording trap: when the cue is found the match is dropped, or (with `role:`)
+# given that role. The role of a mention in general comes from roles.yaml, not from here.
 EXCEPTION = {
-    "oneOf": [
-        CHECK_NAME,
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "check": CHECK_NAME,
-                "cues": CUES,
-                "scope": {"enum": ["sentence", "before", "after", "block"]},
-                "window": {"type": "integer", "minimum": 1, "maximum": 2000},
-                "action": {"enum": ["suppress", "downgrade"]},
-                "note": {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]},
-            },
-            "anyOf": [{"required": ["check"]}, {"required": ["cues"]}],
-        },
-    ]
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cues"],
+    "properties": {
+        "name": CHECK_NAME,
+        "cues": CUES,
+        "scope": SCOPE,
+        "window": WINDOW,
+        "role": {"enum": list(ROLES)},
+        "severity": {"enum": ["warning", "info"]},
+        "note": {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]},
+    },
 }
 
 RULE = {
@@ -110,13 +106,12 @@ RULE_FILE = {
     "properties": {"version": {"type": "integer"}, "rules": {"type": "array", "items": RULE}},
 }
 
+# context.yaml: when an ordinary-word product name ("Windows", "Teams") is the product.
 CONTEXT_FILE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["checks"],
     "properties": {
         "version": {"type": "integer"},
-        "checks": {"type": "object", "propertyNames": CHECK_NAME, "additionalProperties": CUE_CHECK},
         "product_context": CUES,
         "ordinary_context": CUES,
         "edition_words": STR_LIST,
@@ -204,5 +199,81 @@ FORMATS_FILE = {
             },
         },
         "open_formats": STR_LIST,
+    },
+}
+
+# roles.yaml: the role of every mention (ospo_procure/roles.py, docs/roles.md).
+MENTIONS = ["product", "vendor", "format", "term"]
+_FILTERS = {
+    "mentions": {"type": "array", "items": {"enum": MENTIONS}, "minItems": 1, "uniqueItems": True},
+    "categories": {"type": "array", "items": {"enum": list(FINDING_CATEGORIES)}, "minItems": 1, "uniqueItems": True},
+}
+ROLE_CUE_GROUP = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cues"],
+    "properties": {
+        "cues": CUES,
+        "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
+        "window": WINDOW,
+        **_FILTERS,
+    },
+}
+ROLE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["outcome", "note"],
+    "properties": {
+        "outcome": {"enum": ["rule", "warning", "info", "none"]},
+        "note": lang_map({"type": "string", "minLength": 1}),
+        "cues": {"type": "array", "items": ROLE_CUE_GROUP},
+        "sections": CUES,
+        **_FILTERS,
+    },
+}
+ROLES_FILE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["precedence", "mentions", "roles"],
+    "properties": {
+        "version": {"type": "integer"},
+        "precedence": {"type": "array", "items": {"enum": list(ROLES)}, "uniqueItems": True},
+        "mentions": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": MENTIONS,
+            "properties": {
+                m: {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["default"],
+                    "properties": {
+                        "default": {"enum": [*ROLES, "drop"]},
+                        "report": {"type": "array", "items": {"enum": list(ROLES)}},
+                    },
+                }
+                for m in MENTIONS
+            },
+        },
+        "roles": {"type": "object", "propertyNames": {"enum": list(ROLES)}, "additionalProperties": ROLE},
+        "attributions": {
+            "type": "object",
+            "propertyNames": CHECK_NAME,
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["cues"],
+                "properties": {
+                    "reported_by": {"enum": list(FINDING_CATEGORIES)},
+                    "cues": {"type": "array", "items": ROLE_CUE_GROUP, "minItems": 1},
+                    **_FILTERS,
+                },
+            },
+        },
+        "object_statement": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"title": {"type": "boolean"}, "headings": CUES, "labels": CUES, "cues": CUES},
+        },
     },
 }

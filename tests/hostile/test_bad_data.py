@@ -158,7 +158,8 @@ def test_yaml_python_tag_cannot_run_code(rule_copy: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "target,old,new",
     [
-        ("context.yaml", "checks:", "checks: [unclosed"),
+        ("context.yaml", "product_context:", "product_context: [unclosed"),
+        ("roles.yaml", "precedence:", "precedence: [unclosed"),
         ("lexicons/products.yaml", "vendors:", "vendors: 7\nvendorz:"),
         ("lexicons/formats.yaml", "formats:", "formats: {"),
     ],

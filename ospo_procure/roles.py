@@ -1,0 +1,521 @@
+"""The role stage: what every candidate mention is doing in its document, decided in one place.
+
+A candidate (a product, vendor, format or lock-in term a rule matched) gets one role from
+model.ROLES: required, object, continuity, example, existing, procedural, excluded, negated,
+commentary or history. The role decides what is reported: only `required` and `object` keep
+the rule's severity; the outcome of every other role (a warning, an info note or nothing)
+is data in lint_rules/roles.yaml, as are all the cues. docs/roles.md explains the roles.
+
+Order of decision for one candidate (`RoleStage.assign`):
+  1. the rule's own `exceptions:` (wording traps of its pattern: drop, or a named role);
+  2. attributions: the mention belongs to another finding (a vendor named as the certifying
+     party, a product naming a file format) and is dropped here;
+  3. clause cues, role by role in the configured precedence; the first cue found decides;
+  4. the section the block sits in (reader headings, numbered or capitalised heading lines,
+     a "Label:" opening the paragraph), innermost heading first;
+  5. the document's stated object (title, Object section or label, "the object of this
+     contract is ..." sentence): a mention inside it is the object of the contract;
+  6. the mention's default (a vendor named on its own is dropped unless a cue made it the
+     object or a requirement).
+Every decision records `role_reason`: the cue words, the heading or the object statement.
+
+The stage needs no spaCy: it reads the block text, the sentence spans the linter already has
+and the document's headings, so blocks without candidates cost nothing here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from ospo_procure.model import ROLES, SEVERITY_RANK, Block
+from ospo_procure.rules import schema
+from ospo_procure.rules.matchers import BlockContext, Candidate
+from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns
+from ospo_procure.rules.prefilter import Prefilter
+from ospo_procure.yamlio import line_of, load_yaml
+
+# --------------------------------------------------------------------------- the model (data)
+
+
+@dataclass
+class CueGroup:
+    check: CueCheck
+    mentions: frozenset[str] | None = None
+    categories: frozenset[str] | None = None
+
+    def applies(self, cand: Candidate) -> bool:
+        return _filter_ok(self.mentions, self.categories, cand)
+
+
+@dataclass
+class RoleSpec:
+    name: str
+    outcome: str  # rule | warning | info | none
+    note: dict[str, str]
+    groups: list[CueGroup]
+    sections: Patterns
+    mentions: frozenset[str] | None = None
+    categories: frozenset[str] | None = None
+
+    def applies(self, cand: Candidate) -> bool:
+        return _filter_ok(self.mentions, self.categories, cand)
+
+
+@dataclass
+class Attribution:
+    name: str
+    reported_by: str
+    groups: list[CueGroup]
+    mentions: frozenset[str] | None = None
+    categories: frozenset[str] | None = None
+
+
+@dataclass
+class MentionPolicy:
+    default: str  # a role, or "drop"
+    report: frozenset[str] | None = None  # roles that are reported for this mention (None: all)
+
+
+@dataclass
+class ObjectStatementSpec:
+    title: bool
+    headings: Patterns
+    labels: Patterns
+    cues: Patterns
+
+
+@dataclass
+class RoleModel:
+    precedence: list[str]
+    roles: dict[str, RoleSpec]
+    attributions: list[Attribution]
+    mentions: dict[str, MentionPolicy]
+    object_statement: ObjectStatementSpec
+    source: Path
+    _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
+
+    def groups(self) -> list[CueGroup]:
+        return [g for a in self.attributions for g in a.groups] + [g for r in self.roles.values() for g in r.groups]
+
+    def cue_index(self, lang: str) -> CueIndex:
+        if lang not in self._indexes:
+            self._indexes[lang] = CueIndex(self.groups(), lang)
+        return self._indexes[lang]
+
+
+class CueIndex:
+    """Every cue pattern of the role model in one language behind one literal prefilter, so a
+    block is scanned once (Aho-Corasick) and only the cues whose literals occur in it run."""
+
+    def __init__(self, groups: list[CueGroup], lang: str) -> None:
+        self.slots: dict[int, list[tuple[int, regex.Pattern[str]]]] = {}
+        sources: list[str] = []
+        for group in groups:
+            if group.check.scope == "lead_in":
+                continue  # looks at another block's text
+            slot = self.slots.setdefault(id(group.check), [])
+            for pattern in group.check.patterns(lang):
+                slot.append((len(sources), pattern))
+                sources.append(pattern.pattern)
+        self.prefilter = Prefilter(sources)
+
+    def patterns(self, check: CueCheck, possible: set[int]) -> list[regex.Pattern[str]]:
+        return [p for i, p in self.slots.get(id(check), []) if i in possible]
+
+
+def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
+    return (mentions is None or cand.mention in mentions) and (categories is None or cand.rule.category in categories)
+
+
+def _names(raw: dict[str, Any], key: str) -> frozenset[str] | None:
+    return frozenset(raw[key]) if key in raw else None
+
+
+def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: str) -> list[CueGroup]:
+    out: list[CueGroup] = []
+    for i, g in enumerate(raw):
+        line = line_of(env.lines, (*at, i))
+        check = CueCheck(
+            name=f"{what} cue {i + 1}",
+            cues=env.patterns(g["cues"], line, f"{what} cue {i + 1}"),
+            scope=g.get("scope", "sentence"),
+            window=g.get("window", 200),
+        )
+        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories")))
+    return out
+
+
+def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = None) -> RoleModel:
+    """Read and validate roles.yaml (errors name the file and line)."""
+    data, lines = load_yaml(path)
+    env = LoadEnv(path, lines, eager, macros=macros or {})
+    env.validate(data, schema.ROLES_FILE)
+    missing = [r for r in ROLES if r not in data["roles"] or r not in data["precedence"]]
+    if missing:
+        raise env.error(
+            f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
+            line_of(lines, ("precedence",)),
+        )
+    roles = {
+        name: RoleSpec(
+            name=name,
+            outcome=raw["outcome"],
+            note=dict(raw["note"]),
+            groups=_groups(raw.get("cues", []), env, ("roles", name, "cues"), f"role {name}"),
+            sections=env.patterns(raw.get("sections", {}), line_of(lines, ("roles", name, "sections")), f"role {name}"),
+            mentions=_names(raw, "mentions"),
+            categories=_names(raw, "categories"),
+        )
+        for name, raw in data["roles"].items()
+    }
+    attributions = [
+        Attribution(
+            name=name,
+            reported_by=raw.get("reported_by", ""),
+            groups=_groups(raw["cues"], env, ("attributions", name, "cues"), f"attribution {name}"),
+            mentions=_names(raw, "mentions"),
+            categories=_names(raw, "categories"),
+        )
+        for name, raw in data.get("attributions", {}).items()
+    ]
+    mentions = {
+        m: MentionPolicy(raw["default"], frozenset(raw["report"]) if "report" in raw else None)
+        for m, raw in data["mentions"].items()
+    }
+    obj = data.get("object_statement", {})
+    at = line_of(lines, ("object_statement",))
+    statement = ObjectStatementSpec(
+        title=bool(obj.get("title", False)),
+        headings=env.patterns(obj.get("headings", {}), at, "object_statement headings"),
+        labels=env.patterns(obj.get("labels", {}), at, "object_statement labels"),
+        cues=env.patterns(obj.get("cues", {}), at, "object_statement cues"),
+    )
+    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+_NUMBERED = re.compile(r"^\s*((?:\d{1,3}\.)*\d{1,3})\.?\s+(?=[^\W\d_])")
+_LETTERED = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-Z])[.)]\s+(?=[^\W\d_])")
+_KEYWORD = re.compile(
+    r"^\s*(?:CL[ÁA]USULA|SECCI[ÓO]N|SECTION|ARTICLE|ART[ÍI]CULO|ARTIGO|CAP[ÍI]TULO|CHAPTER|T[ÍI]TULO|ANEXO|ANNEX|"
+    r"APPENDIX|CHAPITRE|TITRE|PART|PARTE)\b",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
+_HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
+
+
+def heading_level(block: Block) -> int | None:
+    """The level of a paragraph that reads as a heading ("2.1 Current environment", "BACKGROUND",
+    "CLÁUSULA TERCEIRA - DO OBJETO"), or None. Reader headings are handled by the reader."""
+    text = block.text.strip()
+    if block.kind == "heading" or block.location.table is not None or block.location.part not in ("body", "page"):
+        return None
+    if not text or len(text) > 120 or len(text.split()) > 14 or text[-1] in ".;,":
+        return None
+    m = _NUMBERED.match(text)
+    if m:
+        return m.group(1).count(".") + 1
+    if _LETTERED.match(text) or _KEYWORD.match(text):
+        return 1
+    letters = [c for c in text if c.isalpha()]
+    return 1 if len(letters) >= 4 and all(c.isupper() for c in letters) else None
+
+
+@dataclass
+class BlockPlace:
+    """Where a block sits: its section headings (innermost last), the line introducing the
+    list it belongs to, and the spans of it that state the document's object."""
+
+    sections: list[str] = field(default_factory=list)
+    lead_in: str | None = None
+    object_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+class DocumentContext:
+    """Sections, list lead-ins and the stated object of one document, computed once."""
+
+    def __init__(self, model: RoleModel, blocks: list[Block], lang: str) -> None:
+        self.model = model
+        self.lang = lang
+        self._section_roles: dict[str, list[str]] = {}
+        self._object_headings: dict[str, bool] = {}
+        self.places = self._sections(blocks)
+        self._lead_ins(blocks)
+        self.statements: list[str] = []
+        self._stated_object(blocks)
+
+    def at(self, index: int) -> BlockPlace:
+        return self.places[index] if 0 <= index < len(self.places) else BlockPlace()
+
+    def section_roles(self, heading: str) -> list[str]:
+        """The roles whose section patterns match a heading, in precedence order (cached)."""
+        if heading not in self._section_roles:
+            self._section_roles[heading] = [
+                name
+                for name in self.model.precedence
+                if any(_matches(p, heading) for p in self.model.roles[name].sections.for_lang(self.lang))
+            ]
+        return self._section_roles[heading]
+
+    def _sections(self, blocks: list[Block]) -> list[BlockPlace]:
+        places: list[BlockPlace] = []
+        pseudo: list[tuple[int, str]] = []
+        for block in blocks:
+            if block.kind == "heading":
+                pseudo = []  # a reader heading starts a new section; its path is in the location
+            reader = [h.strip() for h in (block.location.heading or "").split(" > ") if h.strip()]
+            level = heading_level(block)
+            if level is not None:
+                pseudo = [p for p in pseudo if p[0] < level]
+            sections = reader + [t for _, t in pseudo]
+            label = _LABEL.match(block.text)
+            if label and len(label.group(1).split()) <= 6:
+                sections = [*sections, label.group(1)]
+            places.append(BlockPlace(sections=sections))
+            if level is not None:
+                pseudo.append((level, _HEADING_TAIL.sub("", block.text)))
+        return places
+
+    def _lead_ins(self, blocks: list[Block]) -> None:
+        """A list (list items, or short lines) after a paragraph ending in ':' is introduced by it."""
+        lead: str | None = None
+        for block, place in zip(blocks, self.places, strict=True):
+            text = block.text.strip()
+            is_item = block.kind == "list_item" or (len(text.split()) <= 12 and not text.endswith("."))
+            if is_item and lead is not None:
+                place.lead_in = lead
+            if text.endswith(":"):
+                lead = text
+            elif not is_item:
+                lead = None
+
+    def _stated_object(self, blocks: list[Block]) -> None:
+        spec = self.model.object_statement
+        cues = spec.cues.for_lang(self.lang)
+        prefilter = Prefilter([p.pattern for p in cues])  # most blocks state no object: skip them fast
+        title_done = not spec.title
+        for index, (block, place) in enumerate(zip(blocks, self.places, strict=True)):
+            text = block.text
+            is_title = not title_done and index < 3 and (block.kind == "heading" or heading_level(block) is not None)
+            title_done = title_done or is_title
+            if is_title or self._whole_block_states_object(place, text):
+                self._add_statement(place, 0, len(text), text)
+                continue
+            for i in sorted(prefilter.candidates(text)):
+                m = _search(cues[i], text)
+                if m is not None:
+                    s, e = _sentence_around(text, m.start(), m.end())
+                    self._add_statement(place, s, e, text[s:e])
+                    break
+
+    def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
+        """Under an Object heading, or opening with an "Object:" label."""
+        spec = self.model.object_statement
+        under_heading = place.sections and any(
+            _matches(p, place.sections[-1]) for p in spec.headings.for_lang(self.lang)
+        )
+        return bool(under_heading) or any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+
+    def _add_statement(self, place: BlockPlace, start: int, end: int, text: str) -> None:
+        place.object_spans.append((start, end))
+        self.statements.append(text.strip())
+
+
+def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+    try:
+        return pattern.search(text, timeout=0.25)
+    except TimeoutError:  # a heading or statement check: failing to find one is the safe side
+        return None
+
+
+def _matches(pattern: regex.Pattern[str], text: str) -> bool:
+    return _search(pattern, text) is not None
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    s = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        s = m.end()
+    m2 = _SENTENCE_END.search(text, end)
+    return s, (m2.end() if m2 else len(text))
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+@dataclass
+class Decision:
+    role: str | None  # None: the candidate is dropped
+    reason: str = ""
+    note: str | None = None  # a rule exception's own explanation
+    cap: str | None = None  # a rule exception's severity cap
+
+
+def _quote(words: str, limit: int = 60) -> str:
+    """The deciding words, in quotes; a long cue match keeps its first and last words."""
+    words = " ".join(words.split())
+    if len(words) <= limit:
+        return f'"{words}"'
+    parts = words.split(" ")
+    head, tail = " ".join(parts[:5])[: limit // 2], " ".join(parts[-4:])[-(limit // 2) :]
+    return f'"{head} … {tail}"'
+
+
+class RoleStage:
+    """Assigns a role (and with it severity, note and reason) to every candidate of a document."""
+
+    def __init__(self, model: RoleModel, doc: DocumentContext) -> None:
+        self.model = model
+        self.doc = doc
+        self.index = model.cue_index(doc.lang)
+        # Per block: the cue patterns whose literals occur in it, and cue results by span
+        # (a product is a candidate of several rules, all asking the same questions).
+        self._block: BlockContext | None = None
+        self._possible: set[int] = set()
+        self._memo: dict[tuple[int, int, int], str | None] = {}
+
+    def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
+        if not cands:
+            return []
+        kept: list[Candidate] = []
+        for cand in cands:
+            if cand.rule.kind == "evidence":  # evidence has no role: only its rule's exceptions apply
+                if self._rule_exception(cand, ctx) is None:
+                    kept.append(cand)
+            elif self._apply(cand, self.decide(cand, ctx), ctx.lang):
+                kept.append(cand)
+        return kept
+
+    def _enter(self, ctx: BlockContext) -> None:
+        if self._block is not ctx:
+            self._block, self._possible, self._memo = ctx, self.index.prefilter.candidates(ctx.text), {}
+
+    def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
+        """The role of one finding candidate, with the words that decided it."""
+        self._enter(ctx)
+        exception = self._rule_exception(cand, ctx)
+        if exception is not None and exception.cap is None:
+            return exception  # dropped, or given the role the rule names
+        decision = self._decide_in_context(cand, ctx)
+        if exception is not None:  # the rule caps this wording's severity, whatever the role
+            decision.cap, decision.note = exception.cap, exception.note
+            decision.reason = f"{decision.reason}; {exception.reason}"
+        return decision
+
+    def _decide_in_context(self, cand: Candidate, ctx: BlockContext) -> Decision:
+        place = self.doc.at(ctx.index)
+        for attribution in self.model.attributions:
+            words = self._attributed(attribution, cand, ctx, place)
+            if words is not None:
+                return Decision(None, f"{attribution.name} {_quote(words)}")
+        return (
+            self._by_cue(cand, ctx, place)
+            or self._by_section(cand, place)
+            or self._by_object(cand, ctx, place)
+            or Decision(self._policy(cand).default, "no qualifying context")
+        )
+
+    # -- the steps
+
+    def _rule_exception(self, cand: Candidate, ctx: BlockContext) -> Decision | None:
+        self._enter(ctx)
+        for exc in cand.rule.exceptions:
+            found = ctx.find(exc.check, cand.start, cand.end, f"rule {cand.rule.id}'s exception {exc.name!r}")
+            if found is not None:
+                note = exc.note.get(ctx.lang) or exc.note.get("en")
+                return Decision(exc.role, _quote(ctx.text[found[0] : found[1]]), note, exc.severity)
+        return None
+
+    def _attributed(
+        self, attribution: Attribution, cand: Candidate, ctx: BlockContext, place: BlockPlace
+    ) -> str | None:
+        if not _filter_ok(attribution.mentions, attribution.categories, cand):
+            return None
+        for group in attribution.groups:
+            if group.applies(cand):
+                words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
+                if words is not None:
+                    return words
+        return None
+
+    def _by_cue(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
+        for name in self.model.precedence:
+            spec = self.model.roles[name]
+            if not spec.applies(cand):
+                continue
+            for group in spec.groups:
+                if group.applies(cand):
+                    words = self._found(group, cand, ctx, place, f"role {name} cue")
+                    if words is not None:
+                        return Decision(name, _quote(words))
+        return None
+
+    def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
+        for heading in reversed(place.sections):
+            for name in self.doc.section_roles(heading):
+                if self.model.roles[name].applies(cand):
+                    return Decision(name, f"section {_quote(heading)}")
+        return None
+
+    def _by_object(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
+        if not self.model.roles["object"].applies(cand):
+            return None
+        for s, e in place.object_spans:
+            if s <= cand.start < e:
+                return Decision("object", f"stated object {_quote(ctx.text[s:e])}")
+        if cand.product is None or self._policy(cand).default != "required":
+            return None
+        names = {cand.product.vendor, cand.product.name}
+        for statement in self.doc.statements:
+            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", statement, re.IGNORECASE) for n in names):
+                return Decision("object", f"stated object {_quote(statement)}")
+        return None
+
+    # -- helpers
+
+    def _found(self, group: CueGroup, cand: Candidate, ctx: BlockContext, place: BlockPlace, who: str) -> str | None:
+        check = group.check
+        if check.scope == "lead_in":
+            if not place.lead_in:
+                return None
+            for p in check.patterns(ctx.lang):
+                m = _search(p, place.lead_in)
+                if m is not None:
+                    return m.group(0)
+            return None
+        key = (id(check), cand.start, cand.end)
+        if key not in self._memo:
+            patterns = self.index.patterns(check, self._possible)
+            span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
+            self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
+        return self._memo[key]
+
+    def _policy(self, cand: Candidate) -> MentionPolicy:
+        return self.model.mentions.get(cand.mention) or MentionPolicy("required")
+
+    def _apply(self, cand: Candidate, decision: Decision, lang: str) -> bool:
+        """Set role, reason, severity and note from the decision; False when nothing is reported."""
+        role = decision.role
+        policy = self._policy(cand)
+        if role is None or role == "drop" or (policy.report is not None and role not in policy.report):
+            return False
+        spec = self.model.roles[role]
+        if spec.outcome == "none":
+            return False
+        cand.role, cand.role_reason = role, decision.reason
+        severity = {"rule": cand.rule.severity, "warning": "warning", "info": "info"}[spec.outcome]
+        if decision.cap is not None:
+            severity = decision.cap
+        cand.severity = min(cand.rule.severity, severity, key=lambda s: SEVERITY_RANK[s])
+        if spec.outcome != "rule" or decision.cap is not None:
+            cand.note = decision.note or spec.note.get(lang) or spec.note.get("en") or role
+        return True
