@@ -155,11 +155,13 @@ def main() -> int:
     ap.add_argument("--show-errors", action="store_true", help="list every false positive and false negative")
     ap.add_argument("--real", action="store_true", help="measure on the real-tender corpus (benchmarks/corpus/real)")
     ap.add_argument("--by-category", action="store_true", help="with --real: precision and recall per category")
+    ap.add_argument("--split", choices=["dev", "test"], help="with --real: only this part (tune with --split dev)")
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
 
-        print("\n".join(run(show_errors=args.show_errors, by_category=args.by_category)))
+        splits = (args.split,) if args.split else ("dev", "test")
+        print("\n".join(run(show_errors=args.show_errors, by_category=args.by_category, splits=splits)))
         return 0
     if not (args.corpus / "paragraphs.jsonl").is_file():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)

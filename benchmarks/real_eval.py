@@ -192,9 +192,15 @@ def _row(name: str, t: Tally) -> str:
     )
 
 
-def run(root: Path = ROOT, *, show_errors: bool = False, by_category: bool = False) -> list[str]:
+def run(
+    root: Path = ROOT,
+    *,
+    show_errors: bool = False,
+    by_category: bool = False,
+    splits: tuple[str, ...] = ("dev", "test"),
+) -> list[str]:
     baseline = Baseline()
-    docs = load_corpus(root)
+    docs = [d for d in load_corpus(root) if d.meta["split"] in splits]
     problems = [f"{d.id}: {p}" for d in docs for p in d.problems]
     lines: list[str] = []
     if problems:
@@ -206,7 +212,7 @@ def run(root: Path = ROOT, *, show_errors: bool = False, by_category: bool = Fal
         per[(d.meta["split"], d.meta["language"])].add(t)
     if show_errors:
         lines += ["ERRORS (development part only)", *errors, ""]
-    for split in ("dev", "test"):
+    for split in splits:
         total = Tally()
         block: list[str] = []
         for (s, lang), t in sorted(per.items()):
