@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ospo_procure.constants import LINTABLE_SUFFIXES
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
-from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
+from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.roles import DocumentContext, RoleStage
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from ospo_procure.waivers import FileWaivers, WaiverIndex
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -106,7 +106,14 @@ def lint_document(
     if lang not in SUPPORTED_LANGUAGES:
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
     compiled = compile_rules(ruleset, lang)
-    result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
+    result = FileResult(
+        path=doc.path,
+        language=lang,
+        format=doc.format,
+        warnings=list(doc.warnings),
+        blocks=[b.detached() for b in doc.blocks],
+        unreadable=doc.unreadable,
+    )
     texts = [b.text for b in doc.blocks]
     roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang))
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
@@ -118,6 +125,8 @@ def lint_document(
             result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
+    result.findings = with_sources(result.findings, doc.blocks)
+    result.evidence = with_sources(result.evidence, doc.blocks)
     from ospo_procure.waivers import apply_waivers
 
     apply_waivers(result, doc, waivers)

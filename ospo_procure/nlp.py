@@ -13,9 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ospo_procure.constants import LANGUAGES
 from ospo_procure.paths import cache_dir
 
-SUPPORTED_LANGUAGES = ("en", "es", "pt", "fr")
+SUPPORTED_LANGUAGES = LANGUAGES
 
 # Frequent function words per language, for detection. Short and distinctive on purpose.
 _STOPWORDS: dict[str, frozenset[str]] = {

@@ -27,7 +27,7 @@ from ospo_procure.model import (
     Finding,
 )
 from ospo_procure.rules.loader import RuleSet
-from ospo_procure.scoring_model import CriterionScore, Scorecard
+from ospo_procure.scoring_model import CriterionScore, ScoreCap, Scorecard, ScoreTerm
 from ospo_procure.yamlio import load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
@@ -119,51 +119,64 @@ def _term_value(term: dict[str, Any], n: float) -> float:
     return value
 
 
-def _fmt(x: float) -> str:
-    return f"{x:+.1f}".replace(".0", "")
-
-
 def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) -> Scorecard:
     rubric = load_rubric(ruleset.directory / "checklist.yaml")
     lang = lang or result.language or "en"
-    unreadable = bool(result.document is not None and result.document.unreadable)
     counted = [f for f in result.findings if f.severity != "info"]
-    criteria: dict[int, CriterionScore] = {}
-    for number, spec in sorted(rubric.criteria.items()):
-        title = spec["title"].get(lang) or spec["title"]["en"]
-        score = float(spec["base"])
-        reasons = [f"base {spec['base']:g} (what the criterion scores with nothing said about it)"]
-        evidence_used: list[Finding] = []
-        findings_used: list[Finding] = []
-        for term in spec.get("evidence", []):
-            items = _distinct([e for e in result.evidence if e.category in term["categories"]], per_sentence=True)
-            value = _term_value(term, len(items))
-            if items:
-                score += value
-                evidence_used.extend(items)
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}")
-        for term in spec.get("findings", []):
-            items = _distinct([f for f in counted if f.category in term["categories"]])
-            active = [f for f in items if not f.waived]
-            waived = [f for f in items if f.waived]
-            n = len(active) + rubric.waived_factor * len(waived)
-            value = _term_value(term, n)
-            if items:
-                score += value
-                findings_used.extend(items)
-                extra = f" ({len(waived)} waived, counted ×{rubric.waived_factor:g})" if waived else ""
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}{extra}")
-        cap = spec.get("cap")
-        if cap and any(f.category in cap["categories"] and not f.waived for f in counted) and score > cap["score"]:
-            score = float(cap["score"])
-            reasons.append(f"capped at {cap['score']:g} while any {'/'.join(cap['categories'])} finding remains")
-        final = int(min(5, max(0, math.floor(score + 0.5))))
-        criteria[number] = CriterionScore(number, title, final, evidence_used, findings_used, reasons)
+    criteria = {
+        number: _criterion(number, spec, result.evidence, counted, rubric.waived_factor, lang, result.unreadable)
+        for number, spec in sorted(rubric.criteria.items())
+    }
     overall = round(sum(c.score for c in criteria.values()) / max(1, len(criteria)), 1)
-    if unreadable:
-        for c in criteria.values():
-            c.reasons.insert(0, "the document's text could not be read (no text layer): score not meaningful")
-    return Scorecard(criteria=criteria, overall=overall, unreadable=unreadable)
+    return Scorecard(criteria=criteria, overall=overall, unreadable=result.unreadable)
+
+
+def _criterion(
+    number: int,
+    spec: dict[str, Any],
+    evidence: list[Finding],
+    counted: list[Finding],
+    waived_factor: float,
+    lang: str,
+    unreadable: bool,
+) -> CriterionScore:
+    """One criterion: base + its evidence and finding terms, capped, clamped to 0..5."""
+    terms: list[ScoreTerm] = []
+    evidence_used: list[Finding] = []
+    findings_used: list[Finding] = []
+    for term in spec.get("evidence", []):
+        items = _distinct([e for e in evidence if e.category in term["categories"]], per_sentence=True)
+        if items:
+            terms.append(ScoreTerm("evidence", tuple(term["categories"]), len(items), _term_value(term, len(items))))
+            evidence_used.extend(items)
+    for term in spec.get("findings", []):
+        items = _distinct([f for f in counted if f.category in term["categories"]])
+        if items:
+            waived = sum(1 for f in items if f.waived)
+            n = len(items) - waived + waived_factor * waived
+            terms.append(
+                ScoreTerm(
+                    "findings", tuple(term["categories"]), len(items), _term_value(term, n), waived, waived_factor
+                )
+            )
+            findings_used.extend(items)
+    score = float(spec["base"]) + sum(t.points for t in terms)
+    cap = spec.get("cap")
+    applied = None
+    if cap and score > cap["score"] and any(f.category in cap["categories"] and not f.waived for f in counted):
+        applied = ScoreCap(float(cap["score"]), tuple(cap["categories"]))
+        score = applied.score
+    return CriterionScore(
+        number=number,
+        title=spec["title"].get(lang) or spec["title"]["en"],
+        score=int(min(5, max(0, math.floor(score + 0.5)))),
+        evidence=tuple(evidence_used),
+        findings=tuple(findings_used),
+        base=float(spec["base"]),
+        terms=tuple(terms),
+        cap=applied,
+        unreadable=unreadable,
+    )
 
 
 def check_rubric(ruleset: RuleSet) -> None:

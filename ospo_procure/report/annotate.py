@@ -36,7 +36,7 @@ from ospo_procure.readers.docx_reader import (
     parts_from_python_docx,
 )
 from ospo_procure.readers.safe_xml import Deadline
-from ospo_procure.report._shared import waiver_text, xml_safe
+from ospo_procure.report._shared import role_text, waiver_text, xml_safe
 from ospo_procure.termsafe import display_path
 
 _R, _RPR, _T = W + "r", W + "rPr", W + "t"
@@ -374,6 +374,8 @@ def _comment_text(f: Finding) -> str:
     lines = [head, f.message]
     if f.note:
         lines.append(f"Note: {f.note}")
+    if f.role:
+        lines.append(role_text(f)[:1].upper() + role_text(f)[1:])
     if f.legal_basis:
         lines.append(f"Legal basis: {f.legal_basis}")
     if f.suggestion:
@@ -394,6 +396,8 @@ def _summary_text(leftovers: list[tuple[Finding, str]]) -> str:
         line = f"• [{f.severity.upper()}] {f.rule} at {f.location.label()}: “{f.match}” — {f.message}"
         if f.suggestion:
             line += f" Suggestion: {f.suggestion}"
+        if f.role:
+            line += f" ({role_text(f)})"
         if why != "Word allows no comments here":
             line += f" ({why})"
         lines.append(line + waived)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ospo_procure.constants import LANGUAGES
 from ospo_procure.model import EVIDENCE_CATEGORIES, FINDING_CATEGORIES, ROLES, SEVERITIES
 
-LANGS = ["en", "es", "pt", "fr"]
+LANGS = list(LANGUAGES)
 CHECK_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 
 
