@@ -13,7 +13,7 @@ from pathlib import Path
 from ospo_procure import __version__
 from ospo_procure.constants import SUFFIX_LIST, ExitCode
 from ospo_procure.errors import UsageError
-from ospo_procure.fsutil import STDOUT, atomic_write_bytes, check_output
+from ospo_procure.fsutil import STDOUT, Protected, atomic_write_bytes, check_output
 from ospo_procure.limits import Limits
 from ospo_procure.model import SEVERITY_RANK, FileResult, LintRun, Waiver
 
@@ -123,7 +123,7 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
     return LintOutcome(results, report, messages, code, unused, binary)
 
 
-def _checked_outputs(options: LintOptions, files: list[Path], protected: Iterable[Path]) -> Path | None:
+def _checked_outputs(options: LintOptions, files: list[Path], protected: Iterable[Protected]) -> Path | None:
     """The report file (None for stdout), after checking it and the annotated copy's path."""
     to_stdout = options.output is not None and str(options.output) == STDOUT
     output = None if options.output is None or to_stdout else options.output
@@ -134,7 +134,11 @@ def _checked_outputs(options: LintOptions, files: list[Path], protected: Iterabl
 
 
 def _annotate(
-    options: LintOptions, files: list[Path], results: list[FileResult], protected: Iterable[Path], messages: list[str]
+    options: LintOptions,
+    files: list[Path],
+    results: list[FileResult],
+    protected: Iterable[Protected],
+    messages: list[str],
 ) -> int:
     """Write the annotated Word copy when asked; its exit status (it may fail on its own)."""
     if options.annotate is None or not results or results[0].error is not None:

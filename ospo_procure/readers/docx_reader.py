@@ -146,6 +146,7 @@ def _run_state(rpr: Element) -> bool | str | None:
     return style.get(W_VAL, "") if style is not None else None
 
 
+# complex: one flat branch per inline element kind of WordprocessingML, in one walk
 def _walk_inline(el: Element, acc: _Para) -> None:
     for child in el:
         tag = child.tag
@@ -644,24 +645,27 @@ def extract_blocks(
             n += 1
             if note.get(W_TYPE) not in _SKIP_NOTE_TYPES:
                 ex.container(note, _Ctx(part=kind, note=_int(note.get(W_ID), 0)), step(root_path, note, n))
-    comments: list[DocComment] = []
-    if parts.comments is not None:
-        for n, cm in enumerate(parts.comments.iter(W + "comment")):
-            if deadline is not None and n % 2000 == 1999:  # comments count against max_seconds too
-                deadline.check()
-            cid = cm.get(W_ID, "")
-            texts = [t for t in (paragraph_text(p) for p in cm.iter(T_P)) if t.strip()]
-            comments.append(
-                DocComment(
-                    text="\n".join(t.strip() for t in texts),
-                    author=cm.get(W + "author"),
-                    anchored_text=ex.anchor_text.get(
-                        cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()
-                    ),
-                    block_index=ex.anchor_block.get(cid),
-                )
-            )
+    comments = _comments(parts.comments, ex, deadline) if parts.comments is not None else []
     return ex.blocks, comments
+
+
+def _comments(root: Element, ex: _Extractor, deadline: Deadline | None) -> list[DocComment]:
+    """The document's comments, with the text each is anchored on (gathered by the walk)."""
+    comments: list[DocComment] = []
+    for n, cm in enumerate(root.iter(W + "comment")):
+        if deadline is not None and n % 2000 == 1999:  # comments count against max_seconds too
+            deadline.check()
+        cid = cm.get(W_ID, "")
+        texts = [t for t in (paragraph_text(p) for p in cm.iter(T_P)) if t.strip()]
+        comments.append(
+            DocComment(
+                text="\n".join(t.strip() for t in texts),
+                author=cm.get(W + "author"),
+                anchored_text=ex.anchor_text.get(cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()),
+                block_index=ex.anchor_block.get(cid),
+            )
+        )
+    return comments
 
 
 # --------------------------------------------------------------------------------------

@@ -61,7 +61,11 @@ REPORTERS: dict[str, Reporter] = {
         Reporter("sarif", "ospo_procure.report.sarif", "SARIF 2.1.0 for code-scanning services"),
         Reporter("html", "ospo_procure.report.html", "one self-contained review page", needs_output_file=True),
         Reporter(
-            "pdf", "ospo_procure.report.pdf", "a scorecard report to file with the tender", needs_output_file=True
+            "pdf",
+            "ospo_procure.report.pdf",
+            "a scorecard report to file with the tender",
+            needs_output_file=True,
+            binary=True,
         ),
         Reporter("junit", "ospo_procure.report.junit", "JUnit XML: criteria and findings as CI test results"),
     )
