@@ -164,3 +164,14 @@ def test_scorecard_links_survive_copied_findings(results: LintRun) -> None:
     c = parse(render(run_of(fr)))
     hrefs = {a["href"] for t, a in c.tags if t == "a" and a.get("href")}
     assert {"#f-1", "#f-2", "#f-3"} <= hrefs
+
+
+def test_numbers_of_spans_ending_together_stay_apart(results: LintRun) -> None:
+    """Two findings on the same words end at the same place: their numbers read "1,2", not "12"."""
+    fr = results.files[0]
+    office = [f for f in fr.findings if f.match == "Microsoft Office 365"]
+    twin = office[0].evolve(rule="es-brand-twin")
+    text = render(run_of(replace(fr, findings=[*fr.findings, twin]))).decode("utf-8")
+    assert re.search(
+        r'<sup class="ref"><a id="m-f-1" href="#f-1">1</a>,<a id="m-f-\d+" href="#f-\d+">\d+</a></sup>', text
+    )

@@ -293,10 +293,10 @@ def _highlighted(text: str, located: list[_Item]) -> str:
                 f'title="{title}">{seg}</mark></a>'
             )
         pieces.append(seg)
-        pieces += [
-            f'<sup class="ref"><a id="m-{it.anchor}" href="#{it.anchor}">{it.number}</a></sup>'
-            for it in ending.get(b, [])
-        ]
+        ended = ending.get(b, [])
+        if ended:  # numbers of spans ending together stay apart: "2,3", not "23"
+            links = ",".join(f'<a id="m-{it.anchor}" href="#{it.anchor}">{it.number}</a>' for it in ended)
+            pieces.append(f'<sup class="ref">{links}</sup>')
     return "".join(pieces)
 
 
