@@ -46,6 +46,10 @@ class _Catalogue(gettext.NullTranslations):
         found = self._messages.get(message)
         return found if isinstance(found, str) and found else message
 
+    def pgettext(self, context: str, message: str) -> str:
+        found = self._messages.get(f"{context}\x04{message}")
+        return found if isinstance(found, str) and found else message
+
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         found = self._messages.get(msgid1)
         if isinstance(found, tuple):
@@ -73,10 +77,11 @@ def translations(lang: str | None) -> gettext.NullTranslations:
     for m in catalog:
         if not m.id or m.fuzzy:
             continue
+        prefix = f"{m.context}\x04" if m.context else ""  # GNU gettext's key for a message in a context
         if isinstance(m.id, (tuple, list)):
-            messages[str(m.id[0])] = tuple(str(s) for s in (m.string or ()))
+            messages[prefix + str(m.id[0])] = tuple(str(s) for s in (m.string or ()))
         else:
-            messages[str(m.id)] = str(m.string or "")
+            messages[prefix + str(m.id)] = str(m.string or "")
     return _Catalogue(messages, catalog.plural_expr and _plural_function(catalog.plural_expr))
 
 
@@ -96,12 +101,12 @@ def extract() -> Catalog:
 
     template = Catalog(domain=DOMAIN, project="ospo-procure", msgid_bugs_address="")
     methods = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None, "pgettext": ((1, "c"), 2)}
     package = LOCALE_DIR.parent
-    for filename, lineno, message, comments, _ctx in extract_from_dir(
+    for filename, lineno, message, comments, context in extract_from_dir(
         package, methods, keywords=keywords, comment_tags=("Translators:",), strip_comment_tags=True
     ):
-        template.add(message, locations=[(f"ospo_procure/{filename}", lineno)], auto_comments=comments)
+        template.add(message, locations=[(f"ospo_procure/{filename}", lineno)], auto_comments=comments, context=context)
     return template
 
 

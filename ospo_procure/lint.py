@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from ospo_procure.constants import LINTABLE_SUFFIXES
 from ospo_procure.errors import InputError
+from ospo_procure.i18n import N_, translator
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.roles import DocumentContext, RoleStage
+from ospo_procure.rules.lexicons import names_in
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
 
@@ -72,24 +74,39 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.rule.id))
 
 
-def _values(c: Candidate, text: str) -> dict[str, str]:
+# What a message says where the lexicon lists no alternatives or standards for a product.
+NO_ALTERNATIVES = N_("the open-source solutions on the market")
+NO_STANDARDS = N_("the relevant open standards")
+
+
+def _values(c: Candidate, text: str, lang: str) -> dict[str, str]:
+    """The placeholders of a rule's message and suggestion, worded in `lang`."""
     values = {"match": text[c.start : c.end]}
+    _ = translator(lang)
     if c.product is not None:
         values.update(
             product=c.product.full_name,
             vendor=c.product.vendor,
-            alternatives=", ".join(c.product.alternatives) or "open-source alternatives",
-            standards=", ".join(c.product.standards) or "the relevant open standards",
+            alternatives=", ".join(names_in(c.product.alternatives, lang)) or _(NO_ALTERNATIVES),
+            standards=", ".join(names_in(c.product.standards, lang)) or _(NO_STANDARDS),
         )
-    if c.vendor is not None:
-        values.update(product=c.vendor, vendor=c.vendor, alternatives="open-source alternatives")
-        values.setdefault("standards", "the relevant open standards")
+    if c.vendor is not None:  # a vendor named on its own: no product's alternatives apply
+        values.update(product=c.vendor, vendor=c.vendor, alternatives=_(NO_ALTERNATIVES))
+        values.setdefault("standards", _(NO_STANDARDS))
     if c.fmt is not None:
         values.update(
             format=(c.fmt.extensions[0] if c.fmt.extensions else c.fmt.id),
-            open_alternatives=", ".join(c.fmt.open_alternatives),
+            open_alternatives=", ".join(names_in(c.fmt.open_alternatives, lang)),
         )
     return values
+
+
+def _without_echo(message: str, values: dict[str, str]) -> str:
+    """'Proprietary format '.xls' (.xls)': a format in brackets that repeats the quoted match goes."""
+    fmt = values.get("format")
+    if fmt and values["match"].casefold() == fmt.casefold():
+        return message.replace(f" ({fmt})", "", 1)
+    return message
 
 
 def lint_document(
@@ -99,12 +116,17 @@ def lint_document(
     ruleset: RuleSet | None = None,
     score: bool = True,
     waivers: FileWaivers | list[Waiver] | None = None,
+    report_language: str | None = None,
 ) -> FileResult:
-    """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules."""
+    """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules.
+    Messages, suggestions, legal bases, notes and criterion titles are worded in
+    `report_language` (default: the document's language)."""
     ruleset = ruleset or load_ruleset()
     lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
     if lang not in SUPPORTED_LANGUAGES:
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
+    words_lang = report_language or lang
+    notes = _note_translations(ruleset, lang, words_lang) if words_lang != lang else None
     compiled = compile_rules(ruleset, lang)
     result = FileResult(
         path=doc.path,
@@ -121,8 +143,10 @@ def lint_document(
         ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
         raw = roles.assign(candidates(compiled, ctx), ctx)
         for c in _resolve_overlaps(raw, block.text):
+            if notes is not None and c.note:
+                c.note = notes.get(c.note, c.note)
             result_list = result.evidence if c.rule.kind == "evidence" else result.findings
-            result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+            result_list.append(_finding(c, block.text, index, block.location, ctx, words_lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     result.findings = with_sources(result.findings, doc.blocks)
@@ -133,8 +157,15 @@ def lint_document(
     if score:
         from ospo_procure.scoring import score_result
 
-        result.scorecard = score_result(result, ruleset)
+        result.scorecard = score_result(result, ruleset, words_lang)
     return result
+
+
+def _note_translations(ruleset: RuleSet, lang: str, to: str) -> dict[str, str]:
+    """Each note the role stage can write in `lang` (roles.yaml, rule exceptions), in `to`."""
+    tables = [spec.note for spec in ruleset.roles.roles.values()]
+    tables += [exc.note for rule in ruleset.rules for exc in rule.exceptions]
+    return {t[lang]: t.get(to) or t[lang] for t in tables if t.get(lang)}
 
 
 def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
@@ -151,9 +182,10 @@ def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
+    """The finding of a candidate, its texts worded in `lang`."""
     rule: Rule = c.rule
-    values = _values(c, text)
-    message = _fill(rule.text("message", lang), values)
+    values = _values(c, text, lang)
+    message = _without_echo(_fill(rule.text("message", lang), values), values)
     if c.note and c.severity == "info":  # a note, not a finding: say why instead of repeating the accusation
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
@@ -168,7 +200,7 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
         location=location,
         suggestion=_fill(rule.text("suggestion", lang), values),
         criteria=rule.criteria,
-        legal_basis=rule.legal_basis,
+        legal_basis=rule.text("legal_basis", lang),
         kind=rule.kind,
         block_index=index,
         sentence=ctx.sentence(c.start, c.end),
@@ -209,9 +241,11 @@ def lint_paths(
     ruleset: RuleSet | None = None,
     limits: Limits | None = None,
     waivers: WaiverIndex | None = None,
+    report_language: str | None = None,
 ) -> list[FileResult]:
     """Lint files and folders. A file that cannot be read becomes a FileResult with `error` set,
-    and the others are still linted. `waivers` gives each file its waiver-file entries."""
+    and the others are still linted. `waivers` gives each file its waiver-file entries;
+    `report_language` words the findings (default: each document's language)."""
     from ospo_procure.readers import read_document
 
     ruleset = ruleset or load_ruleset()
@@ -220,7 +254,11 @@ def lint_paths(
         try:
             doc = read_document(path, limits)
             file_waivers = waivers.for_file(path) if waivers is not None else None
-            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers))
+            results.append(
+                lint_document(
+                    doc, language=language, ruleset=ruleset, waivers=file_waivers, report_language=report_language
+                )
+            )
         except InputError as exc:
             results.append(FileResult(path=display_path(path), error=exc.message))
     return results

@@ -1,9 +1,10 @@
 """Scorecard data classes (kept apart from the scorer so reporters import no rules code).
 
 A criterion's score is explained by its parts: the rubric's `base`, one `ScoreTerm` per
-rubric term that applied (its points, and the items behind them), and the `cap` when
-one was applied. `reasons` words them in English; a reporter in another language can
-word the same parts itself.
+rubric term that applied (its points, and the items behind them), the `cap` when one was
+applied, and the `total` they add up to before it is kept within 0-5 and rounded. They are
+data; `reasons(lang)` words them in a language (report/words.py), the same way in every
+report format.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ospo_procure.model import Finding
-
-UNREADABLE_REASON = "the document's text could not be read (no text layer): score not meaningful"
 
 
 @dataclass(frozen=True)
@@ -26,15 +25,13 @@ class ScoreTerm:
     points: float
     waived: int = 0  # findings among `count` that are waived (each counted x waived_factor)
     waived_factor: float = 1.0
-
-    def reason(self) -> str:
-        extra = f" ({self.waived} waived, counted ×{self.waived_factor:g})" if self.waived else ""
-        return f"{_signed(self.points)} for {self.count} × {'/'.join(self.categories)}{extra}"
+    rules: tuple[str, ...] = ()  # the rules the term counts, when the rubric names them (else all)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "categories": list(self.categories),
+            "rules": list(self.rules),
             "count": self.count,
             "points": self.points,
             "waived": self.waived,
@@ -47,9 +44,6 @@ class ScoreCap:
 
     score: float
     categories: tuple[str, ...]
-
-    def reason(self) -> str:
-        return f"capped at {self.score:g} while any {'/'.join(self.categories)} finding remains"
 
 
 @dataclass(frozen=True)
@@ -65,23 +59,27 @@ class CriterionScore:
     unreadable: bool = False  # no text could be read: the score is not meaningful
 
     @property
-    def reasons(self) -> list[str]:
-        """Why this score, in words: the base, each term, the cap."""
-        out = [UNREADABLE_REASON] if self.unreadable else []
-        out.append(f"base {self.base:g} (what the criterion scores with nothing said about it)")
-        out += [t.reason() for t in self.terms]
+    def total(self) -> float:
+        """Base plus terms (or the cap), before the score is kept within 0-5 and rounded."""
         if self.cap is not None:
-            out.append(self.cap.reason())
-        return out
+            return self.cap.score
+        return round(self.base + sum(t.points for t in self.terms), 4)
 
-    def to_dict(self) -> dict[str, Any]:
+    def reasons(self, lang: str | None = None) -> list[str]:
+        """Why this score, in words of `lang` (default English): base, each term, cap, total."""
+        from ospo_procure.report.words import words
+
+        return words(lang).criterion_reasons(self)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         return {
             "title": self.title,
             "score": self.score,
-            "reasons": self.reasons,
+            "reasons": self.reasons(lang),
             "base": self.base,
             "terms": [t.to_dict() for t in self.terms],
             "cap": {"score": self.cap.score, "categories": list(self.cap.categories)} if self.cap else None,
+            "total": self.total,
             "evidence": [_ref(f) for f in self.evidence],
             "findings": [_ref(f) for f in self.findings],
         }
@@ -93,16 +91,12 @@ class Scorecard:
     overall: float  # mean of the nine scores, one decimal
     unreadable: bool = False  # no text could be read: scores are not meaningful
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         return {
-            "criteria": {str(n): c.to_dict() for n, c in sorted(self.criteria.items())},
+            "criteria": {str(n): c.to_dict(lang) for n, c in sorted(self.criteria.items())},
             "overall": self.overall,
             "unreadable": self.unreadable,
         }
-
-
-def _signed(x: float) -> str:
-    return f"{x:+.1f}".replace(".0", "")
 
 
 def _ref(f: Finding) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ospo_procure.portfolio.dashboard import Charts
 from ospo_procure.portfolio.kpis import HEADLINE, Kpis, TenderReport
-from ospo_procure.portfolio.strings import text
+from ospo_procure.portfolio.strings import current_language, text
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 CSS = """
@@ -220,7 +220,7 @@ def render_html(k: Kpis, c: Charts, **_: Any) -> bytes:
     subtitle = text("subtitle", tenders=f"{k.tenders:,}", period=period, generated=k.generated, version=k.version)
     body = _body(k, c) if k.tenders else f"<section><p>{_e(text('nothing'))}</p></section>"
     page = f"""<!DOCTYPE html>
-<html lang="{text("html_lang")}"><head><meta charset="utf-8">
+<html lang="{current_language()}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(text("title"))}</title><style>{CSS}</style></head>

@@ -5,6 +5,10 @@ time, and each finding is encoded by the json module's C encoder on one line. (A
 single `json.dumps(..., indent=2)` of the whole report builds every dict first and runs
 the pure-Python encoder, several times slower.) The layout stays readable: the outer
 structure is indented, and each finding, evidence item, criterion and waiver is one line.
+
+The human-readable fields (messages, suggestions, legal bases, notes, the words that decided
+a role, criterion titles and reasons) are in each file's report language, given as
+`language_of_report`; everything else is an identifier or a number.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from ospo_procure.model import FileResult, LintRun
+from ospo_procure.model import FileResult, Finding, LintRun
 from ospo_procure.report import ReportOptions
+from ospo_procure.report.words import Words, file_language, words
 from ospo_procure.scoring_model import Scorecard
 
 SCHEMA_VERSION = 1
@@ -32,37 +37,49 @@ def render(results: LintRun, options: ReportOptions) -> bytes:
 
 def _chunks(results: LintRun, options: ReportOptions) -> Iterator[str]:
     """The report as successive pieces of text, produced as the files are walked."""
+    tool = _Line(name="ospo-procure", version=options.tool_version)
+    if options.rules_source:
+        tool["rules"] = options.rules_source
     doc = {
         "version": SCHEMA_VERSION,
-        "tool": _Line(name="ospo-procure", version=options.tool_version),
-        "files": (file_dict(r) for r in results.files),
+        "tool": tool,
+        "files": (file_dict(r, options.lang) for r in results.files),
         "unused_waivers": (_Line(w.to_dict()) for w in results.unused_waivers),
     }
     yield from _pieces(doc, "")
     yield "\n"
 
 
-def file_dict(r: FileResult) -> dict[str, Any]:
+def file_dict(r: FileResult, lang: str | None = None) -> dict[str, Any]:
     """One file's entry; its lists are generators, encoded one item at a time."""
+    _ = words(file_language(r, lang))
     return {
         "path": r.path,
         "language": r.language,
+        "language_of_report": _.lang,
         "format": r.format,
         "error": r.error,
         "warnings": r.warnings,
         "words": r.words,
         "unreadable": r.unreadable,
-        "findings": (_Line(f.to_dict()) for f in r.findings),
+        "findings": (_finding(f, _) for f in r.findings),
         "evidence": (_Line(e.to_dict()) for e in r.evidence),
-        "scorecard": _scorecard(r.scorecard),
+        "scorecard": _scorecard(r.scorecard, _),
         "unused_waivers": (_Line(w.to_dict()) for w in r.unused_waivers),
     }
 
 
-def _scorecard(card: Scorecard | None) -> dict[str, Any] | None:
+def _finding(f: Finding, _: Words) -> _Line:
+    d = _Line(f.to_dict())
+    if f.role_reason:
+        d["role_reason"] = _.role_reason(f.role_reason)
+    return d
+
+
+def _scorecard(card: Scorecard | None, _: Words) -> dict[str, Any] | None:
     if card is None:
         return None
-    criteria = {str(n): _Line(c.to_dict()) for n, c in sorted(card.criteria.items())}
+    criteria = {str(n): _Line(c.to_dict(_.lang)) for n, c in sorted(card.criteria.items())}
     return {"criteria": criteria, "overall": card.overall, "unreadable": card.unreadable}
 
 

@@ -60,7 +60,7 @@ class Rule:
     severity: str
     criteria: tuple[int, ...]
     languages: tuple[str, ...]
-    legal_basis: str
+    legal_basis: dict[str, str]  # per language (a plain string in the YAML is English)
     description: dict[str, str]
     message: dict[str, str]
     suggestion: dict[str, str]
@@ -164,7 +164,7 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv) -> Rule:
         severity=raw["severity"],
         criteria=tuple(raw["criteria"]),
         languages=languages,
-        legal_basis=raw.get("legal_basis", ""),
+        legal_basis=_text_map(raw.get("legal_basis") or None),
         description=_text_map(raw.get("description")),
         message=_text_map(raw["message"]),
         suggestion=_text_map(raw.get("suggestion")),

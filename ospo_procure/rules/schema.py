@@ -23,6 +23,9 @@ def lang_map(value: dict[str, Any], *, extra: list[str] | None = None) -> dict[s
 STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 TEXT = {"oneOf": [{"type": "string", "minLength": 1}, lang_map({"type": "string", "minLength": 1})]}
 OPTIONAL_TEXT = {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]}
+# Names in a lexicon: the same in every language ("PostgreSQL"), or worded per language
+# ({en: SQL dump, es: volcado SQL}) when they hold ordinary words a message will show.
+NAMES = {"type": "array", "items": TEXT}
 REGEXES = {"oneOf": [{"type": "string", "minLength": 1}, STR_LIST]}
 CUES = lang_map(STR_LIST, extra=["any"])
 
@@ -85,7 +88,7 @@ RULE = {
         "severity": {"enum": list(SEVERITIES)},
         "criteria": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9}, "minItems": 1},
         "languages": {"type": "array", "items": {"enum": LANGS}, "minItems": 1},
-        "legal_basis": {"type": "string"},
+        "legal_basis": OPTIONAL_TEXT,
         "description": TEXT,
         "message": TEXT,
         "suggestion": OPTIONAL_TEXT,
@@ -144,8 +147,8 @@ PRODUCT = {
         "category": {"type": "string"},
         "market": {"type": "string"},
         "ambiguous": STR_LIST,
-        "alternatives": STR_LIST,
-        "standards": STR_LIST,
+        "alternatives": NAMES,
+        "standards": NAMES,
     },
 }
 
@@ -194,7 +197,7 @@ FORMATS_FILE = {
                     "names": STR_LIST,
                     "vendor": {"type": "string"},
                     "family": {"type": "string"},
-                    "open_alternatives": STR_LIST,
+                    "open_alternatives": NAMES,
                     "ambiguous": {"type": "boolean"},
                 },
             },
