@@ -37,6 +37,9 @@ _TERM = {
     "required": ["categories", "points"],
     "properties": {
         "categories": _CATS,
+        # Only items of these rules count (an evidence category holds rules of different
+        # strength: OSS required vs OSS allowed, a named standard vs an API in general words).
+        "rules": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9-]*$"}, "minItems": 1},
         "points": {"type": "number"},
         "more": {"type": "number"},
         "max": {"type": "number"},
@@ -108,10 +111,22 @@ def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Findi
     return out
 
 
+def _selected(term: dict[str, Any], items: list[Finding]) -> list[Finding]:
+    rules = term.get("rules")
+    return [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+
+
+def _label(term: dict[str, Any]) -> str:
+    cats = "/".join(term["categories"])
+    return f"{cats} ({', '.join(term['rules'])})" if term.get("rules") else cats
+
+
 def _term_value(term: dict[str, Any], n: float) -> float:
     if n <= 0:
         return 0.0
-    value = term["points"] + term.get("more", 0.0) * (n - 1)
+    # Less than one item (a waived finding counts for a fraction of one): that fraction of
+    # the first item's points, so a waiver always softens the penalty.
+    value = term["points"] * n if n < 1 else term["points"] + term.get("more", 0.0) * (n - 1)
     if "max" in term:
         value = min(value, term["max"])
     if "min" in term:
@@ -136,28 +151,29 @@ def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) 
         evidence_used: list[Finding] = []
         findings_used: list[Finding] = []
         for term in spec.get("evidence", []):
-            items = _distinct([e for e in result.evidence if e.category in term["categories"]], per_sentence=True)
+            items = _distinct(_selected(term, result.evidence), per_sentence=True)
             value = _term_value(term, len(items))
             if items:
                 score += value
-                evidence_used.extend(items)
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}")
+                evidence_used.extend(i for i in items if all(i is not u for u in evidence_used))
+                reasons.append(f"{_fmt(value)} for {len(items)} × {_label(term)}")
         for term in spec.get("findings", []):
-            items = _distinct([f for f in counted if f.category in term["categories"]])
+            items = _distinct(_selected(term, counted))
             active = [f for f in items if not f.waived]
             waived = [f for f in items if f.waived]
             n = len(active) + rubric.waived_factor * len(waived)
             value = _term_value(term, n)
             if items:
                 score += value
-                findings_used.extend(items)
+                findings_used.extend(i for i in items if all(i is not u for u in findings_used))
                 extra = f" ({len(waived)} waived, counted ×{rubric.waived_factor:g})" if waived else ""
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}{extra}")
+                reasons.append(f"{_fmt(value)} for {len(items)} × {_label(term)}{extra}")
         cap = spec.get("cap")
         if cap and any(f.category in cap["categories"] and not f.waived for f in counted) and score > cap["score"]:
             score = float(cap["score"])
             reasons.append(f"capped at {cap['score']:g} while any {'/'.join(cap['categories'])} finding remains")
         final = int(min(5, max(0, math.floor(score + 0.5))))
+        reasons.append(f"total {score:g} → {final} (kept within 0-5, rounded half up)")
         criteria[number] = CriterionScore(number, title, final, evidence_used, findings_used, reasons)
     overall = round(sum(c.score for c in criteria.values()) / max(1, len(criteria)), 1)
     if unreadable:
@@ -170,4 +186,17 @@ def check_rubric(ruleset: RuleSet) -> None:
     path = ruleset.directory / "checklist.yaml"
     if not path.is_file():
         raise DataError("missing checklist.yaml (the scoring rubric)", path=ruleset.directory)
-    load_rubric(path)
+    rubric = load_rubric(path)
+    categories = {r.id: r.category for r in ruleset.rules}
+    for number, spec in sorted(rubric.criteria.items()):
+        for key in ("evidence", "findings"):
+            for term in spec.get(key, []):
+                # A folder may lack some of the rules a copied rubric names (that term then counts
+                # nothing); a named rule of another category is a mistake.
+                for rule_id in term.get("rules", []):
+                    if rule_id in categories and categories[rule_id] not in term["categories"]:
+                        raise DataError(
+                            f"criterion {number}: rule {rule_id} is of category {categories[rule_id]!r}, "
+                            f"not one of the term's categories ({', '.join(term['categories'])})",
+                            path=path,
+                        )
