@@ -26,10 +26,15 @@ class ScoreTerm:
     points: float
     waived: int = 0  # findings among `count` that are waived (each counted x waived_factor)
     waived_factor: float = 1.0
+    rules: tuple[str, ...] = ()  # the term counts only these rules' items (empty: the whole categories)
+
+    def label(self) -> str:
+        cats = "/".join(self.categories)
+        return f"{cats} ({', '.join(self.rules)})" if self.rules else cats
 
     def reason(self) -> str:
         extra = f" ({self.waived} waived, counted ×{self.waived_factor:g})" if self.waived else ""
-        return f"{_signed(self.points)} for {self.count} × {'/'.join(self.categories)}{extra}"
+        return f"{_signed(self.points)} for {self.count} × {self.label()}{extra}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +43,7 @@ class ScoreTerm:
             "count": self.count,
             "points": self.points,
             "waived": self.waived,
+            "rules": list(self.rules),
         }
 
 
@@ -63,6 +69,7 @@ class CriterionScore:
     terms: tuple[ScoreTerm, ...] = ()
     cap: ScoreCap | None = None
     unreadable: bool = False  # no text could be read: the score is not meaningful
+    total: float | None = None  # base + terms after the cap, before clamping and rounding
 
     @property
     def reasons(self) -> list[str]:
@@ -72,6 +79,8 @@ class CriterionScore:
         out += [t.reason() for t in self.terms]
         if self.cap is not None:
             out.append(self.cap.reason())
+        if self.total is not None:
+            out.append(f"total {self.total:g} → {self.score} (kept within 0-5, rounded half up)")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,6 +91,7 @@ class CriterionScore:
             "base": self.base,
             "terms": [t.to_dict() for t in self.terms],
             "cap": {"score": self.cap.score, "categories": list(self.cap.categories)} if self.cap else None,
+            "total": self.total,
             "evidence": [_ref(f) for f in self.evidence],
             "findings": [_ref(f) for f in self.findings],
         }
