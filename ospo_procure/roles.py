@@ -34,6 +34,7 @@ import regex
 
 from ospo_procure.model import ROLES, SEVERITY_RANK, Block
 from ospo_procure.rules import schema
+from ospo_procure.rules.lexicons import ProductLexicon
 from ospo_procure.rules.matchers import BlockContext, Candidate
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns
 from ospo_procure.rules.prefilter import Prefilter
@@ -79,6 +80,16 @@ class Attribution:
 class MentionPolicy:
     default: str  # a role, or "drop"
     report: frozenset[str] | None = None  # roles that are reported for this mention (None: all)
+    sections: bool = True  # whether a section heading may decide its role
+
+
+@dataclass
+class FindingPolicy:
+    """The roles a finding category reports itself; a product that also gives the `defer_to`
+    finding leaves the other roles to it (one finding per role and mention)."""
+
+    report: frozenset[str]
+    defer_to: str
 
 
 @dataclass
@@ -87,6 +98,9 @@ class ObjectStatementSpec:
     headings: Patterns
     labels: Patterns
     cues: Patterns
+    # Roles that a mention of a vendor the stated object buys is read as the object instead
+    # (its installed products are what is supported or renewed).
+    vendor_roles: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -97,6 +111,7 @@ class RoleModel:
     mentions: dict[str, MentionPolicy]
     object_statement: ObjectStatementSpec
     source: Path
+    findings: dict[str, FindingPolicy] = field(default_factory=dict)
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
@@ -129,7 +144,11 @@ class CueIndex:
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
-    return (mentions is None or cand.mention in mentions) and (categories is None or cand.rule.category in categories)
+    return _kind_ok(mentions, categories, cand.mention, cand.rule.category)
+
+
+def _kind_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, mention: str, category: str) -> bool:
+    return (mentions is None or mention in mentions) and (categories is None or category in categories)
 
 
 def _names(raw: dict[str, Any], key: str) -> frozenset[str] | None:
@@ -184,7 +203,9 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         for name, raw in data.get("attributions", {}).items()
     ]
     mentions = {
-        m: MentionPolicy(raw["default"], frozenset(raw["report"]) if "report" in raw else None)
+        m: MentionPolicy(
+            raw["default"], frozenset(raw["report"]) if "report" in raw else None, bool(raw.get("sections", True))
+        )
         for m, raw in data["mentions"].items()
     }
     obj = data.get("object_statement", {})
@@ -194,8 +215,12 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         headings=env.patterns(obj.get("headings", {}), at, "object_statement headings"),
         labels=env.patterns(obj.get("labels", {}), at, "object_statement labels"),
         cues=env.patterns(obj.get("cues", {}), at, "object_statement cues"),
+        vendor_roles=frozenset(obj.get("vendor_roles", [])),
     )
-    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path)
+    findings = {
+        cat: FindingPolicy(frozenset(raw["report"]), raw["defer_to"]) for cat, raw in data.get("findings", {}).items()
+    }
+    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path, findings)
 
 
 # --------------------------------------------------------------------------- the document
@@ -243,9 +268,13 @@ class BlockPlace:
 class DocumentContext:
     """Sections, list lead-ins and the stated object of one document, computed once."""
 
-    def __init__(self, model: RoleModel, blocks: list[Block], lang: str) -> None:
+    def __init__(
+        self, model: RoleModel, blocks: list[Block], lang: str, products: ProductLexicon | None = None
+    ) -> None:
         self.model = model
         self.lang = lang
+        self.products = products
+        self.object_vendors: dict[str, str] | None = None  # vendor -> the statement naming it (RoleStage fills it)
         self._section_roles: dict[str, list[str]] = {}
         self._object_headings: dict[str, bool] = {}
         self.places = self._sections(blocks)
@@ -417,12 +446,13 @@ class RoleStage:
             words = self._attributed(attribution, cand, ctx, place)
             if words is not None:
                 return Decision(None, f"{attribution.name} {_quote(words)}")
-        return (
+        decision = (
             self._by_cue(cand, ctx, place)
             or self._by_section(cand, place)
             or self._by_object(cand, ctx, place)
             or Decision(self._policy(cand).default, "no qualifying context")
         )
+        return self._object_vendor(cand, decision) or decision
 
     # -- the steps
 
@@ -460,6 +490,8 @@ class RoleStage:
         return None
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
+        if not self._policy(cand).sections:
+            return None
         for heading in reversed(place.sections):
             for name in self.doc.section_roles(heading):
                 if self.model.roles[name].applies(cand):
@@ -479,6 +511,56 @@ class RoleStage:
             if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", statement, re.IGNORECASE) for n in names):
                 return Decision("object", f"stated object {_quote(statement)}")
         return None
+
+    def _object_vendor(self, cand: Candidate, decision: Decision) -> Decision | None:
+        """A mention of a vendor whose products the stated object buys is the object too, when
+        its own clause only reads as the installed base or a requirement ("the Oracle databases
+        in use", "compatible with Oracle Database" in a contract for Oracle support)."""
+        vendor = cand.product.vendor if cand.product is not None else cand.vendor
+        if vendor is None or not (decision.role == "drop" or decision.role in self.model.object_statement.vendor_roles):
+            return None
+        if not self.model.roles["object"].applies(cand):
+            return None
+        statement = self._object_vendors().get(vendor)
+        if statement is None:
+            return None
+        return Decision("object", f"stated object {_quote(statement)} buys {vendor}")
+
+    def _object_vendors(self) -> dict[str, str]:
+        """The vendors the document's stated object buys: a product or vendor named in an object
+        statement whose clause there reads as what is bought (an object cue, or no cue of another
+        role: "Renewal of Oracle support", not "migration from Oracle to an open platform")."""
+        doc = self.doc
+        if doc.object_vendors is not None:
+            return doc.object_vendors
+        found: dict[str, str] = {}
+        lexicon = doc.products
+        for statement in dict.fromkeys(doc.statements) if lexicon is not None else ():
+            ctx = BlockContext(statement, [(0, len(statement))], doc.lang)
+            named: list[tuple[int, int, str, str]] = [
+                (h.start, h.end, lexicon.entries[h.surface.entry].vendor, "product")
+                for h in lexicon.scan(statement)
+                if not h.surface.ambiguous or statement[h.start : h.end] == h.surface.text and h.surface.with_vendor
+            ]
+            named += [(h.start, h.end, h.vendor, "vendor") for h in lexicon.scan_vendors(statement)]
+            for start, end, vendor, mention in named:
+                if vendor not in found and self._statement_buys(ctx, start, end, mention):
+                    found[vendor] = statement
+        doc.object_vendors = found
+        return found
+
+    def _statement_buys(self, ctx: BlockContext, start: int, end: int, mention: str) -> bool:
+        """Whether a mention in an object statement reads as what is bought there."""
+        for name in ["object", *(r for r in self.model.precedence if r != "object")]:
+            spec = self.model.roles[name]
+            if not _kind_ok(spec.mentions, spec.categories, mention, "brand"):
+                continue
+            for group in spec.groups:
+                if group.check.scope == "lead_in" or not _kind_ok(group.mentions, group.categories, mention, "brand"):
+                    continue
+                if ctx.find(group.check, start, end, f"object statement ({group.check.name})") is not None:
+                    return spec.outcome == "rule" or name == "continuity"
+        return True
 
     # -- helpers
 
@@ -507,6 +589,14 @@ class RoleStage:
         role = decision.role
         policy = self._policy(cand)
         if role is None or role == "drop" or (policy.report is not None and role not in policy.report):
+            return False
+        finding = self.model.findings.get(cand.rule.category)
+        if (
+            finding is not None
+            and role not in finding.report
+            and cand.product is not None
+            and finding.defer_to in cand.product.findings
+        ):
             return False
         spec = self.model.roles[role]
         if spec.outcome == "none":

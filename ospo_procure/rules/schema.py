@@ -250,12 +250,28 @@ ROLES_FILE = {
                     "properties": {
                         "default": {"enum": [*ROLES, "drop"]},
                         "report": {"type": "array", "items": {"enum": list(ROLES)}},
+                        "sections": {"type": "boolean"},
                     },
                 }
                 for m in MENTIONS
             },
         },
         "roles": {"type": "object", "propertyNames": {"enum": list(ROLES)}, "additionalProperties": ROLE},
+        # Per finding category: the roles it reports itself; the others are left to the `defer_to`
+        # finding of the same product (an object is the brand finding's, not the platform's).
+        "findings": {
+            "type": "object",
+            "propertyNames": {"enum": list(FINDING_CATEGORIES)},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["report", "defer_to"],
+                "properties": {
+                    "report": {"type": "array", "items": {"enum": list(ROLES)}},
+                    "defer_to": {"enum": list(FINDING_CATEGORIES)},
+                },
+            },
+        },
         "attributions": {
             "type": "object",
             "propertyNames": CHECK_NAME,
@@ -273,7 +289,13 @@ ROLES_FILE = {
         "object_statement": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {"title": {"type": "boolean"}, "headings": CUES, "labels": CUES, "cues": CUES},
+            "properties": {
+                "title": {"type": "boolean"},
+                "headings": CUES,
+                "labels": CUES,
+                "cues": CUES,
+                "vendor_roles": {"type": "array", "items": {"enum": list(ROLES)}, "uniqueItems": True},
+            },
         },
     },
 }
