@@ -48,9 +48,11 @@ class CueGroup:
     check: CueCheck
     mentions: frozenset[str] | None = None
     categories: frozenset[str] | None = None
+    markets: frozenset[str] | None = None  # only products of these markets (a channel: code hosting, meetings)
 
     def applies(self, cand: Candidate) -> bool:
-        return _filter_ok(self.mentions, self.categories, cand)
+        market = cand.product.market if cand.product is not None else None
+        return _filter_ok(self.mentions, self.categories, cand) and (self.markets is None or market in self.markets)
 
 
 @dataclass
@@ -165,7 +167,7 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
             scope=g.get("scope", "sentence"),
             window=g.get("window", 200),
         )
-        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories")))
+        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories"), _names(g, "markets")))
     return out
 
 
@@ -556,7 +558,11 @@ class RoleStage:
             if not _kind_ok(spec.mentions, spec.categories, mention, "brand"):
                 continue
             for group in spec.groups:
-                if group.check.scope == "lead_in" or not _kind_ok(group.mentions, group.categories, mention, "brand"):
+                if (
+                    group.check.scope == "lead_in"
+                    or group.markets is not None
+                    or not _kind_ok(group.mentions, group.categories, mention, "brand")
+                ):
                     continue
                 if ctx.find(group.check, start, end, f"object statement ({group.check.name})") is not None:
                     return spec.outcome == "rule" or name == "continuity"

@@ -216,6 +216,8 @@ ROLE_CUE_GROUP = {
         "cues": CUES,
         "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
         "window": WINDOW,
+        # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
+        "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
         **_FILTERS,
     },
 }
