@@ -317,11 +317,17 @@ class DocumentContext:
         return places
 
     def _lead_ins(self, blocks: list[Block]) -> None:
-        """A list (list items, or short lines) after a paragraph ending in ':' is introduced by it."""
+        """A list (list items, table cells, or lines that do not end a sentence: the rows of a
+        table a PDF reader splits into lines) after a paragraph ending in ':' is introduced by it."""
         lead: str | None = None
         for block, place in zip(blocks, self.places, strict=True):
             text = block.text.strip()
-            is_item = block.kind == "list_item" or (len(text.split()) <= 12 and not text.endswith("."))
+            is_item = (
+                block.kind == "list_item"
+                or block.location.table is not None
+                or (len(text.split()) <= 20 and not text.endswith(":"))
+                or (len(text.split()) <= 30 and not text.endswith((".", ":")))
+            )
             if is_item and lead is not None:
                 place.lead_in = lead
             if text.endswith(":"):
