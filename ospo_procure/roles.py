@@ -49,6 +49,7 @@ class CueGroup:
     mentions: frozenset[str] | None = None
     categories: frozenset[str] | None = None
     markets: frozenset[str] | None = None  # only products of these markets (a channel: code hosting, meetings)
+    unless: CueCheck | None = None  # the cue does not count where this one is found too
 
     def applies(self, cand: Candidate) -> bool:
         market = cand.product.market if cand.product is not None else None
@@ -167,7 +168,16 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
             scope=g.get("scope", "sentence"),
             window=g.get("window", 200),
         )
-        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories"), _names(g, "markets")))
+        unless = None
+        if "unless" in g:
+            u = g["unless"]
+            unless = CueCheck(
+                name=f"{what} cue {i + 1} unless",
+                cues=env.patterns(u["cues"], line, f"{what} cue {i + 1} unless"),
+                scope=u.get("scope", "sentence"),
+                window=u.get("window", 200),
+            )
+        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories"), _names(g, "markets"), unless))
     return out
 
 
@@ -395,6 +405,7 @@ class Decision:
     reason: str = ""
     note: str | None = None  # a rule exception's own explanation
     cap: str | None = None  # a rule exception's severity cap
+    by_cue: bool = False  # decided by words of the clause (not by a heading or a default)
 
 
 def _quote(words: str, limit: int = 60) -> str:
@@ -494,7 +505,7 @@ class RoleStage:
                 if group.applies(cand):
                     words = self._found(group, cand, ctx, place, f"role {name} cue")
                     if words is not None:
-                        return Decision(name, _quote(words))
+                        return Decision(name, _quote(words), by_cue=True)
         return None
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
@@ -525,7 +536,9 @@ class RoleStage:
         its own clause only reads as the installed base or a requirement ("the Oracle databases
         in use", "compatible with Oracle Database" in a contract for Oracle support)."""
         vendor = cand.product.vendor if cand.product is not None else cand.vendor
-        if vendor is None or not (decision.role == "drop" or decision.role in self.model.object_statement.vendor_roles):
+        # a requirement only a heading or the default gave ("Requirements") is no clause of its own
+        weak = decision.role in ("drop", "required") and not decision.by_cue
+        if vendor is None or not (weak or decision.role in self.model.object_statement.vendor_roles):
             return None
         if not self.model.roles["object"].applies(cand):
             return None
@@ -591,7 +604,11 @@ class RoleStage:
             patterns = self.index.patterns(check, self._possible)
             span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
             self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
-        return self._memo[key]
+        words = self._memo[key]
+        if words is not None and group.unless is not None:
+            if ctx.find(group.unless, cand.start, cand.end, f"{who} ({group.unless.name})") is not None:
+                return None
+        return words
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         return self.model.mentions.get(cand.mention) or MentionPolicy("required")

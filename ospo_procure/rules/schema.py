@@ -216,6 +216,13 @@ ROLE_CUE_GROUP = {
         "cues": CUES,
         "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
         "window": WINDOW,
+        # the cue does not count where this one is found too ("or equivalent" after a licence count)
+        "unless": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["cues"],
+            "properties": {"cues": CUES, "scope": SCOPE, "window": WINDOW},
+        },
         # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
         "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
         **_FILTERS,
