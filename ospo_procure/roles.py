@@ -87,6 +87,19 @@ class MentionPolicy:
 
 
 @dataclass
+class DocumentRole:
+    """A role every candidate of some categories takes when the document states a fact once
+    for the whole procedure ("CONTRATACIÓN DIRECTA POR URGENCIA"), unless its own clause says
+    otherwise."""
+
+    role: str
+    cues: Patterns
+    categories: frozenset[str] | None = None
+    mentions: frozenset[str] | None = None
+    note: dict[str, str] = field(default_factory=dict)  # replaces the role's note when given
+
+
+@dataclass
 class FindingPolicy:
     """The roles a finding category reports itself; a product that also gives the `defer_to`
     finding leaves the other roles to it (one finding per role and mention)."""
@@ -115,6 +128,7 @@ class RoleModel:
     object_statement: ObjectStatementSpec
     source: Path
     findings: dict[str, FindingPolicy] = field(default_factory=dict)
+    document_roles: list[DocumentRole] = field(default_factory=list)
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
@@ -232,7 +246,17 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
     findings = {
         cat: FindingPolicy(frozenset(raw["report"]), raw["defer_to"]) for cat, raw in data.get("findings", {}).items()
     }
-    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path, findings)
+    document_roles = [
+        DocumentRole(
+            role=raw["role"],
+            cues=env.patterns(raw["cues"], line_of(lines, ("document", i)), f"document role {i + 1}"),
+            categories=_names(raw, "categories"),
+            mentions=_names(raw, "mentions"),
+            note=dict(raw.get("note", {})),
+        )
+        for i, raw in enumerate(data.get("document", []))
+    ]
+    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path, findings, document_roles)
 
 
 # --------------------------------------------------------------------------- the document
@@ -293,6 +317,7 @@ class DocumentContext:
         self._lead_ins(blocks)
         self.statements: list[str] = []
         self._stated_object(blocks)
+        self.document_roles = self._document_roles(blocks)
 
     def at(self, index: int) -> BlockPlace:
         return self.places[index] if 0 <= index < len(self.places) else BlockPlace()
@@ -363,6 +388,24 @@ class DocumentContext:
                     s, e = _sentence_around(text, m.start(), m.end())
                     self._add_statement(place, s, e, text[s:e])
                     break
+
+    def _document_roles(self, blocks: list[Block]) -> list[tuple[DocumentRole, str]]:
+        """The document-wide roles whose cue occurs somewhere in the document, with its words."""
+        found: list[tuple[DocumentRole, str]] = []
+        for spec in self.model.document_roles:
+            patterns = spec.cues.for_lang(self.lang)
+            if not patterns:
+                continue
+            prefilter = Prefilter([p.pattern for p in patterns])
+            for block in blocks:
+                m = next(
+                    (m for i in sorted(prefilter.candidates(block.text)) if (m := _search(patterns[i], block.text))),
+                    None,
+                )
+                if m is not None:
+                    found.append((spec, m.group(0)))
+                    break
+        return found
 
     def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
         """Under an Object heading, or opening with an "Object:" label."""
@@ -467,6 +510,7 @@ class RoleStage:
                 return Decision(None, f"{attribution.name} {_quote(words)}")
         decision = (
             self._by_cue(cand, ctx, place)
+            or self._by_document(cand)
             or self._by_section(cand, place)
             or self._by_object(cand, ctx, place)
             or Decision(self._policy(cand).default, "no qualifying context")
@@ -506,6 +550,13 @@ class RoleStage:
                     words = self._found(group, cand, ctx, place, f"role {name} cue")
                     if words is not None:
                         return Decision(name, _quote(words), by_cue=True)
+        return None
+
+    def _by_document(self, cand: Candidate) -> Decision | None:
+        for spec, words in self.doc.document_roles:
+            if _filter_ok(spec.mentions, spec.categories, cand) and self.model.roles[spec.role].applies(cand):
+                note = spec.note.get(self.doc.lang) or spec.note.get("en")
+                return Decision(spec.role, f"document {_quote(words)}", note=note)
         return None
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:

@@ -281,6 +281,21 @@ ROLES_FILE = {
                 },
             },
         },
+        # Roles stated once for the whole procedure (a direct award justified by an emergency).
+        "document": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["role", "cues"],
+                "properties": {
+                    "role": {"enum": list(ROLES)},
+                    "cues": CUES,
+                    "note": lang_map({"type": "string", "minLength": 1}),
+                    **_FILTERS,
+                },
+            },
+        },
         "attributions": {
             "type": "object",
             "propertyNames": CHECK_NAME,
