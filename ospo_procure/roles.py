@@ -271,6 +271,7 @@ _KEYWORD = re.compile(
 )
 _LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
 _HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
+_STATEMENT_MAX = 300  # characters of a stated object found by a cue, after the cue
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
 
 
@@ -385,7 +386,10 @@ class DocumentContext:
             for i in sorted(prefilter.candidates(text)):
                 m = _search(cues[i], text)
                 if m is not None:
-                    s, e = _sentence_around(text, m.start(), m.end())
+                    # from the cue to the end of its sentence ("From: ..., Senior Officer. Subject: X"
+                    # states X); a run-in page without sentence ends is cut after a few lines
+                    _, e = _sentence_around(text, m.start(), m.end())
+                    s, e = m.start(), min(e, m.end() + _STATEMENT_MAX)
                     self._add_statement(place, s, e, text[s:e])
                     break
 
