@@ -129,6 +129,7 @@ class RoleModel:
     source: Path
     findings: dict[str, FindingPolicy] = field(default_factory=dict)
     document_roles: list[DocumentRole] = field(default_factory=list)
+    rule_defaults: dict[str, str] = field(default_factory=dict)  # rule id -> its matches' default role
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
@@ -256,7 +257,10 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         )
         for i, raw in enumerate(data.get("document", []))
     ]
-    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path, findings, document_roles)
+    rule_defaults = {rule_id: raw["default"] for rule_id, raw in data.get("rules", {}).items()}
+    return RoleModel(
+        list(data["precedence"]), roles, attributions, mentions, statement, path, findings, document_roles, rule_defaults
+    )
 
 
 # --------------------------------------------------------------------------- the document
@@ -519,6 +523,12 @@ class RoleStage:
             or self._by_object(cand, ctx, place)
             or Decision(self._policy(cand).default, "no qualifying context")
         )
+        default = self.model.rule_defaults.get(cand.rule.id)
+        role = decision.role
+        if default is not None and (role not in self.model.roles or self.model.roles[role].outcome == "rule"):
+            # the rule names what its matches are (a continuity argument); only a role that
+            # reports less (negated, history, an example...) overrides it
+            return Decision(default, decision.reason if decision.by_cue else "no qualifying context", by_cue=True)
         return self._object_vendor(cand, decision) or decision
 
     # -- the steps
@@ -666,7 +676,9 @@ class RoleStage:
         return words
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
-        return self.model.mentions.get(cand.mention) or MentionPolicy("required")
+        policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
+        default = self.model.rule_defaults.get(cand.rule.id)
+        return policy if default is None else MentionPolicy(default, policy.report, policy.sections)
 
     def _apply(self, cand: Candidate, decision: Decision, lang: str) -> bool:
         """Set role, reason, severity and note from the decision; False when nothing is reported."""

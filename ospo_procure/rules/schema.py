@@ -281,6 +281,17 @@ ROLES_FILE = {
                 },
             },
         },
+        # A rule whose matches have their own default role (the continuity argument is `continuity`).
+        "rules": {
+            "type": "object",
+            "propertyNames": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["default"],
+                "properties": {"default": {"enum": list(ROLES)}},
+            },
+        },
         # Roles stated once for the whole procedure (a direct award justified by an emergency).
         "document": {
             "type": "array",
