@@ -259,7 +259,15 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
     ]
     rule_defaults = {rule_id: raw["default"] for rule_id, raw in data.get("rules", {}).items()}
     return RoleModel(
-        list(data["precedence"]), roles, attributions, mentions, statement, path, findings, document_roles, rule_defaults
+        list(data["precedence"]),
+        roles,
+        attributions,
+        mentions,
+        statement,
+        path,
+        findings,
+        document_roles,
+        rule_defaults,
     )
 
 
@@ -590,10 +598,9 @@ class RoleStage:
                 return Decision("object", f"stated object {_quote(ctx.text[s:e])}")
         if cand.product is None or self._policy(cand).default != "required":
             return None
-        names = {cand.product.vendor, cand.product.name}
-        for statement in self.doc.statements:
-            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", statement, re.IGNORECASE) for n in names):
-                return Decision("object", f"stated object {_quote(statement)}")
+        statement = self._object_vendors().get(cand.product.vendor)
+        if statement is not None:
+            return Decision("object", f"stated object {_quote(statement)}")
         return None
 
     def _object_vendor(self, cand: Candidate, decision: Decision) -> Decision | None:
@@ -620,19 +627,22 @@ class RoleStage:
         if doc.object_vendors is not None:
             return doc.object_vendors
         found: dict[str, str] = {}
+        doc.object_vendors = found
         lexicon = doc.products
-        for statement in dict.fromkeys(doc.statements) if lexicon is not None else ():
+        if lexicon is None:
+            return found
+        for statement in dict.fromkeys(doc.statements):
             ctx = BlockContext(statement, [(0, len(statement))], doc.lang)
+            # an ordinary-word product name ("Office", "Teams") is not trusted without its context here
             named: list[tuple[int, int, str, str]] = [
                 (h.start, h.end, lexicon.entries[h.surface.entry].vendor, "product")
                 for h in lexicon.scan(statement)
-                if not h.surface.ambiguous or statement[h.start : h.end] == h.surface.text and h.surface.with_vendor
+                if not h.surface.ambiguous
             ]
             named += [(h.start, h.end, h.vendor, "vendor") for h in lexicon.scan_vendors(statement)]
             for start, end, vendor, mention in named:
                 if vendor not in found and self._statement_buys(ctx, start, end, mention):
                     found[vendor] = statement
-        doc.object_vendors = found
         return found
 
     def _statement_buys(self, ctx: BlockContext, start: int, end: int, mention: str) -> bool:
@@ -670,9 +680,9 @@ class RoleStage:
             span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
             self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
         words = self._memo[key]
-        if words is not None and group.unless is not None:
-            if ctx.find(group.unless, cand.start, cand.end, f"{who} ({group.unless.name})") is not None:
-                return None
+        unless = group.unless
+        if words is not None and unless is not None and ctx.find(unless, cand.start, cand.end, f"{who} (unless)"):
+            return None
         return words
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
