@@ -124,6 +124,42 @@ MENTION_CASES = [
         "acompanhamento de tarefas",
     ),
     ("fr", "L'équipe utilisera Trello pour le suivi des tâches.", "Trello", "procedural", "suivi des tâches"),
+    # a code-hosting service where code or deliverables go
+    ("en", "All source code shall be committed to a public GitHub repository.", "GitHub", "procedural", "repository"),
+    ("es", "El código fuente se publicará en GitHub bajo una licencia abierta.", "GitHub", "procedural", "código"),
+    ("pt", "O código-fonte será publicado no GitHub sob licença livre.", "GitHub", "procedural", "código"),
+    ("fr", "Le code source sera publié sur GitHub sous licence libre.", "GitHub", "procedural", "code"),
+    # the system as it is, in the present indicative (not "shall be built on", not "provided that it runs on")
+    (
+        "en",
+        "The current registry is built on Microsoft SQL Server and runs on Windows Server.",
+        "Microsoft SQL Server",
+        "existing",
+        "is built on",
+    ),
+    (
+        "en",
+        "The current registry is built on Microsoft SQL Server and runs on Windows Server.",
+        "Windows Server",
+        "existing",
+        "runs on",
+    ),
+    (
+        "en",
+        "Open-source tools may be used, provided that the whole system runs on Windows Server.",
+        "Windows Server",
+        "required",
+        "runs on",
+    ),
+    ("es", "El registro actual está desarrollado en Oracle Forms.", "Oracle Forms", "existing", "está desarrollado en"),
+    ("pt", "O cadastro roda sobre Oracle Database desde 2010.", "Oracle Database", "existing", "roda sobre"),
+    (
+        "fr",
+        "Le registre actuel fonctionne sous Microsoft Windows Server.",
+        "Microsoft Windows Server",
+        "existing",
+        "fonctionne sous",
+    ),
     # the buyer's own environment, named as a possession or as a source of data
     (
         "en",
