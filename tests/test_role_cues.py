@@ -232,6 +232,38 @@ MENTION_CASES = [
         "example",
         "Linux",
     ),
+    # desirable, not required, said after the mention
+    ("en", "Knowledge of Salesforce Service Cloud is a plus.", "Salesforce Service Cloud", "example", "is a plus"),
+    (
+        "es",
+        "El conocimiento de Salesforce Service Cloud será valorado.",
+        "Salesforce Service Cloud",
+        "example",
+        "será valorado",
+    ),
+    (
+        "pt",
+        "O conhecimento de Salesforce Service Cloud será um diferencial.",
+        "Salesforce Service Cloud",
+        "example",
+        "diferencial",
+    ),
+    ("fr", "La connaissance de Salesforce Service Cloud est un atout.", "Salesforce Service Cloud", "example", "atout"),
+    # the installed base: data stored in it, staff using it
+    (
+        "en",
+        "The agency's case records are stored in Microsoft SQL Server databases.",
+        "Microsoft SQL Server",
+        "existing",
+        "stored in",
+    ),
+    (
+        "en",
+        "Staff use Microsoft Outlook for all correspondence with applicants.",
+        "Microsoft Outlook",
+        "existing",
+        "Staff use",
+    ),
     # negated after the mention
     ("en", "Licences for Adobe Acrobat Pro are not required for this lot.", "Adobe Acrobat Pro", None, None),
     ("es", "Las licencias de Adobe Acrobat Pro no son requeridas en este lote.", "Adobe Acrobat Pro", None, None),
