@@ -235,40 +235,44 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         )
         for m, raw in data["mentions"].items()
     }
-    obj = data.get("object_statement", {})
-    at = line_of(lines, ("object_statement",))
-    statement = ObjectStatementSpec(
-        title=bool(obj.get("title", False)),
-        headings=env.patterns(obj.get("headings", {}), at, "object_statement headings"),
-        labels=env.patterns(obj.get("labels", {}), at, "object_statement labels"),
-        cues=env.patterns(obj.get("cues", {}), at, "object_statement cues"),
-        vendor_roles=frozenset(obj.get("vendor_roles", [])),
-    )
     findings = {
         cat: FindingPolicy(frozenset(raw["report"]), raw["defer_to"]) for cat, raw in data.get("findings", {}).items()
     }
-    document_roles = [
-        DocumentRole(
-            role=raw["role"],
-            cues=env.patterns(raw["cues"], line_of(lines, ("document", i)), f"document role {i + 1}"),
-            categories=_names(raw, "categories"),
-            mentions=_names(raw, "mentions"),
-            note=dict(raw.get("note", {})),
-        )
-        for i, raw in enumerate(data.get("document", []))
-    ]
     rule_defaults = {rule_id: raw["default"] for rule_id, raw in data.get("rules", {}).items()}
     return RoleModel(
         list(data["precedence"]),
         roles,
         attributions,
         mentions,
-        statement,
+        _object_statement(data.get("object_statement", {}), env, line_of(lines, ("object_statement",))),
         path,
         findings,
-        document_roles,
+        _document_roles(data.get("document", []), env),
         rule_defaults,
     )
+
+
+def _object_statement(obj: dict[str, Any], env: LoadEnv, at: int | None) -> ObjectStatementSpec:
+    return ObjectStatementSpec(
+        title=bool(obj.get("title", False)),
+        headings=env.patterns(obj.get("headings", {}), at, "object_statement headings"),
+        labels=env.patterns(obj.get("labels", {}), at, "object_statement labels"),
+        cues=env.patterns(obj.get("cues", {}), at, "object_statement cues"),
+        vendor_roles=frozenset(obj.get("vendor_roles", [])),
+    )
+
+
+def _document_roles(raw_list: list[dict[str, Any]], env: LoadEnv) -> list[DocumentRole]:
+    return [
+        DocumentRole(
+            role=raw["role"],
+            cues=env.patterns(raw["cues"], line_of(env.lines, ("document", i)), f"document role {i + 1}"),
+            categories=_names(raw, "categories"),
+            mentions=_names(raw, "mentions"),
+            note=dict(raw.get("note", {})),
+        )
+        for i, raw in enumerate(raw_list)
+    ]
 
 
 # --------------------------------------------------------------------------- the document
