@@ -57,13 +57,7 @@ class CriterionScore:
     terms: tuple[ScoreTerm, ...] = ()
     cap: ScoreCap | None = None
     unreadable: bool = False  # no text could be read: the score is not meaningful
-
-    @property
-    def total(self) -> float:
-        """Base plus terms (or the cap), before the score is kept within 0-5 and rounded."""
-        if self.cap is not None:
-            return self.cap.score
-        return round(self.base + sum(t.points for t in self.terms), 4)
+    total: float | None = None  # base + terms after the cap, before clamping and rounding
 
     def reasons(self, lang: str | None = None) -> list[str]:
         """Why this score, in words of `lang` (default English): base, each term, cap, total."""

@@ -323,12 +323,19 @@ class Words:
         return text
 
     def total(self, c: CriterionScore) -> str:
-        if c.total == c.score:
+        total = c.total if c.total is not None else criterion_total(c)
+        if round(total, 4) == c.score:
             return self(N_("total {score}/5"), score=c.score)
-        return self(N_("total {total}, scored {score}/5 (rounded, within 0–5)"), total=self.num(c.total), score=c.score)
+        return self(N_("total {total}, scored {score}/5 (rounded, within 0–5)"), total=self.num(total), score=c.score)
 
     def score(self, value: float) -> str:
         return self(N_("{score}/5"), score=self.num(value))
+
+
+def criterion_total(c: CriterionScore) -> float:
+    """Base plus terms (or the cap), before the score is kept within 0-5 and rounded: what a
+    scorecard made before the scorer recorded its total adds up to."""
+    return c.cap.score if c.cap is not None else c.base + sum(t.points for t in c.terms)
 
 
 _REASON = re.compile(
