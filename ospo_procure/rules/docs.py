@@ -26,7 +26,9 @@ def rule_help(rule: Rule, lang: str = "en", *, markdown: bool = True) -> str:
         criteria=criteria,
     )
     lines = [head, ""]
-    description = rule.text("description", lang)
+    # Most descriptions are written in English only: a report in another language leaves
+    # them out rather than switch language mid-page (the message says what is found).
+    description = rule.description.get(lang or "en", "")
     if description:
         lines += [description, ""]
     lines += [_(N_("What it reports: {message}"), message=rule.text("message", lang)), ""]
