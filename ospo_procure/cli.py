@@ -236,14 +236,17 @@ def _ruleset(rules_dir: Path | None) -> Any:
 @handle_errors
 def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -> None:
     """One line per rule: id, kind, category, severity, criteria, languages, message."""
+    from ospo_procure.cli_common import aligned
+
     rs = _ruleset(rules_dir)
+    rows = []
     for r in rs.rules:
         if (category and r.category != category) or (lang and lang not in r.languages):
             continue
-        crit = ",".join(map(str, r.criteria))
-        click.echo(
-            f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}"
-        )
+        crit = "crit " + ",".join(map(str, r.criteria))
+        rows.append([r.id, r.kind, r.category, r.severity, crit, "/".join(r.languages), r.text("message", lang)])
+    for line in aligned(rows):
+        click.echo(line)
 
 
 @rules.command("show")

@@ -177,8 +177,10 @@ def clauses_list(
     clause_dir: Path | None, category: str | None, criterion: int | None, language: str | None, status: str | None
 ) -> None:
     """One line per clause: id, version, status, document/section, criteria, title."""
+    from ospo_procure.cli_common import aligned
+
     lib = _library(clause_dir)
-    shown = 0
+    rows = []
     for c in lib.ordered():
         if (
             (category and c.category != category)
@@ -189,9 +191,10 @@ def clauses_list(
             continue
         title = c.title.get(language or "en") or next(iter(c.title.values()))
         crit = ",".join(map(str, c.criteria)) or "-"
-        click.echo(f"{c.id:<34} {c.version:<8} {c.status:<10} {c.document + '/' + c.section:<22} [{crit}] {title}")
-        shown += 1
-    click.echo(f"{shown} clause(s)", err=True)
+        rows.append([c.id, c.version, c.status, f"{c.document}/{c.section}", f"[{crit}] {title}"])
+    for line in aligned(rows):
+        click.echo(line)
+    click.echo(f"{len(rows)} clause(s)", err=True)
 
 
 @clauses_group.command("show")
