@@ -186,7 +186,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     rule: Rule = c.rule
     values = _values(c, text, lang)
     message = _without_echo(_fill(rule.text("message", lang), values), values)
-    if c.note and c.severity == "info":  # a note, not a finding: say why instead of repeating the accusation
+    note_only = bool(c.note) and c.severity == "info"
+    if c.note and note_only:  # a note, not a finding: say why instead of repeating the accusation
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,
@@ -198,7 +199,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
         end=c.end,
         context=text,
         location=location,
-        suggestion=_fill(rule.text("suggestion", lang), values),
+        # A mention the tender need not change (the system in place, an example) gets no advice to replace it.
+        suggestion="" if note_only else _fill(rule.text("suggestion", lang), values),
         criteria=rule.criteria,
         legal_basis=rule.text("legal_basis", lang),
         kind=rule.kind,

@@ -342,7 +342,7 @@ def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleIn
         it = items[f]
         rule = rule_map.get(f.rule)
         legal = f.legal_basis or (rule.legal_basis if rule else "")
-        suggestion = f.suggestion or (rule.suggestion if rule else "")
+        suggestion = f.suggestion  # none for a note (the system in place): nothing to replace
         sev = f'<span class="badge b-{_e(f.severity)}">{_e(_.severity(f.severity))}</span>'
         message = _e(f.message)
         note = _.finding_note(f)

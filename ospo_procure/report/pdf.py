@@ -314,7 +314,7 @@ def _finding_block(
             [_("Role"), _p(_.role(f.role)) + (f" ({_p(_.role_reason(f.role_reason))})" if f.role_reason else "")]
         )
     legal = f.legal_basis or (rule.legal_basis if rule else "")
-    suggestion = f.suggestion or (rule.suggestion if rule else "")
+    suggestion = f.suggestion  # none for a note (the system in place): nothing to replace
     if legal:
         rows.append([_("Legal basis"), _p(legal)])
     if suggestion:
