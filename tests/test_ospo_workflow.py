@@ -92,3 +92,30 @@ def test_a_configuration_names_the_folders(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.ospo-procure]\nlint-rules = "nowhere"\n', "utf-8")
     res = run("rules", "check")
     assert res.exit_code == 2 and "pyproject.toml:2" in res.output and "'nowhere' not found" in res.output
+
+
+def test_the_pre_commit_hooks_run_real_commands(checkout: Path) -> None:
+    """Each hook of .pre-commit-hooks.yaml is a command of the CLI that passes on a sound checkout."""
+    import re
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"ospo-procure-lint", "ospo-procure-clauses", "ospo-procure-rules"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language", "files"} <= set(hook)
+        program, *args = shlex.split(hook["entry"])
+        assert program == "ospo-procure"
+        if hook.get("pass_filenames", True):
+            continue  # lint: needs the committed files
+        res = run(*args, "--no-lint") if args[0] == "clauses" else run(*args)
+        assert res.exit_code == 0, (hook["id"], res.output)
+    lint = by_id["ospo-procure-lint"]
+    assert re.search(lint["files"], "tenders/draft.docx") and not re.search(lint["files"], "README.md")
+    assert re.search(by_id["ospo-procure-rules"]["files"], "lint_rules/rules/brand.yaml")
+    draft = checkout / "drafts" / "draft.md"
+    draft.write_text("The platform shall be Microsoft SharePoint Online.\n", "utf-8")
+    res = run(*shlex.split(lint["entry"])[1:], str(draft))
+    assert res.exit_code == 1 and "BRAND-PRODUCT" in res.stdout  # a lock-in draft fails the commit
