@@ -53,7 +53,7 @@ tr.waived td{color:#555;background:#f5f7f8}
 .b-waived{background:#607d8b}.b-evidence{background:#2e7d32}
 .error{border-left:4px solid #c62828;background:#ffebee;padding:.5rem .8rem}
 .warn{border-left:4px solid #ef6c00;background:#fff3e0;padding:.5rem .8rem}
-q{font-style:italic}
+.quote{font-style:italic}
 @media print{a.hl{text-decoration:none}details{display:block}}
 """
 
@@ -314,9 +314,12 @@ def _highlighted(text: str, located: list[_Item], _: Words) -> str:
     return "".join(pieces)
 
 
-def _quoted(f: Finding) -> str:
+def _quoted(f: Finding, _: Words) -> str:
+    """The tender's words around the match, in the report language's quotation marks (a <q>
+    element would take the browser's, English ones in some browsers whatever the page's lang)."""
     before, match, after = context_parts(f)
-    return f"<q>{_e(before)}<strong>{_e(match)}</strong>{_e(after)}</q>"
+    left, right = _.quoted("\0").split("\0")
+    return f'<span class="quote">{_e(left)}{_e(before)}<strong>{_e(match)}</strong>{_e(after)}{_e(right)}</span>'
 
 
 def _header_row(heads: list[str]) -> str:
@@ -358,7 +361,7 @@ def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleIn
         out.append(
             f'<tr id="{it.anchor}"{row_class}>'
             f"<td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br><small>{_e(_.category(f.category))}</small></td>"
-            f"<td>{sev}</td><td>{_e(_.location(f.location))}</td><td{lang}>{_quoted(f)}</td>"
+            f"<td>{sev}</td><td>{_e(_.location(f.location))}</td><td{lang}>{_quoted(f, _)}</td>"
             f"<td>{message}</td><td>{_e(legal)}</td><td>{_e(suggestion)}</td></tr>"
         )
     out.append("</table>")
@@ -377,7 +380,7 @@ def _evidence_table(fr: FileResult, items: _Index, lang: str, _: Words) -> list[
         out.append(
             f'<tr id="{it.anchor}"><td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br>'
             f"<small>{_e(_.category(f.category))}</small></td><td>{_e(_.location(f.location))}</td>"
-            f"<td{lang}>{_quoted(f)}</td><td>{_e(', '.join(str(c) for c in f.criteria))}</td></tr>"
+            f"<td{lang}>{_quoted(f, _)}</td><td>{_e(', '.join(str(c) for c in f.criteria))}</td></tr>"
         )
     out.append("</table>")
     return out

@@ -22,6 +22,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -278,10 +279,10 @@ def _criteria(card: Scorecard, st: dict[str, ParagraphStyle], fonts: FontSet, _:
                 Paragraph("<br/>".join(why) or "—", st["cell"]),
             ]
         )
-    return [
-        Paragraph(_p(_("Criteria")), st["h2"]),
-        _table(rows, [0.8 * cm, 5 * cm, 1.4 * cm, CONTENT_WIDTH - 7.2 * cm], fonts, header=True),
-    ]
+    # The score column fits its header word ("Puntuación", "Pontuação"): a word is not broken.
+    score_width = max(1.4 * cm, stringWidth(_("Score"), fonts.bold, st["cell"].fontSize) + 0.5 * cm)
+    widths = [0.8 * cm, 5 * cm, score_width, CONTENT_WIDTH - 5.8 * cm - score_width]
+    return [Paragraph(_p(_("Criteria")), st["h2"]), _table(rows, widths, fonts, header=True)]
 
 
 def _ref(f: Finding, _: Words) -> str:
