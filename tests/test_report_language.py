@@ -273,3 +273,20 @@ def test_every_scorecard_adds_up(lang: str, fmt: str, linted) -> None:
     for base, terms, cap, total in cards:
         expected = cap if cap is not None else base + sum(terms)
         assert total == pytest.approx(expected, abs=0.011), (fmt, base, terms, cap, total)
+
+
+@pytest.mark.parametrize("lang", TENDERS)
+def test_the_portfolio_dashboard_speaks_the_tenders_language(lang: str, tmp_path: Path, names) -> None:
+    """The OSPO's page of a portfolio of tenders in one language: its KPIs and the worst
+    tenders' findings (severities, places) in that language, as HTML and as PDF."""
+    from ospo_procure.portfolio.dashboard import render_dashboard
+    from ospo_procure.portfolio.scan import ScanOptions, scan
+
+    store = tmp_path / "store.sqlite"
+    scan(TENDERS[lang], ScanOptions(store=store))
+    for suffix in ("html", "pdf"):
+        out = render_dashboard(store, tmp_path / f"kpis.{suffix}")
+        text = reader_text(suffix, out.read_bytes())
+        assert len(text) > 500
+        found = english_words(text, _tender_text(lang), names)
+        assert not found, f"dashboard {suffix}/{lang}: English words {found}"

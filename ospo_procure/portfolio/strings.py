@@ -145,3 +145,25 @@ TEXTS: dict[str, str] = {
 def text(key: str, **values: object) -> str:
     template = translator(_LANGUAGE.get())(TEXTS[key])
     return template.format(**values) if values else template
+
+
+def severity_label(severity: str, waived: bool) -> str:
+    """A stored finding's severity (or 'waived'), in the page's language."""
+    from ospo_procure.report.words import words
+
+    _ = words(current_language())
+    return _.waived() if waived else _.severity(severity)
+
+
+def place(label: str) -> str:
+    """A stored location label ('line 25', 'table 1 r2c3'), in the page's language."""
+    from ospo_procure.report.words import words
+
+    return words(current_language()).label(label)
+
+
+def quoted(text: str) -> str:
+    """Words of a tender, in the page language's quotation marks."""
+    from ospo_procure.report.words import words
+
+    return words(current_language()).quoted(text)
