@@ -27,6 +27,7 @@ from ospo_procure.paths import data_dir
 from ospo_procure.report import FORMATS, ReportOptions, render, rule_infos
 from ospo_procure.rules import load_ruleset
 from ospo_procure.rules.lexicons import load_formats, load_products
+from ospo_procure.rules.names import load_names
 from ospo_procure.service import LintOptions, run_lint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,7 +155,8 @@ def comments_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def names() -> list[str]:
-    """Product, vendor and format names as the lexicons write them (proper names, longest first)."""
+    """Product, vendor and format names as the lexicons write them (proper names, longest first),
+    but for those lexicons/names.yaml words per language."""
     rs = load_ruleset()
     folder = rs.directory / "lexicons"
     out: set[str] = set()
@@ -162,7 +164,8 @@ def names() -> list[str]:
         out |= {p.name, p.vendor, p.full_name, *(n for n in (*p.alternatives, *p.standards) if isinstance(n, str))}
     for f in load_formats(folder / "formats.yaml").entries:
         out |= {*f.names, *(n for n in f.open_alternatives if isinstance(n, str))}
-    return sorted((n for n in out if n), key=len, reverse=True)
+    worded = set(load_names(folder / "names.yaml"))  # those must appear in the report's language
+    return sorted((n for n in out if n and n not in worded), key=len, reverse=True)
 
 
 def english_words(text: str, tender: str, names: list[str]) -> dict[str, str]:
@@ -290,3 +293,28 @@ def test_the_portfolio_dashboard_speaks_the_tenders_language(lang: str, tmp_path
         assert len(text) > 500
         found = english_words(text, _tender_text(lang), names)
         assert not found, f"dashboard {suffix}/{lang}: English words {found}"
+
+
+def test_lexicon_names_with_ordinary_words_are_worded_in_the_tenders_language() -> None:
+    """lexicons/names.yaml: 'GeoPackage or GML ... for georeferenced plans' in a Spanish message."""
+    from ospo_procure.lint import lint_text
+
+    result = lint_text("Los planos catastrales se entregarán en formato .dwg.", language="es")
+    (fmt,) = [f for f in result.findings if f.rule == "FMT-PROPRIETARY"]
+    assert "para planos georreferenciados" in fmt.message and "georeferenced" not in fmt.message
+    english = lint_text("The cadastral plans shall be delivered in .dwg format.", language="en")
+    assert any("for georeferenced plans" in f.message for f in english.findings)
+
+
+def test_every_worded_name_is_one_a_lexicon_uses() -> None:
+    """A key of names.yaml that no lexicon writes (a renamed alternative) would do nothing."""
+    import yaml
+
+    folder = data_dir("lint_rules") / "lexicons"
+    names = yaml.safe_load((folder / "names.yaml").read_text("utf-8"))["names"]
+    used: set[object] = set()  # the lexicons as written (load_products alone leaves the names in English)
+    for product in load_products(folder / "products.yaml").entries:
+        used |= {*product.alternatives, *product.standards}
+    for fmt in load_formats(folder / "formats.yaml").entries:
+        used |= set(fmt.open_alternatives)
+    assert set(names) <= used, sorted(set(names) - used)

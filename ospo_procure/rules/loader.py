@@ -27,6 +27,8 @@ from ospo_procure.rules.lexicons import (
     load_products,
 )
 from ospo_procure.rules.matchers import Matcher, matcher_kind
+from ospo_procure.rules.names import FILE_NAME as NAMES_FILE
+from ospo_procure.rules.names import load_names, word_lexicons
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns, compile_regex
 from ospo_procure.yamlio import line_of, load_yaml
 
@@ -216,6 +218,7 @@ def _load_cached(root: Path) -> RuleSet:
     eager = marker is None or not marker.exists()
     products = load_products(root / "lexicons" / "products.yaml", validate_schema=eager)
     formats = load_formats(root / "lexicons" / "formats.yaml", validate_schema=eager)
+    word_lexicons(products, formats, load_names(root / "lexicons" / NAMES_FILE, validate_schema=eager))
     macros = {"open_formats": formats.open_formats_regex()}
     context = load_context(context_path, eager, macros=macros)
     from ospo_procure.roles import load_roles  # not at import time: roles.py uses this package

@@ -23,9 +23,6 @@ def lang_map(value: dict[str, Any], *, extra: list[str] | None = None) -> dict[s
 STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 TEXT = {"oneOf": [{"type": "string", "minLength": 1}, lang_map({"type": "string", "minLength": 1})]}
 OPTIONAL_TEXT = {"oneOf": [{"type": "string"}, lang_map({"type": "string"})]}
-# Names in a lexicon: the same in every language ("PostgreSQL"), or worded per language
-# ({en: SQL dump, es: volcado SQL}) when they hold ordinary words a message will show.
-NAMES = {"type": "array", "items": TEXT}
 REGEXES = {"oneOf": [{"type": "string", "minLength": 1}, STR_LIST]}
 CUES = lang_map(STR_LIST, extra=["any"])
 
@@ -147,8 +144,8 @@ PRODUCT = {
         "category": {"type": "string"},
         "market": {"type": "string"},
         "ambiguous": STR_LIST,
-        "alternatives": NAMES,
-        "standards": NAMES,
+        "alternatives": STR_LIST,
+        "standards": STR_LIST,
     },
 }
 
@@ -197,7 +194,7 @@ FORMATS_FILE = {
                     "names": STR_LIST,
                     "vendor": {"type": "string"},
                     "family": {"type": "string"},
-                    "open_alternatives": NAMES,
+                    "open_alternatives": STR_LIST,
                     "ambiguous": {"type": "boolean"},
                 },
             },
@@ -335,6 +332,21 @@ ROLES_FILE = {
                 "cues": CUES,
                 "vendor_roles": {"type": "array", "items": {"enum": list(ROLES)}, "uniqueItems": True},
             },
+        },
+    },
+}
+
+
+# lexicons/names.yaml: a lexicon name that holds ordinary words, worded in other languages.
+NAMES_FILE = {
+    "type": "object",
+    "required": ["names"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "integer"},
+        "names": {
+            "type": "object",
+            "additionalProperties": lang_map({"type": "string", "minLength": 1}),
         },
     },
 }
