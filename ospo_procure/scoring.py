@@ -124,7 +124,7 @@ def _fmt(x: float) -> str:
 
 
 def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) -> Scorecard:
-    rubric = load_rubric(ruleset.directory / "checklist.yaml")
+    rubric = ruleset.rubric or load_rubric(ruleset.directory / "checklist.yaml")  # cached with the rule set
     lang = lang or result.language or "en"
     unreadable = bool(result.document is not None and result.document.unreadable)
     counted = [f for f in result.findings if f.severity != "info"]
