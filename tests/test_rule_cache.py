@@ -137,6 +137,21 @@ def test_a_damaged_entry_is_rebuilt_with_a_warning(tmp_path, cache_dir, caplog, 
         assert not caplog.records
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_entry_others_can_write_is_never_loaded(tmp_path, cache_dir, caplog, monkeypatch):
+    folder = write_rule_folder(tmp_path / "r")
+    _fresh_load(folder)
+    (entry,) = _entries(cache_dir, "ruleset")
+    entry.chmod(0o666)
+    calls = []
+    real_build = loader._build
+    monkeypatch.setattr(loader, "_build", lambda *a: calls.append(a) or real_build(*a))
+    with caplog.at_level(logging.WARNING, logger="ospo_procure.cache"):
+        assert _findings(_fresh_load(folder))
+    assert calls and any("writable by others" in r.getMessage() for r in caplog.records)
+    assert entry.stat().st_mode & 0o077 == 0  # replaced by the user's own entry
+
+
 def test_a_failed_write_leaves_no_entry_and_no_temporary_file(tmp_path, cache_dir, monkeypatch):
     def crash(src, dst):
         raise OSError("disk full")

@@ -16,20 +16,20 @@ temporary file in the same folder and renamed over the final name (atomic on POS
 Windows), so a reader sees a whole file or none, and concurrent writers of the same entry
 each rename a whole file. The file starts with a header (format, the full key, the payload's
 SHA-256) that is checked before anything is unpickled: a truncated or corrupt file is
-reported with a warning and rebuilt. The cache folder (paths.cache_dir) is the user's own,
-like their virtualenv: its entries are trusted as code is. Deleting it is always safe.
+reported with a warning and rebuilt. Entries are unpickled, so they are trusted as code is:
+the cache folder (paths.cache_dir) is the user's own, like their virtualenv, and on POSIX an
+entry that is not the user's file, or that others can write, is never loaded (it is rebuilt,
+with the same warning). Deleting the folder is always safe.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import logging
 import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import cache
@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 from ospo_procure.paths import cache_dir
 
 T = TypeVar("T")
-log = logging.getLogger("ospo_procure.cache")
+LOGGER = "ospo_procure.cache"  # warnings about damaged entries (logging is imported only then)
 
 FORMAT = b"ospo-procure compiled rules v1\n"
 KEEP_PER_KIND = 24  # older entries of a kind are removed when a new one is written
@@ -129,18 +129,29 @@ def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:
     """The cached value of `kind` for `key`, or build(), store it and return it."""
     path = entry_path(kind, key)
     try:
-        data = path.read_bytes()
+        value: T = _decode(_read_own(path), key)
+        return value
     except OSError:
-        data = None
-    if data is not None:
-        try:
-            value: T = _decode(data, key)
-            return value
-        except CorruptCache as exc:
-            log.warning("ospo-procure: the rule cache %s is unreadable (%s); rebuilding it", path, exc)
+        pass  # no entry yet
+    except CorruptCache as exc:
+        import logging
+
+        logging.getLogger(LOGGER).warning(
+            "ospo-procure: the rule cache %s is unreadable (%s); rebuilding it", path, exc
+        )
     value = build()
     store(path, key, value)
     return value
+
+
+def _read_own(path: Path) -> bytes:
+    """The entry's bytes, if the file is the user's own and nobody else can write it (an entry
+    is unpickled, so one planted in a shared folder must not be)."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())  # the file actually read, not whatever the name points to later
+        if os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+            raise CorruptCache("not the user's own file, or writable by others")
+        return fh.read()
 
 
 def _decode(data: bytes, key: str) -> Any:
@@ -168,6 +179,8 @@ def store(path: Path, key: str, value: Any) -> None:
     """Write the entry atomically; a cache that cannot be written only costs a rebuild next time."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     header = FORMAT + hashlib.sha256(key.encode()).hexdigest().encode() + b"\n" + hashlib.sha256(payload).digest()
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
@@ -181,9 +194,8 @@ def store(path: Path, key: str, value: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError as exc:
-        log.debug("rule cache not written (%s)", exc)
-        return
+    except OSError:
+        return  # a read-only or full cache folder: the rule set is rebuilt next time
     _prune(path)
 
 

@@ -65,7 +65,9 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return left_ok and right_ok
 
 
-def _lower(text: str) -> str:
+def lower(text: str) -> str:
+    """The text lower-cased character by character, so offsets stay those of the text
+    (what every lexicon scan reads; compute it once per block and pass it on)."""
     low = text.lower()
     if len(low) != len(text):  # rare Unicode case changes length: fall back to casefold-free scan
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -103,18 +105,17 @@ class _Automaton:
             self._a.make_automaton()
             self._built = True
 
-    def iter_ids(self, low: str) -> Iterator[tuple[int, int, int]]:
-        """(start, end, key id) of every key in `low`, an already lower-cased text."""
+    def find(self, low: str) -> list[tuple[int, int, int]]:
+        """(start, end, key id) of every key in `low`, a text lower-cased by lower()."""
         self.build()
         if not self.values:
-            return
+            return []
         lengths = self.lengths
-        for end_idx, ident in self._a.iter(low):
-            yield end_idx - lengths[ident] + 1, end_idx + 1, ident
+        return [(end - lengths[ident] + 1, end + 1, ident) for end, ident in self._a.iter(low)]
 
-    def iter(self, text: str) -> Iterator[tuple[int, int, list[Any]]]:
+    def iter(self, text: str, low: str | None = None) -> Iterator[tuple[int, int, list[Any]]]:
         values = self.values
-        for start, end, ident in self.iter_ids(_lower(text)):
+        for start, end, ident in self.find(lower(text) if low is None else low):
             yield start, end, values[ident]
 
 
@@ -175,12 +176,13 @@ class ProductLexicon:
         self.surfaces.build()
         self.vendor_surfaces.build()
 
-    def scan(self, text: str) -> list[LexHit]:
+    def scan(self, text: str, low: str | None = None) -> list[LexHit]:
+        """Products named in `text` (`low`: lower(text), when the caller has it)."""
         hits: list[LexHit] = []
-        low = _lower(text)
+        low = lower(text) if low is None else low
         values = self.surfaces.values
         seen: set[tuple[int, int]] = set()
-        for start, end, ident in self.surfaces.iter_ids(low):
+        for start, end, ident in self.surfaces.find(low):
             if _boundary_ok(text, start, end):
                 hits.extend(LexHit(start, end, s) for s in values[ident])
             for vendor, combo in self.combined.get(ident, ()):
@@ -196,10 +198,10 @@ class ProductLexicon:
                     )
         return hits
 
-    def scan_vendors(self, text: str) -> list[VendorHit]:
+    def scan_vendors(self, text: str, low: str | None = None) -> list[VendorHit]:
         """Vendor names anywhere in the text, longest first where they overlap."""
         hits: list[VendorHit] = []
-        for start, end, values in self.vendor_surfaces.iter(text):
+        for start, end, values in self.vendor_surfaces.iter(text, low):
             if not _boundary_ok(text, start, end):
                 continue
             for v in values:
@@ -230,9 +232,9 @@ class FormatLexicon:
     surfaces: _Automaton = field(default_factory=_Automaton)
     open_formats: list[str] = field(default_factory=list)
 
-    def scan(self, text: str) -> list[tuple[int, int, FormatEntry, str]]:
+    def scan(self, text: str, low: str | None = None) -> list[tuple[int, int, FormatEntry, str]]:
         out = []
-        for start, end, values in self.surfaces.iter(text):
+        for start, end, values in self.surfaces.iter(text, low):
             if not _boundary_ok(text, start, end):
                 continue
             for idx, surface in values:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import regex
 
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
+from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
 from ospo_procure.rules.prefilter import LiteralFilter, Prefilter
 
@@ -274,24 +275,29 @@ class _LexiconScanner(Scanner):
             self.by_lexicon.setdefault(m.lexicon, []).append((rule, m))
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
+        out: list[Candidate] = []
+        low = lexicon_lower(ctx.text)  # one lower-casing for the three lexicons
         products = self.by_lexicon.get("products", [])
         vendors = self.by_lexicon.get("vendors", [])
         if products or vendors:
-            yield from self._products(ctx, products)
+            self._products(ctx, products, low, out)
         if vendors:
-            yield from self._vendors(ctx, vendors)
+            self._vendors(ctx, vendors, low, out)
         formats = self.by_lexicon.get("formats", [])
         if formats:
             if ctx.format_hits is None:
-                ctx.format_hits = self.ruleset.formats.scan(ctx.text)
+                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low)
             for rule, m in formats:
-                yield from (Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
+                out.extend(Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
+        return out
 
-    def _products(self, ctx: BlockContext, uses: list[Use]) -> Iterable[Candidate]:
+    def _products(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
         lexicon = self.ruleset.products
         if ctx.product_hits is None:
-            raw = [h for h in lexicon.scan(ctx.text) if _product_ok(h, ctx, self.ruleset)]
-            ctx.product_hits = _drop_contained(raw)
+            raw = [h for h in lexicon.scan(ctx.text, low) if _product_ok(h, ctx, self.ruleset)]
+            ctx.product_hits = _drop_contained(raw) if raw else raw
+        if not ctx.product_hits:
+            return
         edition_words = self.ruleset.context.edition_words
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
@@ -299,19 +305,20 @@ class _LexiconScanner(Scanner):
                 entry = lexicon.entries[hit.surface.entry]
                 if m.finding in entry.findings:
                     end = _extend_product(ctx.text, hit.start, hit.end, edition_words)
-                    yield Candidate(rule, hit.start, end, m, product=entry)
+                    out.append(Candidate(rule, hit.start, end, m, product=entry))
 
-    def _vendors(self, ctx: BlockContext, uses: list[Use]) -> Iterable[Candidate]:
+    def _vendors(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
         """Vendors named on their own: never inside a product name ("Microsoft SQL Server")."""
         if ctx.vendor_hits is None:
-            taken = ctx.product_hits or []
-            ctx.vendor_hits = [
-                h
-                for h in self.ruleset.products.scan_vendors(ctx.text)
-                if not any(p.start < h.end and h.start < p.end for p in taken)
-            ]
+            taken = ctx.product_hits or []  # sorted and disjoint (_drop_contained): ends ascend too
+            starts = [p.start for p in taken]
+            ctx.vendor_hits = []
+            for h in self.ruleset.products.scan_vendors(ctx.text, low):
+                i = bisect_left(starts, h.end) - 1  # the last product starting before the vendor ends
+                if i < 0 or taken[i].end <= h.start:
+                    ctx.vendor_hits.append(h)
         for rule, m in uses:
-            yield from (Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in ctx.vendor_hits)
+            out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in ctx.vendor_hits)
 
 
 class PhraseMatcher(Matcher):
