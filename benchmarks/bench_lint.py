@@ -206,6 +206,8 @@ def main() -> int:
         print(f"whole `ospo-procure lint` command: {wall:.2f} s (CPU {cpu:.2f} s, exit {code})")
         wall, cpu, code = run_command(["lint", "--format", "json", str(path)], args.runs)
         print(f"  with --format json: {wall:.2f} s (CPU {cpu:.2f} s)")
+        t_json, size = json_rendering(result, ruleset)
+        print(f"JSON rendering in process: {t_json * 1000:.0f} ms ({size / 1e6:.1f} MB)")
 
         print("\nbundled examples:")
         for example in sorted((ROOT / "examples" / "tenders").glob("*")):
@@ -231,6 +233,21 @@ def main() -> int:
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\npeak memory: this process {peak:.0f} MB, largest command {child:.0f} MB")
     return 0
+
+
+def json_rendering(result: object, ruleset: object) -> tuple[float, int]:
+    """Best of three: the JSON report of one lint result, as `lint --format json` renders it."""
+    from ospo_procure.model import LintRun
+    from ospo_procure.report import ReportOptions, render, rule_infos
+
+    options = ReportOptions(rules=rule_infos(ruleset), tool_version="bench")
+    run = LintRun([result])  # type: ignore[list-item]
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        data = render("json", run, options)
+        times.append(time.perf_counter() - t0)
+    return min(times), len(data)
 
 
 if __name__ == "__main__":

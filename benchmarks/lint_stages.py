@@ -99,7 +99,7 @@ def stage_figures(doc, ruleset, runs: int) -> None:  # type: ignore[no-untyped-d
             clock.seconds, clock.blocks = 0.0, set()
             with_candidates = 0
             c = time.process_time()
-            roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, "en"))
+            roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, "en", ruleset.products))
             t["role stage: document context (sections, stated object)"] += time.process_time() - c
             for index, block in enumerate(doc.blocks):
                 ctx = BlockContext(block.text, "en", index=index, tables=compiled.tables)

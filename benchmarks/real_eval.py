@@ -68,12 +68,15 @@ class Tally:
     bands_ok: int = 0
     bands: int = 0
     by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    evidence_by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
 
     def add(self, other: Tally) -> None:
         for name in ("findings", "evidence", "baseline"):
             getattr(self, name).add(getattr(other, name))
         for k, v in other.by_category.items():
             self.by_category[k].add(v)
+        for k, v in other.evidence_by_category.items():
+            self.evidence_by_category[k].add(v)
         self.role_errors += other.role_errors
         self.clean_blocks += other.clean_blocks
         self.quiet_blocks += other.quiet_blocks
@@ -152,6 +155,10 @@ def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None) -
         t.by_category[cat] = score(
             [p for p in preds if p.category == cat], [s for s in signals if s.label.category == cat], None, ""
         )
+    for cat in {p.category for p in evid} | {lab.label.category for lab in evidence}:
+        t.evidence_by_category[cat] = score(
+            [p for p in evid if p.category == cat], [e for e in evidence if e.label.category == cat], None, ""
+        )
     base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
     t.baseline = score(base, signals, None, "")
     for p in preds:
@@ -223,6 +230,10 @@ def run(
                     block += [
                         f"      {cat:<24} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
                         for cat, c in sorted(t.by_category.items())
+                    ]
+                    block += [
+                        f"      evidence {cat:<28} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
+                        for cat, c in sorted(t.evidence_by_category.items())
                     ]
         lines += [
             f"REAL CORPUS, {split.upper()} PART ({sum(1 for d in docs if d.meta['split'] == split)} documents)",

@@ -1,49 +1,29 @@
 """The `ospo-procure` command: a thin click layer over the library.
 
 Heavy modules (spaCy, python-docx, reportlab) are imported inside the commands, so
-`ospo-procure --help` starts fast. Every user-caused error is an OspoError: one line on
-stderr and exit status 2; lint exits 1 when findings reach --fail-on or the score is
-below --fail-under.
+`ospo-procure --help` starts fast. Every command runs under one error policy
+(`cli_common.handle_errors`): a user-caused error is one line on stderr and exit status
+2, a bug is one line and exit status 3; lint exits 1 when findings reach --fail-on or
+the score is below --fail-under. Choices (languages, formats, severities) and limit
+defaults come from where they are defined, never repeated here.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ospo_procure import __version__
-from ospo_procure.errors import OspoError, UsageError
+from ospo_procure.cli_common import handle_errors, lang_option
+from ospo_procure.constants import FAIL_ON, SUFFIX_LIST, ExitCode
+from ospo_procure.errors import UsageError
+from ospo_procure.limits import Limits
+from ospo_procure.report import FORMATS, REPORTERS
 
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
-EXIT_INTERNAL = 3
-FAIL_ON = ("error", "warning", "info", "never")
-
-
-def _run(fn: Callable[[], int | None]) -> None:
-    """Run a command body; turn errors into one line and an exit status."""
-    try:
-        code = fn() or 0
-    except OspoError as exc:
-        click.echo(f"ospo-procure: {exc}", err=True)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("ospo-procure: interrupted", err=True)
-        code = 130
-    except MemoryError:
-        click.echo("ospo-procure: out of memory; lower the --max-* limits or lint fewer files at once", err=True)
-        code = EXIT_ERROR
-    except Exception as exc:  # never a traceback for the user; OSPO_PROCURE_DEBUG=1 shows it
-        if os.environ.get("OSPO_PROCURE_DEBUG"):
-            raise
-        click.echo(f"ospo-procure: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
-        code = EXIT_INTERNAL
-    sys.exit(code)
+_DEFAULTS = Limits()
+_MB = 1024 * 1024
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -61,26 +41,18 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
-@main.command()
+@main.command(help=f"Report vendor lock-in in tender documents ({SUFFIX_LIST}, or folders of them).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif", "html", "pdf", "junit"]),
-    default="text",
-    show_default=True,
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Write the report to FILE (required for pdf and html); `-o -` writes it to stdout.",
+    help="Write the report to FILE (required for "
+    + " and ".join(n for n, r in REPORTERS.items() if r.needs_output_file)
+    + "); `-o -` writes it to stdout.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "es", "pt", "fr"]),
-    help="Language of the documents (default: detected per document).",
-)
+@lang_option(help="Language of the documents (default: detected per document).")
 @click.option(
     "--rules",
     "rules_dir",
@@ -126,32 +98,41 @@ def _csv(values: tuple[str, ...]) -> list[str]:
 @click.option("--evidence", "show_evidence", is_flag=True, help="Also list the evidence items (text format).")
 @click.option("-v", "--verbose", is_flag=True, help="Show suggestions and legal bases for every finding.")
 @click.option(
-    "--max-file-mb", type=click.IntRange(1), default=100, show_default=True, help="Refuse input files larger than this."
+    "--max-file-mb",
+    type=click.IntRange(1),
+    default=_DEFAULTS.max_file_bytes // _MB,
+    show_default=True,
+    help="Refuse input files larger than this.",
 )
 @click.option(
     "--max-uncompressed-mb",
     type=click.IntRange(1),
-    default=200,
+    default=_DEFAULTS.max_uncompressed_bytes // _MB,
     show_default=True,
     help="Refuse .docx/.odt whose contents inflate beyond this.",
 )
 @click.option(
-    "--max-pages", type=click.IntRange(1), default=2000, show_default=True, help="Refuse PDFs with more pages."
+    "--max-pages",
+    type=click.IntRange(1),
+    default=_DEFAULTS.max_pages,
+    show_default=True,
+    help="Refuse PDFs with more pages.",
 )
 @click.option(
     "--max-seconds",
     type=click.FloatRange(1),
-    default=120.0,
+    default=_DEFAULTS.max_seconds,
     show_default=True,
     help="Give up reading one document after this long.",
 )
 @click.option(
     "--max-chars",
     type=click.IntRange(1000),
-    default=10_000_000,
+    default=_DEFAULTS.max_chars,
     show_default=True,
     help="Refuse documents with more text than this.",
 )
+@handle_errors
 def lint(
     paths: tuple[Path, ...],
     fmt: str,
@@ -174,48 +155,42 @@ def lint(
     max_pages: int,
     max_seconds: float,
     max_chars: int,
-) -> None:
-    """Report vendor lock-in in tender documents (.docx .pdf .odt .txt .md, or folders of them)."""
+) -> int:
+    from ospo_procure.service import LintOptions, run_lint
+    from ospo_procure.termsafe import escape
 
-    def body() -> int:
-        from ospo_procure.limits import Limits
-        from ospo_procure.service import LintOptions, run_lint
-        from ospo_procure.termsafe import escape
-
-        options = LintOptions(
-            fmt=fmt,
-            output=output,
-            language=lang,
-            rules_dir=rules_dir,
-            select=_csv(select),
-            ignore=_csv(ignore),
-            fail_on=fail_on,
-            fail_under=fail_under,
-            waiver_file=waiver_file,
-            trust_document_waivers=trust_document_waivers,
-            follow_symlinks=follow_symlinks,
-            annotate=annotate,
-            author=author,
-            show_evidence=show_evidence,
-            verbose=verbose,
-            limits=Limits(
-                max_file_bytes=max_file_mb * 1024 * 1024,
-                max_uncompressed_bytes=max_uncompressed_mb * 1024 * 1024,
-                max_pages=max_pages,
-                max_seconds=max_seconds,
-                max_chars=max_chars,
-            ),
-        )
-        outcome = run_lint(list(paths), options)
-        if outcome.report is not None:
-            click.echo(outcome.report, nl=False)
-        if outcome.binary is not None:  # `--format pdf -o -`
-            click.echo(outcome.binary, nl=False)
-        for line in outcome.messages:
-            click.echo(escape(line), err=True)
-        return outcome.exit_code
-
-    _run(body)
+    options = LintOptions(
+        fmt=fmt,
+        output=output,
+        language=lang,
+        rules_dir=rules_dir,
+        select=_csv(select),
+        ignore=_csv(ignore),
+        fail_on=fail_on,
+        fail_under=fail_under,
+        waiver_file=waiver_file,
+        trust_document_waivers=trust_document_waivers,
+        follow_symlinks=follow_symlinks,
+        annotate=annotate,
+        author=author,
+        show_evidence=show_evidence,
+        verbose=verbose,
+        limits=Limits(
+            max_file_bytes=max_file_mb * _MB,
+            max_uncompressed_bytes=max_uncompressed_mb * _MB,
+            max_pages=max_pages,
+            max_seconds=max_seconds,
+            max_chars=max_chars,
+        ),
+    )
+    outcome = run_lint(list(paths), options)
+    if outcome.report is not None:
+        click.echo(outcome.report, nl=False)
+    if outcome.binary is not None:  # `--format pdf -o -`
+        click.echo(outcome.binary, nl=False)
+    for line in outcome.messages:
+        click.echo(escape(line), err=True)
+    return outcome.exit_code
 
 
 @main.group()
@@ -234,73 +209,60 @@ _rules_option = click.option(
 @rules.command("list")
 @_rules_option
 @click.option("--category", help="Only rules of this category.")
-@click.option(
-    "--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Only rules for this language; messages in it."
-)
+@lang_option(help="Only rules for this language; messages in it.")
+@handle_errors
 def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -> None:
     """One line per rule: id, kind, category, severity, criteria, languages, message."""
+    from ospo_procure.rules import load_ruleset
 
-    def body() -> int:
-        from ospo_procure.rules import load_ruleset
-
-        rs = load_ruleset(rules_dir)
-        for r in rs.rules:
-            if (category and r.category != category) or (lang and lang not in r.languages):
-                continue
-            crit = ",".join(map(str, r.criteria))
-            click.echo(
-                f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}"
-            )
-        return 0
-
-    _run(body)
+    rs = load_ruleset(rules_dir)
+    for r in rs.rules:
+        if (category and r.category != category) or (lang and lang not in r.languages):
+            continue
+        crit = ",".join(map(str, r.criteria))
+        click.echo(
+            f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}"
+        )
 
 
 @rules.command("show")
 @click.argument("rule_id")
 @_rules_option
-@click.option("--lang", type=click.Choice(["en", "es", "pt", "fr"]), default="en", show_default=True)
+@lang_option(default="en", show_default=True)
+@handle_errors
 def rules_show(rule_id: str, rules_dir: Path | None, lang: str) -> None:
     """Explain one rule: what it detects, why it locks in, its legal basis, examples."""
+    from ospo_procure.rules import load_ruleset
+    from ospo_procure.rules.docs import rule_help
 
-    def body() -> int:
-        from ospo_procure.rules import load_ruleset
-        from ospo_procure.rules.docs import rule_help
-
-        rs = load_ruleset(rules_dir)
-        rule = rs.by_id.get(rule_id.upper())
-        if rule is None:
-            raise UsageError(f"no rule {rule_id!r}; see `ospo-procure rules list`")
-        click.echo(rule_help(rule, lang))
-        click.echo("")
-        for kind in ("bad", "good"):
-            for ex_lang, texts in rule.examples[kind].items():
-                for t in texts:
-                    click.echo(f"  {kind:<4} [{ex_lang}] {t}")
-        return 0
-
-    _run(body)
+    rs = load_ruleset(rules_dir)
+    rule = rs.by_id.get(rule_id.upper())
+    if rule is None:
+        raise UsageError(f"no rule {rule_id!r}; see `ospo-procure rules list`")
+    click.echo(rule_help(rule, lang))
+    click.echo("")
+    for kind in ("bad", "good"):
+        for ex_lang, texts in rule.examples[kind].items():
+            for t in texts:
+                click.echo(f"  {kind:<4} [{ex_lang}] {t}")
 
 
 @rules.command("check")
 @_rules_option
-def rules_check(rules_dir: Path | None) -> None:
+@handle_errors
+def rules_check(rules_dir: Path | None) -> int:
     """Validate a rule folder and run every rule's examples (for an OSPO's own CI)."""
+    from ospo_procure.rules import load_ruleset
+    from ospo_procure.rules.check import run_examples
+    from ospo_procure.scoring import check_rubric
 
-    def body() -> int:
-        from ospo_procure.rules import load_ruleset
-        from ospo_procure.rules.check import run_examples
-        from ospo_procure.scoring import check_rubric
-
-        rs = load_ruleset(rules_dir)
-        check_rubric(rs)
-        count, failures = run_examples(rs)
-        for f in failures:
-            click.echo(f"FAIL {f}")
-        click.echo(f"{len(rs.rules)} rules, {count} examples: {count - len(failures)} passed, {len(failures)} failed")
-        return 1 if failures else 0
-
-    _run(body)
+    rs = load_ruleset(rules_dir)
+    check_rubric(rs)
+    count, failures = run_examples(rs)
+    for f in failures:
+        click.echo(f"FAIL {f}")
+    click.echo(f"{len(rs.rules)} rules, {count} examples: {count - len(failures)} passed, {len(failures)} failed")
+    return ExitCode.FINDINGS if failures else ExitCode.OK
 
 
 def _register_optional_commands() -> None:

@@ -1,26 +1,22 @@
 """Click commands for portfolios: `scan`, `dashboard` and `export`.
 
 Thin: options in, one library call (ospo_procure.portfolio), a summary out. Registered on
-the main group by cli.py; errors go through the same one-line wrapper as `lint`.
+the main group by cli.py; every command runs under the one error policy
+(`cli_common.handle_errors`) and returns its exit status.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from ospo_procure.cli_common import handle_errors, lang_option
+from ospo_procure.constants import ExitCode
 from ospo_procure.portfolio.store import DEFAULT_STORE
 
 _MAX_LISTED_ERRORS = 20
-
-
-def _run(body: Callable[[], int | None]) -> None:
-    from ospo_procure.cli import _run as run  # the main group's error wrapper (imported late: cli imports us)
-
-    run(body)
 
 
 @click.command("scan")
@@ -47,9 +43,7 @@ def _run(body: Callable[[], int | None]) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Dask: folder for result partitions, shared with the workers (default: STORE.parts beside the store).",
 )
-@click.option(
-    "--lang", type=click.Choice(["en", "es", "pt", "fr"]), help="Language of every tender (default: detected)."
-)
+@lang_option(help="Language of every tender (default: detected).")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Rule folder.")
 @click.option("--waivers", "waiver_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
@@ -59,6 +53,7 @@ def _run(body: Callable[[], int | None]) -> None:
     help="CSV with columns path,buyer,date,title: the tenders' buyers and dates for the dashboard.",
 )
 @click.option("--prune", is_flag=True, help="Forget stored tenders below the scanned folders that no longer exist.")
+@handle_errors
 def scan_cmd(
     paths: tuple[str, ...],
     store: Path,
@@ -71,58 +66,54 @@ def scan_cmd(
     waiver_file: Path | None,
     metadata_csv: Path | None,
     prune: bool,
-) -> None:
+) -> int:
     """Lint a portfolio of tenders into a result store.
 
     PATHS are files, folders, quoted globs ('archive/**/*.pdf'), zip packages of tender
     documents and OCDS release files (.json, .jsonl). Files that cannot be read are
     reported and skipped; Ctrl-C keeps what was done, and the same command resumes.
     """
+    from ospo_procure.portfolio.progress import terminal_progress
+    from ospo_procure.portfolio.scan import ScanOptions, scan
+    from ospo_procure.portfolio.strings import text
 
-    def body() -> int:
-        from ospo_procure.portfolio.progress import terminal_progress
-        from ospo_procure.portfolio.scan import ScanOptions, scan
-        from ospo_procure.portfolio.strings import text
-
-        options = ScanOptions(
-            store=store,
-            jobs=jobs,
-            engine=engine,
-            scheduler=scheduler,
-            staging=staging,
-            rules_dir=rules_dir,
-            language=lang,
-            waiver_file=waiver_file,
-            metadata_csv=metadata_csv,
-            prune=prune,
-        )
-        summary = scan(list(paths), options, progress=terminal_progress())
-        for source, reason in summary.errors[:_MAX_LISTED_ERRORS]:
-            click.echo(text("scan_unreadable", source=source, reason=reason), err=True)
-        if len(summary.errors) > _MAX_LISTED_ERRORS:
-            click.echo(text("scan_more_unreadable", n=len(summary.errors) - _MAX_LISTED_ERRORS), err=True)
-        if summary.interrupted:
-            click.echo(text("scan_interrupted", linted=summary.linted), err=True)
-            return 130
-        if summary.metadata_rows:
-            click.echo(text("scan_metadata", n=summary.metadata_rows), err=True)
-        if summary.pruned:
-            click.echo(text("scan_pruned", n=summary.pruned), err=True)
-        click.echo(
-            text(
-                "scan_summary",
-                found=summary.found,
-                linted=summary.linted,
-                unchanged=summary.unchanged,
-                errors=len(summary.errors),
-                seconds=summary.seconds,
-                store=summary.store,
-            ),
-            err=True,
-        )
-        return 2 if summary.errors else 0
-
-    _run(body)
+    options = ScanOptions(
+        store=store,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        staging=staging,
+        rules_dir=rules_dir,
+        language=lang,
+        waiver_file=waiver_file,
+        metadata_csv=metadata_csv,
+        prune=prune,
+    )
+    summary = scan(list(paths), options, progress=terminal_progress())
+    for source, reason in summary.errors[:_MAX_LISTED_ERRORS]:
+        click.echo(text("scan_unreadable", source=source, reason=reason), err=True)
+    if len(summary.errors) > _MAX_LISTED_ERRORS:
+        click.echo(text("scan_more_unreadable", n=len(summary.errors) - _MAX_LISTED_ERRORS), err=True)
+    if summary.interrupted:
+        click.echo(text("scan_interrupted", linted=summary.linted), err=True)
+        return ExitCode.INTERRUPTED
+    if summary.metadata_rows:
+        click.echo(text("scan_metadata", n=summary.metadata_rows), err=True)
+    if summary.pruned:
+        click.echo(text("scan_pruned", n=summary.pruned), err=True)
+    click.echo(
+        text(
+            "scan_summary",
+            found=summary.found,
+            linted=summary.linted,
+            unchanged=summary.unchanged,
+            errors=len(summary.errors),
+            seconds=summary.seconds,
+            store=summary.store,
+        ),
+        err=True,
+    )
+    return ExitCode.ERROR if summary.errors else ExitCode.OK
 
 
 @click.command("dashboard")
@@ -136,36 +127,30 @@ def scan_cmd(
 @click.option(
     "--worst", type=click.IntRange(1, 100), default=10, show_default=True, help="Lowest-scoring tenders shown."
 )
-def dashboard_cmd(store: Path, output: Path, top: int, worst: int) -> None:
+@handle_errors
+def dashboard_cmd(store: Path, output: Path, top: int, worst: int) -> int:
     """The OSPO's KPI page of a scanned portfolio, as self-contained HTML or PDF."""
+    from ospo_procure.portfolio.dashboard import render_dashboard
+    from ospo_procure.portfolio.strings import text
 
-    def body() -> int:
-        from ospo_procure.portfolio.dashboard import render_dashboard
-        from ospo_procure.portfolio.strings import text
-
-        path = render_dashboard(store, output, top=top, worst=worst)
-        click.echo(text("dashboard_written", path=path), err=True)
-        return 0
-
-    _run(body)
+    path = render_dashboard(store, output, top=top, worst=worst)
+    click.echo(text("dashboard_written", path=path), err=True)
+    return ExitCode.OK
 
 
 @click.command("export")
 @click.argument("store", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-def export_cmd(store: Path, out_dir: Path, fmt: str) -> None:
+@handle_errors
+def export_cmd(store: Path, out_dir: Path, fmt: str) -> int:
     """Write the store's files, findings and scores tables as CSV or Parquet (OUTPUT/<table>.<format>)."""
+    from ospo_procure.portfolio.export import export_store
+    from ospo_procure.portfolio.strings import text
 
-    def body() -> int:
-        from ospo_procure.portfolio.export import export_store
-        from ospo_procure.portfolio.strings import text
-
-        for table, rows, path in export_store(store, out_dir, fmt):
-            click.echo(text("export_written", table=table, rows=rows, path=path), err=True)
-        return 0
-
-    _run(body)
+    for table, rows, path in export_store(store, out_dir, fmt):
+        click.echo(text("export_written", table=table, rows=rows, path=path), err=True)
+    return ExitCode.OK
 
 
 COMMANDS = (scan_cmd, dashboard_cmd, export_cmd)

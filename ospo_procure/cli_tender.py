@@ -1,41 +1,24 @@
 """Click commands for assembling tenders: `build`, `init` and the `clauses` group.
 
-The lead registers `build_cmd`, `init_cmd` and `clauses_group` on the main group. Heavy
+`cli.py` registers `build_cmd`, `init_cmd` and `clauses_group` on the main group. Heavy
 modules (docxtpl, reportlab, the linter) are imported inside the commands so that
-`ospo-procure --help` stays fast.
+`ospo-procure --help` stays fast. Every command runs under the one error policy of
+`cli_common.handle_errors` and returns its exit status.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import signal
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ospo_procure.errors import OspoError
-
-_LANGS = ("en", "es", "pt", "fr")
-
-
-def _errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a user error on one line (no traceback) and exit with its code (2)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except OspoError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(err.exit_code)
-
-    return wrapper
-
+from ospo_procure.cli_common import handle_errors, lang_option
+from ospo_procure.constants import ExitCode
 
 _dir = click.Path(file_okay=False, path_type=Path)
 
@@ -72,7 +55,7 @@ def _terminate_as_exit() -> Iterator[None]:
     help="The agency's own template folder (the three .docx files; see docs/tender-spec.md).",
 )
 @click.option("--no-lint", is_flag=True, help="Skip the self-lint of the generated documents.")
-@_errors_exit
+@handle_errors
 def build_cmd(
     spec: Path,
     out_dir: Path,
@@ -82,7 +65,7 @@ def build_cmd(
     clause_dir: Path | None,
     template_dir: Path | None,
     no_lint: bool,
-) -> None:
+) -> int:
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
     from ospo_procure.tender import build_tender
 
@@ -107,17 +90,13 @@ def build_cmd(
         click.echo(line)
     if strict and result.findings:
         click.echo(f"--strict: {len(result.findings)} error-level finding(s) in the generated documents", err=True)
-        sys.exit(1)
+        return ExitCode.FINDINGS
+    return ExitCode.OK
 
 
 @click.command("init")
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(_LANGS),
-    default="en",
-    show_default=True,
-    help="Language of the spec, its comments and sample text.",
+@lang_option(
+    "--lang", "language", default="en", show_default=True, help="Language of the spec, its comments and sample text."
 )
 @click.option(
     "-o",
@@ -128,7 +107,7 @@ def build_cmd(
     help="Where to write the starter spec.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_errors_exit
+@handle_errors
 def init_cmd(language: str, output: Path, force: bool) -> None:
     """Write a commented starter tender spec to edit, then `ospo-procure build` it."""
     from ospo_procure.tender.starter import write_starter
@@ -156,9 +135,9 @@ def _library(clause_dir: Path | None) -> Any:
 @_clauses_opt
 @click.option("--category", help="Only this category (e.g. licensing).")
 @click.option("--criterion", type=click.IntRange(1, 9), help="Only clauses that serve this checklist criterion.")
-@click.option("--lang", "language", type=click.Choice(_LANGS), help="Only clauses available in this language.")
+@lang_option("--lang", "language", help="Only clauses available in this language.")
 @click.option("--status", type=click.Choice(("draft", "approved", "deprecated")), help="Only this status.")
-@_errors_exit
+@handle_errors
 def clauses_list(
     clause_dir: Path | None, category: str | None, criterion: int | None, language: str | None, status: str | None
 ) -> None:
@@ -183,9 +162,9 @@ def clauses_list(
 @clauses_group.command("show")
 @click.argument("clause_id")
 @_clauses_opt
-@click.option("--lang", "language", type=click.Choice(_LANGS), default="en", show_default=True)
+@lang_option("--lang", "language", default="en", show_default=True)
 @click.option("--raw", is_flag=True, help="Show the template text instead of rendering it with sample values.")
-@_errors_exit
+@handle_errors
 def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bool) -> None:
     """Show one clause: its metadata and its text in one language."""
     from ospo_procure.errors import UsageError
@@ -222,8 +201,8 @@ def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bo
 @clauses_group.command("validate")
 @_clauses_opt
 @click.option("--no-lint", is_flag=True, help="Skip linting the clause text with the project linter.")
-@_errors_exit
-def clauses_validate(clause_dir: Path | None, no_lint: bool) -> None:
+@handle_errors
+def clauses_validate(clause_dir: Path | None, no_lint: bool) -> int:
     """Check every clause file and the library as a whole; exit 2 when anything is wrong."""
     from ospo_procure.paths import data_dir
     from ospo_procure.tender.validation import validate_library
@@ -235,14 +214,15 @@ def clauses_validate(clause_dir: Path | None, no_lint: bool) -> None:
         click.echo(problem)
     if report.problems:
         click.echo(f"{len(report.problems)} problem(s) in {report.files} clause file(s)", err=True)
-        sys.exit(2)
+        return ExitCode.ERROR
     click.echo(f"ok: {report.files} clause file(s), {report.approved} approved, all criteria covered")
+    return ExitCode.OK
 
 
 @clauses_group.command("coverage")
 @_clauses_opt
 @click.option("--all-statuses", is_flag=True, help="Count draft and deprecated clauses too.")
-@_errors_exit
+@handle_errors
 def clauses_coverage(clause_dir: Path | None, all_statuses: bool) -> None:
     """A clause × checklist-criterion matrix (x = the clause serves the criterion)."""
     from ospo_procure.tender.clauses import coverage_table

@@ -1,17 +1,19 @@
-"""Error types. Every error the user can cause is one of these: the CLI prints
-`str(err)` on one line and exits with `err.exit_code`, never a traceback."""
+"""Error types. Every error the user can cause is one of these: every command prints
+`str(err)` on one line and exits with `err.exit_code`, never a traceback
+(`cli_common.handle_errors`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ospo_procure.constants import ExitCode
 from ospo_procure.termsafe import display_path, escape
 
 
 class OspoError(Exception):
     """Base class: a clear, one-line, user-facing error."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.ERROR
 
     def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None):
         self.message = message

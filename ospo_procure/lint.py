@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ospo_procure.constants import LINTABLE_SUFFIXES
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
-from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding
+from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.roles import DocumentContext, RoleStage
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from ospo_procure.waivers import FileWaivers, WaiverIndex
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-LINTABLE_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -110,8 +110,15 @@ def lint_document(
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
     deadline = _Deadline(limits or Limits(), doc.path)
     compiled = compile_rules(ruleset, lang)
-    result = FileResult(path=doc.path, language=lang, format=doc.format, warnings=list(doc.warnings), document=doc)
-    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang))
+    result = FileResult(
+        path=doc.path,
+        language=lang,
+        format=doc.format,
+        warnings=list(doc.warnings),
+        blocks=[b.detached() for b in doc.blocks],
+        unreadable=doc.unreadable,
+    )
+    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
     for index, block in enumerate(doc.blocks):
         deadline.check()
         ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
@@ -126,6 +133,8 @@ def lint_document(
                 result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
+    result.findings = with_sources(result.findings, doc.blocks)
+    result.evidence = with_sources(result.evidence, doc.blocks)
     from ospo_procure.waivers import apply_waivers
 
     apply_waivers(result, doc, waivers)

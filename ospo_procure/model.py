@@ -1,15 +1,26 @@
 """The document model every reader produces and every later stage consumes.
 
 Readers are the only format-specific code: they turn a file into a `Document`, an
-ordered list of `Block`s, each carrying its text and a `Location`. The linter turns
-blocks into `Finding`s (lock-in signals, kind "finding") and evidence items (OSS-friendly
-signals, kind "evidence"), both of the same `Finding` class.
+ordered list of `Block`s, each carrying its text, a `Location` (where a reader would
+look: page, table cell, heading) and a `SourceMap` (where a tool would look: line and
+column, zip part and XML path, PDF page). The linter turns blocks into `Finding`s
+(lock-in signals, kind "finding") and evidence items (OSS-friendly signals, kind
+"evidence"), both of the same immutable `Finding` class, and gathers them with the
+scorecard in a `FileResult`; a run over many files is a `LintRun`, which is what every
+reporter renders.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import bisect
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from ospo_procure.constants import SEVERITIES as SEVERITIES  # re-exported: rules and reporters use them
+from ospo_procure.constants import SEVERITY_RANK as SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from ospo_procure.scoring_model import Scorecard
 
 FINDING_CATEGORIES = (
     "brand",
@@ -45,8 +56,6 @@ ROLES = (
     "commentary",
     "history",
 )
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,76 @@ class Location:
         return " ".join(bits) or self.part
 
 
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where a span of block text sits in the file, as far as the format allows.
+
+    Text files: 1-based `start_line`/`start_column` of the first character and
+    `end_line`/`end_column` just after the last one (SARIF's convention; columns count
+    Unicode code points). OOXML/ODF: the zip `part` and the `xpath` of the paragraph
+    element the block came from. PDF: the `page`. Fields that do not apply are None.
+    """
+
+    part: str | None = None
+    xpath: str | None = None
+    page: int | None = None
+    start_line: int | None = None
+    start_column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "part": self.part,
+            "xpath": self.xpath,
+            "page": self.page,
+            "start_line": self.start_line,
+            "start_column": self.start_column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+class SourceMap(NamedTuple):
+    """How a block's characters map back to the file; filled by the reader.
+
+    `lines` (text files) holds one `(block offset, line, column)` per source line that
+    went into the block: the reader strips each line and joins them with one space, so
+    the character at block offset `o` is on the line of the last entry whose offset is
+    <= o, `o - offset` columns to the right of that entry's column.
+
+    A NamedTuple rather than a frozen dataclass: one is built per block, and a frozen
+    dataclass's __init__ (1.4 µs) would double the time to split a huge text file.
+    """
+
+    part: str | None = None
+    xpath: str | None = None
+    page: int | None = None
+    lines: tuple[tuple[int, int, int], ...] = ()
+
+    def point(self, offset: int) -> tuple[int, int] | None:
+        """1-based (line, column) of the character at a block offset (text files only)."""
+        if not self.lines:
+            return None
+        i = max(0, bisect.bisect_right(self.lines, (offset, float("inf"))) - 1)
+        start, line, column = self.lines[i]
+        return line, column + max(0, offset - start)
+
+    def span(self, start: int, end: int) -> SourceSpan:
+        """The file position of block text [start, end)."""
+        first = self.point(start)
+        last = self.point(max(start, end - 1))
+        return SourceSpan(
+            part=self.part,
+            xpath=self.xpath,
+            page=self.page,
+            start_line=first[0] if first else None,
+            start_column=first[1] if first else None,
+            end_line=last[0] if last else None,
+            end_column=last[1] + (1 if end > start else 0) if last else None,
+        )
+
+
 @dataclass
 class Block:
     """One unit of text: a paragraph, heading, list item, table cell paragraph, note..."""
@@ -114,8 +193,14 @@ class Block:
     # [start, end) spans of text formatted as hidden (Word w:vanish, hidden ODF text): read and
     # linted like the rest, reported as hidden, and never a source of waivers (waivers.py).
     hidden: tuple[tuple[int, int], ...] = ()
-    # Reader-specific handle (e.g. the lxml element); never serialised or compared.
+    # Reader-specific handle (e.g. the lxml element); never serialised or compared, and
+    # dropped from the blocks a FileResult keeps, so the parsed file can be freed.
     anchor: Any = field(default=None, repr=False, compare=False)
+    source: SourceMap = field(default=SourceMap(), compare=False)
+
+    def detached(self) -> Block:
+        """This block without the reader's handle (which keeps the parsed file alive)."""
+        return Block(self.text, self.location, self.kind, self.level, self.hidden, source=self.source)
 
 
 @dataclass
@@ -143,26 +228,65 @@ class Document:
     def text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks)
 
-    def word_count(self) -> int:
-        return sum(len(b.text.split()) for b in self.blocks)
+
+@dataclass(frozen=True)
+class WaiverSource:
+    """Where a waiver was written: an entry of a waiver file, or inside the tender itself
+    (a Word/ODF comment, or a marker line in a text file)."""
+
+    kind: Literal["file", "comment", "marker"]
+    path: str | None = None  # the waiver file
+    line: int | None = None  # its line in the waiver file
+    where: str | None = None  # location label of a marker line ("body ¶3")
+
+    @property
+    def in_document(self) -> bool:
+        return self.kind != "file"
+
+    def __str__(self) -> str:
+        if self.kind == "file":
+            return f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.kind == "marker":
+            return f"marker in {self.where}" if self.where else "marker"
+        return "comment"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "path": self.path, "line": self.line, "where": self.where}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Waiver:
+    """A justified exception: findings of `rule` (narrowed by match/pattern/files) are accepted."""
+
     rule: str
     justification: str
     approved_by: str | None = None
     approved_on: str | None = None
-    source: str = ""  # "waivers.yaml:12" or "comment" / "marker line 40"
+    source: WaiverSource | None = None
     match: str | None = None
     pattern: str | None = None
     files: str | None = None
-    used: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "match": self.match,
+            "pattern": self.pattern,
+            "files": self.files,
+            "justification": self.justification,
+            "approved_by": self.approved_by,
+            "approved_on": self.approved_on,
+            "source": str(self.source) if self.source else "",
+            "origin": self.source.to_dict() if self.source else None,
+        }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
-    """A lock-in signal (kind="finding") or a piece of OSS-friendly evidence (kind="evidence")."""
+    """A lock-in signal (kind="finding") or a piece of OSS-friendly evidence (kind="evidence").
+
+    Immutable: later stages (waivers, roles) derive new findings with `evolve`.
+    """
 
     rule: str
     category: str
@@ -183,10 +307,23 @@ class Finding:
     waiver: Waiver | None = None
     role: str | None = None  # one of ROLES (None for evidence)
     role_reason: str = ""  # the words (cue, heading, stated object) that decided the role
+    source: SourceSpan | None = None  # the match's place in the file (line/column, part/xpath, page)
 
     @property
     def waived(self) -> bool:
         return self.waiver is not None
+
+    def evolve(self, **changes: Any) -> Finding:
+        """A copy with some fields changed: `dataclasses.replace` without re-running the frozen
+        __init__ (a field-by-field object.__setattr__), which made it ~9 µs a call; this is ~1 µs,
+        and a lint derives every finding once or twice (source span, waiver, role)."""
+        unknown = changes.keys() - _FINDING_FIELDS
+        if unknown:
+            raise TypeError(f"Finding has no field {', '.join(sorted(unknown))}")
+        new = object.__new__(Finding)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         from ospo_procure.excerpt import excerpt  # bounded context: report size linear in the input
@@ -203,6 +340,7 @@ class Finding:
             "context": ex.text,
             "context_offset": ex.offset,
             "location": self.location.to_dict(),
+            "source": self.source.to_dict() if self.source is not None else None,
             "suggestion": self.suggestion,
             "criteria": list(self.criteria),
             "legal_basis": self.legal_basis,
@@ -216,14 +354,32 @@ class Finding:
                 "justification": self.waiver.justification,
                 "approved_by": self.waiver.approved_by,
                 "approved_on": self.waiver.approved_on,
-                "source": self.waiver.source,
+                "source": str(self.waiver.source) if self.waiver.source else "",
+                "origin": self.waiver.source.to_dict() if self.waiver.source else None,
             }
         return d
 
 
+_FINDING_FIELDS = frozenset(f.name for f in fields(Finding))
+
+
+def with_sources(items: list[Finding], blocks: list[Block]) -> list[Finding]:
+    """The findings with `source` set from their block's source map."""
+    out = []
+    for f in items:
+        if 0 <= f.block_index < len(blocks):
+            f = f.evolve(source=blocks[f.block_index].source.span(f.start, f.end))
+        out.append(f)
+    return out
+
+
 @dataclass
 class FileResult:
-    """Everything the linter says about one input file."""
+    """Everything the linter says about one input file.
+
+    It keeps the file's blocks (text, location and source map, without the reader's
+    handles), never the parsed file itself, so a long run holds no XML trees.
+    """
 
     path: str
     language: str | None = None
@@ -232,13 +388,28 @@ class FileResult:
     evidence: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # set when the file could not be read; no findings then
-    scorecard: Any = None  # ospo_procure.scoring.Scorecard
-    unused_waivers: list[Waiver] = field(default_factory=list)
+    scorecard: Scorecard | None = None
+    unused_waivers: list[Waiver] = field(default_factory=list)  # in-document waivers that waived nothing
     words: int = 0
-    document: Document | None = field(default=None, repr=False)
+    blocks: list[Block] = field(default_factory=list, repr=False)
+    unreadable: bool = False  # read, but no text layer (image-only PDF)
 
     def worst_severity(self, include_waived: bool = False) -> str | None:
         ranks = [SEVERITY_RANK[f.severity] for f in self.findings if include_waived or not f.waived]
         if not ranks:
             return None
         return SEVERITIES[len(SEVERITIES) - 1 - max(ranks)]
+
+    @property
+    def unusable(self) -> bool:
+        """Nothing was checked: the file could not be read, or had no text to read."""
+        return self.error is not None or self.unreadable
+
+
+@dataclass
+class LintRun:
+    """What one lint run found: a result per file, and the entries of waiver files that
+    matched nothing anywhere in the run (in-document ones sit on their FileResult)."""
+
+    files: list[FileResult] = field(default_factory=list)
+    unused_waivers: list[Waiver] = field(default_factory=list)

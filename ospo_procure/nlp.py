@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ospo_procure.constants import LANGUAGES
 from ospo_procure.tokenizer import Tokenizer, TokenizerRules, export_rules
 
-SUPPORTED_LANGUAGES = ("en", "es", "pt", "fr")
+SUPPORTED_LANGUAGES = LANGUAGES
 
 # Frequent function words per language, for detection. Short and distinctive on purpose.
 _STOPWORDS: dict[str, frozenset[str]] = {

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ospo_procure.errors import DataError
 from ospo_procure.model import (
@@ -27,7 +27,7 @@ from ospo_procure.model import (
     Finding,
 )
 from ospo_procure.rules.loader import RuleSet
-from ospo_procure.scoring_model import CriterionScore, Scorecard
+from ospo_procure.scoring_model import CriterionScore, ScoreCap, Scorecard, ScoreTerm
 from ospo_procure.yamlio import load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
@@ -37,6 +37,9 @@ _TERM = {
     "required": ["categories", "points"],
     "properties": {
         "categories": _CATS,
+        # Only items of these rules count (an evidence category holds rules of different
+        # strength: OSS required vs OSS allowed, a named standard vs an API in general words).
+        "rules": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9-]*$"}, "minItems": 1},
         "points": {"type": "number"},
         "more": {"type": "number"},
         "max": {"type": "number"},
@@ -108,10 +111,22 @@ def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Findi
     return out
 
 
+def _selected(term: dict[str, Any], items: list[Finding]) -> list[Finding]:
+    rules = term.get("rules")
+    return [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+
+
+def _rules_of(term: dict[str, Any]) -> tuple[str, ...]:
+    """The rules a term counts (a term may name them); empty means the whole categories."""
+    return tuple(term.get("rules") or ())
+
+
 def _term_value(term: dict[str, Any], n: float) -> float:
     if n <= 0:
         return 0.0
-    value = term["points"] + term.get("more", 0.0) * (n - 1)
+    # Less than one item (a waived finding counts for a fraction of one): that fraction of
+    # the first item's points, so a waiver always softens the penalty.
+    value = term["points"] * n if n < 1 else term["points"] + term.get("more", 0.0) * (n - 1)
     if "max" in term:
         value = min(value, term["max"])
     if "min" in term:
@@ -119,55 +134,88 @@ def _term_value(term: dict[str, Any], n: float) -> float:
     return value
 
 
-def _fmt(x: float) -> str:
-    return f"{x:+.1f}".replace(".0", "")
-
-
 def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) -> Scorecard:
     rubric = ruleset.rubric or load_rubric(ruleset.directory / "checklist.yaml")  # cached with the rule set
     lang = lang or result.language or "en"
-    unreadable = bool(result.document is not None and result.document.unreadable)
     counted = [f for f in result.findings if f.severity != "info"]
-    criteria: dict[int, CriterionScore] = {}
-    for number, spec in sorted(rubric.criteria.items()):
-        title = spec["title"].get(lang) or spec["title"]["en"]
-        score = float(spec["base"])
-        reasons = [f"base {spec['base']:g} (what the criterion scores with nothing said about it)"]
-        evidence_used: list[Finding] = []
-        findings_used: list[Finding] = []
-        for term in spec.get("evidence", []):
-            items = _distinct([e for e in result.evidence if e.category in term["categories"]], per_sentence=True)
-            value = _term_value(term, len(items))
-            if items:
-                score += value
-                evidence_used.extend(items)
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}")
-        for term in spec.get("findings", []):
-            items = _distinct([f for f in counted if f.category in term["categories"]])
-            active = [f for f in items if not f.waived]
-            waived = [f for f in items if f.waived]
-            n = len(active) + rubric.waived_factor * len(waived)
-            value = _term_value(term, n)
-            if items:
-                score += value
-                findings_used.extend(items)
-                extra = f" ({len(waived)} waived, counted ×{rubric.waived_factor:g})" if waived else ""
-                reasons.append(f"{_fmt(value)} for {len(items)} × {'/'.join(term['categories'])}{extra}")
-        cap = spec.get("cap")
-        if cap and any(f.category in cap["categories"] and not f.waived for f in counted) and score > cap["score"]:
-            score = float(cap["score"])
-            reasons.append(f"capped at {cap['score']:g} while any {'/'.join(cap['categories'])} finding remains")
-        final = int(min(5, max(0, math.floor(score + 0.5))))
-        criteria[number] = CriterionScore(number, title, final, evidence_used, findings_used, reasons)
+    criteria = {
+        number: _criterion(number, spec, result.evidence, counted, rubric.waived_factor, lang, result.unreadable)
+        for number, spec in sorted(rubric.criteria.items())
+    }
     overall = round(sum(c.score for c in criteria.values()) / max(1, len(criteria)), 1)
-    if unreadable:
-        for c in criteria.values():
-            c.reasons.insert(0, "the document's text could not be read (no text layer): score not meaningful")
-    return Scorecard(criteria=criteria, overall=overall, unreadable=unreadable)
+    return Scorecard(criteria=criteria, overall=overall, unreadable=result.unreadable)
+
+
+def _terms(
+    kind: Literal["evidence", "findings"], spec: dict[str, Any], items: list[Finding], waived_factor: float
+) -> tuple[list[ScoreTerm], list[Finding]]:
+    """The criterion's terms of one kind that apply, and the distinct items behind them."""
+    terms: list[ScoreTerm] = []
+    used: list[Finding] = []
+    for term in spec.get(kind, []):
+        selected = _distinct(_selected(term, items), per_sentence=kind == "evidence")
+        if not selected:
+            continue
+        waived = sum(1 for f in selected if f.waived) if kind == "findings" else 0
+        n = len(selected) - waived + waived_factor * waived
+        factor = waived_factor if kind == "findings" else 1.0
+        terms.append(
+            ScoreTerm(
+                kind, tuple(term["categories"]), len(selected), _term_value(term, n), waived, factor, _rules_of(term)
+            )
+        )
+        used.extend(i for i in selected if all(i is not u for u in used))
+    return terms, used
+
+
+def _criterion(
+    number: int,
+    spec: dict[str, Any],
+    evidence: list[Finding],
+    counted: list[Finding],
+    waived_factor: float,
+    lang: str,
+    unreadable: bool,
+) -> CriterionScore:
+    """One criterion: base + its evidence and finding terms, capped, clamped to 0..5."""
+    ev_terms, evidence_used = _terms("evidence", spec, evidence, waived_factor)
+    f_terms, findings_used = _terms("findings", spec, counted, waived_factor)
+    terms = ev_terms + f_terms
+    score = float(spec["base"]) + sum(t.points for t in terms)
+    cap = spec.get("cap")
+    applied = None
+    if cap and score > cap["score"] and any(f.category in cap["categories"] and not f.waived for f in counted):
+        applied = ScoreCap(float(cap["score"]), tuple(cap["categories"]))
+        score = applied.score
+    return CriterionScore(
+        number=number,
+        title=spec["title"].get(lang) or spec["title"]["en"],
+        score=int(min(5, max(0, math.floor(score + 0.5)))),
+        evidence=tuple(evidence_used),
+        findings=tuple(findings_used),
+        base=float(spec["base"]),
+        terms=tuple(terms),
+        cap=applied,
+        total=score,
+        unreadable=unreadable,
+    )
 
 
 def check_rubric(ruleset: RuleSet) -> None:
     path = ruleset.directory / "checklist.yaml"
     if not path.is_file():
         raise DataError("missing checklist.yaml (the scoring rubric)", path=ruleset.directory)
-    load_rubric(path)
+    rubric = load_rubric(path)
+    categories = {r.id: r.category for r in ruleset.rules}
+    for number, spec in sorted(rubric.criteria.items()):
+        for key in ("evidence", "findings"):
+            for term in spec.get(key, []):
+                # A folder may lack some of the rules a copied rubric names (that term then counts
+                # nothing); a named rule of another category is a mistake.
+                for rule_id in term.get("rules", []):
+                    if rule_id in categories and categories[rule_id] not in term["categories"]:
+                        raise DataError(
+                            f"criterion {number}: rule {rule_id} is of category {categories[rule_id]!r}, "
+                            f"not one of the term's categories ({', '.join(term['categories'])})",
+                            path=path,
+                        )

@@ -1,19 +1,21 @@
 """The lint command as a library call: options in, report and exit status out.
 
-The CLI only parses options and prints; tests call `run_lint` directly.
+The CLI only parses options and prints; tests call `run_lint` directly. The report is
+rendered by the reporter the format names (`report.REPORTERS`) from one `LintRun`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ospo_procure import __version__
+from ospo_procure.constants import SUFFIX_LIST, ExitCode
 from ospo_procure.errors import UsageError
+from ospo_procure.fsutil import STDOUT, Protected, atomic_write_bytes, check_output
 from ospo_procure.limits import Limits
-from ospo_procure.model import SEVERITY_RANK, FileResult, Waiver
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from ospo_procure.model import SEVERITY_RANK, FileResult, LintRun, Waiver
 
 
 @dataclass
@@ -52,33 +54,34 @@ class LintOutcome:
 
 def exit_status(results: list[FileResult], fail_on: str, fail_under: float | None) -> int:
     # A file whose text could not be read (an error, or an image-only PDF) is never a pass.
-    if any(r.error or (r.document is not None and r.document.unreadable) for r in results):
-        return EXIT_ERROR
+    if any(r.unusable for r in results):
+        return ExitCode.ERROR
     threshold = SEVERITY_RANK.get(fail_on)
     for r in results:
         if threshold is not None and any(SEVERITY_RANK[f.severity] >= threshold and not f.waived for f in r.findings):
-            return EXIT_FINDINGS
+            return ExitCode.FINDINGS
         if fail_under is not None and r.scorecard is not None and r.scorecard.overall < fail_under:
-            return EXIT_FINDINGS
-    return EXIT_OK
+            return ExitCode.FINDINGS
+    return ExitCode.OK
 
 
 def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
-    from ospo_procure.fsutil import STDOUT, atomic_write_bytes, check_output
     from ospo_procure.lint import expand_paths, lint_paths
-    from ospo_procure.report import NEEDS_OUTPUT_FILE, render, rule_infos
+    from ospo_procure.report import REPORTERS, ReportOptions, render, rule_infos
     from ospo_procure.reviewer import files_in_use, reviewer_config
     from ospo_procure.rules import load_ruleset
     from ospo_procure.waivers import WaiverIndex
 
-    if options.fmt in NEEDS_OUTPUT_FILE and options.output is None:
+    reporter = REPORTERS.get(options.fmt)
+    if reporter is None:
+        raise UsageError(f"unknown format {options.fmt!r} (choose from {', '.join(REPORTERS)})")
+    if reporter.needs_output_file and options.output is None:
         raise UsageError(f"--format {options.fmt} needs -o FILE (or -o - for stdout)")
     files = expand_paths(paths)
     if not files:
-        raise UsageError("no lintable files (.docx .pdf .odt .txt .md) in the given paths")
+        raise UsageError(f"no lintable files ({SUFFIX_LIST}) in the given paths")
     if options.annotate is not None and (len(files) != 1 or files[0].suffix.lower() != ".docx"):
         raise UsageError("--annotate needs exactly one .docx input")
-
     ruleset = load_ruleset(options.rules_dir)
     if options.select or options.ignore:
         ruleset = ruleset.select(options.select, options.ignore)
@@ -94,48 +97,62 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
     )
     # Every output is checked before any work: one clear line, nothing linted for nothing.
     protected = files_in_use(config, ruleset.directory)
-    to_stdout = options.output is not None and str(options.output) == STDOUT
-    output = None if options.output is None or to_stdout else options.output
-    for out in (output, options.annotate):
-        if out is not None:
-            check_output(out, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
-
+    output = _checked_outputs(options, files, protected)
     waivers = WaiverIndex(config=config, limits=options.limits)
     results = lint_paths(files, language=options.language, ruleset=ruleset, limits=options.limits, waivers=waivers)
     unused = waivers.unused()
 
     messages: list[str] = list(config.notes)
-    annotate_status = EXIT_OK
-    if options.annotate is not None and results and results[0].error is None:
-        from ospo_procure.report.annotate import annotate_to_file
-
-        line, annotate_status = annotate_to_file(
-            files[0],
-            results[0],
-            options.annotate,
-            author=options.author,
-            limits=options.limits,
-            protected=protected,
-            follow_symlinks=options.follow_symlinks,
-        )
-        messages.append(line)
-
-    data = render(
-        options.fmt,
-        results,
+    annotate_status = _annotate(options, files, results, protected, messages)
+    report_options = ReportOptions(
         rules=rule_infos(ruleset),
         tool_version=__version__,
-        unused_waivers=unused,
         verbose=options.verbose,
         show_evidence=options.show_evidence,
     )
+    data = render(options.fmt, LintRun(results, unused), report_options)
     report, binary = None, None
     if output is not None:
         atomic_write_bytes(output, data, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
         messages.append(f"{options.fmt} report written to {output}")
-    elif options.fmt == "pdf":
+    elif reporter.binary:
         binary = data
     else:
         report = data.decode("utf-8")
     code = max(exit_status(results, options.fail_on, options.fail_under), annotate_status)
     return LintOutcome(results, report, messages, code, unused, binary)
+
+
+def _checked_outputs(options: LintOptions, files: list[Path], protected: Iterable[Protected]) -> Path | None:
+    """The report file (None for stdout), after checking it and the annotated copy's path."""
+    to_stdout = options.output is not None and str(options.output) == STDOUT
+    output = None if options.output is None or to_stdout else options.output
+    for out in (output, options.annotate):
+        if out is not None:
+            check_output(out, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
+    return output
+
+
+def _annotate(
+    options: LintOptions,
+    files: list[Path],
+    results: list[FileResult],
+    protected: Iterable[Protected],
+    messages: list[str],
+) -> int:
+    """Write the annotated Word copy when asked; its exit status (it may fail on its own)."""
+    if options.annotate is None or not results or results[0].error is not None:
+        return ExitCode.OK
+    from ospo_procure.report.annotate import annotate_to_file
+
+    line, status = annotate_to_file(
+        files[0],
+        results[0],
+        options.annotate,
+        author=options.author,
+        limits=options.limits,
+        protected=protected,
+        follow_symlinks=options.follow_symlinks,
+    )
+    messages.append(line)
+    return status

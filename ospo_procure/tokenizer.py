@@ -214,6 +214,7 @@ class Tokenizer:
             out = self._special_pass(text, out)
         return out
 
+    # complex: spaCy's affix loop step for step (its tokens are the reference, test_tokenizer.py)
     def _chunk(self, string: str, specials: dict[str, tuple[str, ...]]) -> tuple[int, ...]:
         """spaCy's _split_affixes + _attach_tokens for one whitespace-free chunk (or one
         whitespace chunk); returns token lengths."""
@@ -258,20 +259,26 @@ class Tokenizer:
             elif self._whole(string):
                 pieces.append(string)
             else:
-                start = 0
-                for match in self.find_infix(string):
-                    i_start, i_end = match.start(), match.end()
-                    if i_start == 0:  # spaCy skips an infix at the very start
-                        continue
-                    if i_start != start:
-                        pieces.append(string[start:i_start])
-                    if i_start != i_end:
-                        pieces.append(string[i_start:i_end])
-                    start = i_end
-                if string[start:]:
-                    pieces.append(string[start:])
+                pieces.extend(self._infix_pieces(string))
         pieces.extend(reversed(suffixes))
         return tuple(len(p) for p in pieces)
+
+    def _infix_pieces(self, string: str) -> list[str]:
+        """The affix-free core split on its infixes (spaCy's _attach_tokens)."""
+        pieces: list[str] = []
+        start = 0
+        for match in self.find_infix(string):
+            i_start, i_end = match.start(), match.end()
+            if i_start == 0:  # spaCy skips an infix at the very start
+                continue
+            if i_start != start:
+                pieces.append(string[start:i_start])
+            if i_start != i_end:
+                pieces.append(string[i_start:i_end])
+            start = i_end
+        if string[start:]:
+            pieces.append(string[start:])
+        return pieces
 
     def _special_pass(self, text: str, toks: list[Span]) -> list[Span]:
         """spaCy's _apply_special_cases: a special case whose own text splits on affixes

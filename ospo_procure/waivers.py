@@ -25,7 +25,6 @@ step stops, with a warning, once `max_seconds` has passed.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import re
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 import regex
 
 from ospo_procure.limits import Limits
-from ospo_procure.model import Block, Document, FileResult, Finding, Waiver
+from ospo_procure.model import Block, Document, FileResult, Finding, Waiver, WaiverSource
 from ospo_procure.reviewer import WAIVER_FILE_NAME, ReviewerConfig, author_key
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
@@ -118,7 +117,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
                 justification=raw["justification"],
                 approved_by=raw["approved_by"],
                 approved_on=raw["approved_on"],
-                source=f"{p}:{line}",
+                source=WaiverSource("file", path=str(p), line=line),
                 match=raw.get("match"),
                 pattern=raw.get("pattern"),
                 files=files,
@@ -189,12 +188,12 @@ def in_document_waivers(doc: Document) -> list[DocumentWaiver]:
             where = f"Word comment by {c.author!r}" if c.author else "comment"
             if c.block_index is not None and 0 <= c.block_index < len(doc.blocks):
                 where += f" on {doc.blocks[c.block_index].location.label()}"
-            w = Waiver(rule=rule, justification=why, approved_by=c.author, source="comment")
+            w = Waiver(rule=rule, justification=why, approved_by=c.author, source=WaiverSource("comment"))
             found.append(DocumentWaiver(w, c.block_index, c.anchored_text, "comment", where))
     for i, block in enumerate(doc.blocks):
         for rule, why, start, end in parse_markers(block.text):
             where = f"marker in {block.location.label()}"
-            w = Waiver(rule=rule, justification=why, source=where)
+            w = Waiver(rule=rule, justification=why, source=WaiverSource("marker", where=block.location.label()))
             found.append(DocumentWaiver(w, i, "", "marker", where, hidden=_in_hidden(block, start, end)))
     return found
 
@@ -264,7 +263,7 @@ def _hidden_note(f: Finding, doc: Document) -> Finding:
     if not (0 <= f.block_index < len(doc.blocks)) or not _in_hidden(doc.blocks[f.block_index], f.start, f.end):
         return f
     hidden = "in hidden text, not displayed or printed"
-    return dataclasses.replace(f, note=f"{f.note}; {hidden}" if f.note else hidden)
+    return f.evolve(note=f"{f.note}; {hidden}" if f.note else hidden)
 
 
 def _claim_warnings(claims: list[DocumentWaiver]) -> list[str]:
@@ -301,7 +300,7 @@ def apply_waivers(result: FileResult, doc: Document, waivers: FileWaivers | Iter
                 f"{len(result.findings) - n} finding(s) were not checked against waivers"
             )
         waiver = None if stopped else _first_waiver(f, honoured, fw)
-        out.append(dataclasses.replace(f, waiver=waiver) if waiver is not None else f)
+        out.append(f.evolve(waiver=waiver) if waiver is not None else f)
     result.findings = out
     result.evidence = [_hidden_note(e, doc) for e in result.evidence]
     result.warnings.extend(_claim_warnings([dw for dw in local if not fw.honours(dw)]))

@@ -1,12 +1,17 @@
-"""Hand-built FileResults for the reporter tests (no linter needed).
+"""Hand-built results for the reporter tests (no linter needed).
 
-`build_results(base)` writes a Spanish .txt tender under `base/tenders/` and returns,
-with paths relative to `base` (tests chdir there):
-  0. the .txt file: text regions, a match spanning two source lines, overlapping
-     findings, a waived finding, a hostile `<script>` sentence, evidence, a scorecard;
+`build_results(base)` writes a Spanish .txt tender under `base/tenders/` and returns a
+LintRun, with paths relative to `base` (tests chdir there), holding:
+  0. the .txt file (blocks from the real text reader, so with their source maps): text
+     regions, a match spanning two source lines, overlapping findings, a finding waived
+     by a waiver file, a hostile `<script>` sentence, evidence, a role, a reader warning,
+     an in-document waiver (marker line) that waived nothing, a scorecard;
   1. a Portuguese .docx (no file on disk needed): heading, body, table cell, header
-     and footnote blocks (logical locations), a comment-waived finding, a scorecard;
-  2. a PDF that could not be read (error entry).
+     and footnote blocks (logical locations, zip parts and XML paths), a comment-waived
+     finding, a scorecard;
+  2. a PDF that could not be read (error entry);
+and, for the whole run, a waiver-file entry that matched nothing (where the linter puts
+them: on the run, not on a file).
 """
 
 from __future__ import annotations
@@ -14,9 +19,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ospo_procure.model import Block, Document, FileResult, Finding, Location, Waiver
+from ospo_procure.model import (
+    Block,
+    Document,
+    FileResult,
+    Finding,
+    LintRun,
+    Location,
+    SourceMap,
+    Waiver,
+    WaiverSource,
+)
 from ospo_procure.readers.text_reader import parse_text
-from ospo_procure.scoring_model import CriterionScore, Scorecard
+from ospo_procure.scoring_model import CriterionScore, Scorecard, ScoreTerm
 
 HOSTILE = '<script>alert(1)</script> & "quotes"'
 
@@ -66,6 +81,8 @@ def make_finding(
     criteria: tuple[int, ...] = (1, 6),
     occurrence: int = 0,
     waiver: Waiver | None = None,
+    role: str | None = None,
+    role_reason: str = "",
 ) -> Finding:
     """A Finding with exact block offsets, found by searching the block text."""
     block = doc.blocks[block_index]
@@ -90,19 +107,26 @@ def make_finding(
         block_index=block_index,
         sentence=(s, e),
         waiver=waiver,
+        role=role,
+        role_reason=role_reason,
+        source=block.source.span(start, end),
     )
 
 
 def make_scorecard(scores: dict[int, int], findings: list[Finding], evidence: list[Finding]) -> Scorecard:
     criteria: dict[int, CriterionScore] = {}
     for n, title in CRITERIA_TITLES.items():
+        score = scores.get(n, 3)
+        mine = tuple(f for f in findings if n in f.criteria)
+        terms = (ScoreTerm("findings", ("brand",), len(mine), float(score - 3)),) if mine else ()
         criteria[n] = CriterionScore(
             number=n,
             title=title,
-            score=scores.get(n, 3),
-            findings=[f for f in findings if n in f.criteria],
-            evidence=[e for e in evidence if n in e.criteria],
-            reasons=[f"Score {scores.get(n, 3)}: {len([f for f in findings if n in f.criteria])} finding(s)"],
+            score=score,
+            findings=mine,
+            evidence=tuple(e for e in evidence if n in e.criteria),
+            base=3.0,
+            terms=terms,
         )
     overall = round(sum(c.score for c in criteria.values()) / 9, 1)
     return Scorecard(criteria=criteria, overall=overall)
@@ -119,10 +143,10 @@ def txt_result(base: Path) -> FileResult:
         justification="SAP es el sistema del que se migra (migración)",
         approved_by="Ana Núñez",
         approved_on="2026-01-15",
-        source="waivers.yaml:3",
+        source=WaiverSource("file", path="waivers.yaml", line=3),
     )
     findings = [
-        make_finding(doc, 1, "Microsoft Office 365", "es-brand"),
+        make_finding(doc, 1, "Microsoft Office 365", "es-brand", role="required", role_reason="suministrará"),
         # Spans the line break in the source file (block text joins lines with a space).
         make_finding(
             doc,
@@ -135,7 +159,7 @@ def txt_result(base: Path) -> FileResult:
         ),
         make_finding(doc, 2, "Oracle Database", "es-brand"),
         make_finding(doc, 2, "<script>alert(1)</script>", "es-hostile", severity="info", criteria=(1,)),
-        make_finding(doc, 3, "SAP", "es-brand-legacy", severity="warning", waiver=waiver),
+        make_finding(doc, 3, "SAP", "es-brand-legacy", severity="warning", waiver=waiver, role="existing"),
     ]
     evidence = [
         make_finding(
@@ -151,33 +175,71 @@ def txt_result(base: Path) -> FileResult:
         evidence=evidence,
         warnings=["línea 7: carácter de control ignorado"],
         scorecard=make_scorecard({1: 1, 2: 4, 6: 1, 8: 0}, findings, evidence),
-        unused_waivers=[Waiver(rule="es-brand", justification="obsoleto", source="waivers.yaml:9")],
-        words=doc.word_count(),
-        document=doc,
+        unused_waivers=[UNUSED_MARKER],
+        words=sum(len(b.text.split()) for b in doc.blocks),
+        blocks=doc.blocks,
     )
+
+
+# An in-document waiver that waived nothing (kept on its file), and a waiver-file entry
+# that matched nothing in the whole run (kept on the run).
+UNUSED_MARKER = Waiver(
+    rule="es-sole-source",
+    justification="adjudicación directa justificada por urgencia",
+    source=WaiverSource("marker", where="body ¶5"),
+)
+UNUSED_FILE_WAIVER = Waiver(
+    rule="es-brand",
+    justification="obsoleto desde la migración",
+    approved_by="Ana Núñez",
+    approved_on="2025-11-02",
+    source=WaiverSource("file", path="waivers.yaml", line=9),
+)
 
 
 def docx_result() -> FileResult:
     rel = "tenders/termo_referência.docx"
     loc = Location
+    body = "word/document.xml"
+
+    def xml(part: str, xpath: str) -> SourceMap:
+        return SourceMap(part=part, xpath=xpath)
+
     blocks = [
-        Block("Termo de Referência", loc(part="body", paragraph=1), kind="heading", level=1),
+        Block(
+            "Termo de Referência",
+            loc(part="body", paragraph=1),
+            kind="heading",
+            level=1,
+            source=xml(body, "/w:document/w:body[1]/w:p[1]"),
+        ),
         Block(
             "O contratado fornecerá o Microsoft Exchange e garantirá a migração dos dados.",
             loc(part="body", paragraph=2, heading="Termo de Referência"),
+            source=xml(body, "/w:document/w:body[1]/w:p[2]"),
         ),
         Block(
             "Certificação Oracle obrigatória",
             loc(part="table", table=1, row=2, cell=3, heading="Termo de Referência"),
             kind="cell",
+            source=xml(body, "/w:document/w:body[1]/w:tbl[1]/w:tr[2]/w:tc[3]/w:p[1]"),
         ),
-        Block("Documento confidencial — uso exclusivo Windows", loc(part="header", paragraph=1)),
         Block(
-            "Conforme o padrão ODF (ISO/IEC 26300), sem ônus.", loc(part="footnote", note=1, paragraph=1), kind="note"
+            "Documento confidencial — uso exclusivo Windows",
+            loc(part="header", paragraph=1),
+            source=xml("word/header1.xml", "/w:hdr/w:p[1]"),
+        ),
+        Block(
+            "Conforme o padrão ODF (ISO/IEC 26300), sem ônus.",
+            loc(part="footnote", note=1, paragraph=1),
+            kind="note",
+            source=xml("word/footnotes.xml", "/w:footnotes/w:footnote[3]/w:p[1]"),
         ),
     ]
     doc = Document(path=rel, format="docx", blocks=blocks)
-    comment_waiver = Waiver(rule="pt-brand", justification="Exchange é o sistema legado a migrar", source="comment")
+    comment_waiver = Waiver(
+        rule="pt-brand", justification="Exchange é o sistema legado a migrar", source=WaiverSource("comment")
+    )
     findings = [
         make_finding(doc, 1, "Microsoft Exchange", "pt-brand", waiver=comment_waiver),
         make_finding(
@@ -203,8 +265,8 @@ def docx_result() -> FileResult:
         findings=findings,
         evidence=evidence,
         scorecard=make_scorecard({4: 2, 5: 5, 6: 2}, findings, evidence),
-        words=doc.word_count(),
-        document=doc,
+        words=sum(len(b.text.split()) for b in doc.blocks),
+        blocks=doc.blocks,
     )
 
 
@@ -212,5 +274,10 @@ def error_result() -> FileResult:
     return FileResult(path="tenders/escaneado.pdf", error="not a valid PDF (no %PDF header); it may be corrupt")
 
 
-def build_results(base: Path) -> list[FileResult]:
-    return [txt_result(base), docx_result(), error_result()]
+def build_results(base: Path) -> LintRun:
+    return LintRun([txt_result(base), docx_result(), error_result()], [UNUSED_FILE_WAIVER])
+
+
+def run_of(*files: FileResult) -> LintRun:
+    """A run of these files, without run-level waivers."""
+    return LintRun(list(files))

@@ -9,13 +9,12 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Pt
+from shared_corpus import corpus_file
 
 from ospo_procure.errors import UsageError
-from ospo_procure.model import Block, FileResult, Finding, Waiver
+from ospo_procure.model import Block, FileResult, Finding, Waiver, WaiverSource
 from ospo_procure.readers.docx_reader import W, extract_blocks, parts_from_python_docx
 from ospo_procure.report.annotate import annotate_docx
-
-CORPUS_DOCX = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs" / "en_lockin_tor.docx"
 
 
 def build_docx(path: Path) -> None:
@@ -117,7 +116,7 @@ def tender(tmp_path: Path) -> tuple[Path, FileResult]:
             blocks,
             "Cisco",
             "vendor-cert",
-            waiver=Waiver(rule="vendor-cert", justification="red existente", source="comment"),
+            waiver=Waiver(rule="vendor-cert", justification="red existente", source=WaiverSource("comment")),
         ),
         finding_for(blocks, "Windows", "brand"),  # header: summary comment
     ]
@@ -199,9 +198,9 @@ def test_mismatched_offsets_fall_back_or_summarise(tender: tuple[Path, FileResul
     assert any("Lotus Notes" in c and "text not found" in c for c in comment_map(dest).values())
 
 
-@pytest.mark.skipif(not CORPUS_DOCX.is_file(), reason="shared corpus not available")
 def test_corpus_tender_with_tables_headers_and_footnotes(tmp_path: Path) -> None:
-    blocks = blocks_of(CORPUS_DOCX)
+    corpus_docx = corpus_file("en_lockin_tor.docx")
+    blocks = blocks_of(corpus_docx)
     findings = []
     for i, b in enumerate(blocks):
         for word in ("Microsoft", "Oracle", "Windows", "Power BI"):
@@ -224,7 +223,7 @@ def test_corpus_tender_with_tables_headers_and_footnotes(tmp_path: Path) -> None
     parts = {f.location.part for f in findings}
     assert {"body", "table"} <= parts and parts - {"body", "table"}
     dest = tmp_path / "tor.annotated.docx"
-    stats = annotate_docx(CORPUS_DOCX, FileResult(path=str(CORPUS_DOCX), findings=findings), dest)
+    stats = annotate_docx(corpus_docx, FileResult(path=str(corpus_docx), findings=findings), dest)
     inline = [f for f in findings if f.location.part in ("body", "table")]
     assert stats.anchored == len(inline) and stats.fallback == 0
     assert stats.summarized == len(findings) - len(inline)
@@ -264,3 +263,22 @@ def test_libreoffice_opens_the_annotated_copy(tender: tuple[Path, FileResult], t
 
     text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
     assert "Microsoft Office 365" in " ".join(text.split()) or "Microsoft" in text
+
+
+def test_comments_show_the_role_of_the_mention(tender: tuple[Path, FileResult], tmp_path: Path) -> None:
+    src, result = tender
+    office, *rest = result.findings
+    header = rest[-1]
+    roles = {
+        office: office.evolve(role="required", role_reason="usará"),
+        header: header.evolve(role="commentary", role_reason="Confidencial"),
+    }
+    result = FileResult(path=result.path, format="docx", findings=[roles.get(f, f) for f in result.findings])
+    dest = tmp_path / "roles.docx"
+    annotate_docx(src, result, dest)
+    comments = comment_map(dest)
+    anchors = anchored_texts(dest)
+    office_comment = next(comments[cid] for cid, text in anchors.items() if text == "Microsoft Office 365")
+    assert "Role: required (“usará”)" in office_comment.splitlines()
+    summary = next(c for c in comments.values() if c.startswith("ospo-procure:"))
+    assert "Windows" in summary and "(role: commentary (“Confidencial”))" in summary

@@ -212,9 +212,9 @@ def test_spec_errors_exit_2_with_file_line_and_write_nothing(
     message = res.stderr.strip()
     assert len(message.splitlines()) == 1
     line = _line_of(spec, needle)
-    assert message.startswith(f"error: {spec}:"), message
+    assert message.startswith(f"ospo-procure: {spec}:"), message
     if "invalid" not in fragment:
-        assert message.startswith(f"error: {spec}:{line}: "), message
+        assert message.startswith(f"ospo-procure: {spec}:{line}: "), message
     assert fragment in message
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["spec.yaml"]  # no staging folder left behind

@@ -73,11 +73,22 @@ def test_init_comments_are_in_the_language() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])
-def test_init_spec_builds(lang: str, tmp_path: Path) -> None:
+def test_init_spec_builds_a_tender_in_its_language(lang: str, tmp_path: Path) -> None:
+    """The starter spec builds terms of reference that carry what the spec says, in its language."""
+    import yaml
+
+    from ospo_procure.nlp import detect_language
+    from ospo_procure.readers import read_document
+
     spec = tmp_path / "spec.yaml"
     assert CliRunner().invoke(init_cmd, ["--lang", lang, "-o", str(spec)]).exit_code == 0
-    result = build_tender(spec, tmp_path / "out", lint=False)
-    assert (tmp_path / "out" / "terms_of_reference.docx").is_file() and result.decisions
+    build_tender(spec, tmp_path / "out", lint=False)
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    text = read_document(tmp_path / "out" / "terms_of_reference.docx").text
+    assert data["title"] in text and data["reference"] in text
+    for requirement in data["functional_requirements"] + data["non_functional_requirements"]:
+        assert requirement["text"] in text, requirement["id"]
+    assert detect_language(text) == lang
 
 
 def test_init_starters_build_with_the_test_library(tmp_path: Path) -> None:

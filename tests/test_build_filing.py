@@ -435,7 +435,7 @@ def test_template_check_names_what_is_missing(
     )
     assert res.exit_code == 2, res.output
     line = res.stderr.strip()
-    assert len(line.splitlines()) == 1 and line.startswith(f"error: {folder / name}: "), line
+    assert len(line.splitlines()) == 1 and line.startswith(f"ospo-procure: {folder / name}: "), line
     assert message in line and "docs/tender-spec.md" in line
     assert not (tmp_path / "out").exists()
 
@@ -501,7 +501,9 @@ def test_a_paragraph_self_lint_would_refuse_is_reported_on_the_spec_line(tmp_pat
     res = CliRunner().invoke(build_cmd, [str(spec), "-o", str(tmp_path / "out")])
     assert res.exit_code == 2
     line_no = source.splitlines().index("background: |") + 1
-    assert res.stderr.startswith(f"error: {spec}:{line_no}: background: a paragraph of 250,004 characters"), res.stderr
+    assert res.stderr.startswith(f"ospo-procure: {spec}:{line_no}: background: a paragraph of 250,004 characters"), (
+        res.stderr
+    )
     assert "--no-lint" in res.stderr and ".build-" not in res.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from builders import make_pdf, pdf_bytes_corrupt
+from shared_corpus import corpus_file
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.readers import read_document
 from ospo_procure.readers.pdf_reader import PdfLine, paragraphs_from_lines, read
-
-CORPUS = Path("/work/shared/corpus/docs")
 
 
 def texts(doc, page=None):
@@ -131,9 +129,7 @@ def test_max_seconds(tmp_path):
 
 
 def test_corpus_pdf_labels_on_their_pages():
-    path = CORPUS / "pt_termo_referencia.pdf"
-    if not path.exists():
-        pytest.skip("shared corpus not available")
+    path = corpus_file("pt_termo_referencia.pdf")
     doc = read_document(path)
     expected = json.loads(path.with_suffix(".expected.json").read_text())
     for label in expected["signals"] + expected["positive"]:

@@ -6,10 +6,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_fixtures import HOSTILE, build_results
+from report_fixtures import HOSTILE, build_results, run_of
 
-from ospo_procure.model import FileResult
+from ospo_procure.model import LintRun
+from ospo_procure.report import ReportOptions
 from ospo_procure.report import html as html_report
+
+
+def render(results: LintRun, **kw) -> bytes:
+    return html_report.render(results, ReportOptions(**kw))
 
 
 class Collector(HTMLParser):
@@ -52,7 +57,7 @@ class Collector(HTMLParser):
 
 
 @pytest.fixture()
-def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[FileResult]:
+def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LintRun:
     monkeypatch.chdir(tmp_path)
     return build_results(tmp_path)
 
@@ -65,8 +70,8 @@ def parse(page: bytes) -> Collector:
     return c
 
 
-def test_self_contained_and_safe(results: list[FileResult]) -> None:
-    page = html_report.render(results, tool_version="0.1.0")
+def test_self_contained_and_safe(results: LintRun) -> None:
+    page = render(results, tool_version="0.1.0")
     text = page.decode("utf-8")
     c = parse(page)
     assert '<meta charset="utf-8">' in text
@@ -80,23 +85,23 @@ def test_self_contained_and_safe(results: list[FileResult]) -> None:
     assert "ñandú, açúcar, não, ímpetu" in text  # UTF-8, not entities
 
 
-def test_every_link_has_a_target_and_marks_link_to_findings(results: list[FileResult]) -> None:
-    c = parse(html_report.render(results))
+def test_every_link_has_a_target_and_marks_link_to_findings(results: LintRun) -> None:
+    c = parse(render(results))
     ids = c.ids
     assert len(ids) == len(set(ids)), "duplicate ids"
     hrefs = [a["href"] for t, a in c.tags if t == "a" and a.get("href")]
     assert hrefs and all(h.startswith("#") for h in hrefs)
     assert all(h[1:] in ids for h in hrefs)
-    n_findings = sum(len(r.findings) for r in results)
-    n_evidence = sum(len(r.evidence) for r in results)
+    n_findings = sum(len(r.findings) for r in results.files)
+    n_evidence = sum(len(r.evidence) for r in results.files)
     for n in range(1, n_findings + 1):
         assert f"f-{n}" in ids and f"m-f-{n}" in ids  # table row and back-link target
     assert f"e-{n_evidence}" in ids
     assert all(m.get("title") for m in c.marks)
 
 
-def test_spans_highlighted_with_overlaps_split(results: list[FileResult]) -> None:
-    c = parse(html_report.render(results))
+def test_spans_highlighted_with_overlaps_split(results: LintRun) -> None:
+    c = parse(render(results))
     pairs = list(zip(c.mark_text, c.marks, strict=True))
     # "licencias de " only in the per-user warning; "Microsoft Office 365" in both.
     office = [m for t, m in pairs if t == "Microsoft Office 365"]
@@ -111,8 +116,8 @@ def test_spans_highlighted_with_overlaps_split(results: list[FileResult]) -> Non
     assert any(t == "Certificação Oracle" for t, _ in pairs)  # table-cell block of the docx
 
 
-def test_scorecard_error_and_waiver_details(results: list[FileResult]) -> None:
-    page = html_report.render(results)
+def test_scorecard_error_and_waiver_details(results: LintRun) -> None:
+    page = render(results)
     text = page.decode("utf-8")
     c = parse(page)
     bars = [a for t, a in c.tags if t == "span" and (a.get("class") or "").startswith("fill")]
@@ -121,7 +126,9 @@ def test_scorecard_error_and_waiver_details(results: list[FileResult]) -> None:
     assert "Overall: 2.3 / 5" in text
     assert "Could not read this file:" in text and "not a valid PDF" in text
     assert "SAP es el sistema del que se migra" in text and "Ana Núñez" in text
-    assert "Unused waivers" in text
+    assert "Unused waivers" in text and "es-sole-source (marker in body ¶5)" in text
+    assert "Waiver files: unused waivers" in text and "es-brand (waivers.yaml:9)</strong>: obsoleto desde" in text
+    assert "role: required (“suministrará”)" in text
     rows = [a for t, a in c.tags if t == "tr" and a.get("class") == "waived"]
     assert len(rows) == 2
     # Headings are rendered as headings, located blocks carry their label.
@@ -129,9 +136,9 @@ def test_scorecard_error_and_waiver_details(results: list[FileResult]) -> None:
     assert "table 1 r2c3" in text and "footnote 1 ¶1" in text
 
 
-def test_without_document_shows_findings_with_context(results: list[FileResult]) -> None:
-    fr = replace(results[0], document=None)
-    text = html_report.render([fr]).decode("utf-8")
+def test_without_document_shows_findings_with_context(results: LintRun) -> None:
+    fr = replace(results.files[0], blocks=[])
+    text = render(run_of(fr)).decode("utf-8")
     parse(text.encode())
     assert "not included in this report" in text
     assert "<mark" not in text
@@ -139,21 +146,32 @@ def test_without_document_shows_findings_with_context(results: list[FileResult])
     assert "&lt;script&gt;" in text
 
 
-def test_offsets_that_do_not_match_are_not_highlighted(results: list[FileResult]) -> None:
-    fr = results[1]
+def test_offsets_that_do_not_match_are_not_highlighted(results: LintRun) -> None:
+    fr = results.files[1]
     bad = replace(fr.findings[1], start=0, end=5)  # "Certi" != match
     fr = replace(fr, findings=[bad])
-    c = parse(html_report.render([fr]))
+    c = parse(render(run_of(fr)))
     assert "Certificação Oracle" not in c.mark_text
     assert any(a.get("href") == "#f-1" for t, a in c.tags if t == "a")
 
 
-def test_scorecard_links_survive_copied_findings(results: list[FileResult]) -> None:
-    fr = results[1]
+def test_scorecard_links_survive_copied_findings(results: LintRun) -> None:
+    fr = results.files[1]
     card = fr.scorecard
-    copied = {n: replace(c, findings=[replace(f) for f in c.findings]) for n, c in card.criteria.items()}
-    # No document: the only links to findings are the scorecard's.
-    fr = replace(fr, scorecard=replace(card, criteria=copied), document=None)
-    c = parse(html_report.render([fr]))
+    copied = {n: replace(c, findings=tuple(replace(f) for f in c.findings)) for n, c in card.criteria.items()}
+    # No document text: the only links to findings are the scorecard's.
+    fr = replace(fr, scorecard=replace(card, criteria=copied), blocks=[])
+    c = parse(render(run_of(fr)))
     hrefs = {a["href"] for t, a in c.tags if t == "a" and a.get("href")}
     assert {"#f-1", "#f-2", "#f-3"} <= hrefs
+
+
+def test_numbers_of_spans_ending_together_stay_apart(results: LintRun) -> None:
+    """Two findings on the same words end at the same place: their numbers read "1,2", not "12"."""
+    fr = results.files[0]
+    office = [f for f in fr.findings if f.match == "Microsoft Office 365"]
+    twin = office[0].evolve(rule="es-brand-twin")
+    text = render(run_of(replace(fr, findings=[*fr.findings, twin]))).decode("utf-8")
+    assert re.search(
+        r'<sup class="ref"><a id="m-f-1" href="#f-1">1</a>,<a id="m-f-\d+" href="#f-\d+">\d+</a></sup>', text
+    )

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
-from report_fixtures import build_results
+from report_fixtures import build_results, run_of
 
-from ospo_procure.model import FileResult
+from ospo_procure.model import LintRun
+from ospo_procure.report import ReportOptions
 from ospo_procure.report import pdf as pdf_report
 from ospo_procure.report._fonts import register_fonts
 
@@ -20,11 +21,11 @@ ACCENTS = "á é í ó ú ñ ç ã õ"
 
 
 @pytest.fixture()
-def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[FileResult]:
+def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LintRun:
     monkeypatch.chdir(tmp_path)
     rs = build_results(tmp_path)
     # A finding whose context carries every accent the reviewers' languages need.
-    rs[0].findings[2] = replace(rs[0].findings[2], message=f"Marca exigida ({ACCENTS}).")
+    rs.files[0].findings[2] = replace(rs.files[0].findings[2], message=f"Marca exigida ({ACCENTS}).")
     return rs
 
 
@@ -63,12 +64,16 @@ def assert_all_fonts_embedded(data: bytes) -> set[str]:
     return names
 
 
+def render(results: LintRun, **kw) -> bytes:
+    return pdf_report.render(results, ReportOptions(report_date=DATE, **kw))
+
+
 def text_of(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_fonts_embedded_and_text_extracts(results: list[FileResult]) -> None:
-    data = pdf_report.render(results, tool_version="0.1.0", report_date=DATE)
+def test_fonts_embedded_and_text_extracts(results: LintRun) -> None:
+    data = render(results, tool_version="0.1.0")
     assert data.startswith(b"%PDF-")
     names = assert_all_fonts_embedded(data)
     assert any("DejaVu" in n or "Vera" in n for n in names)
@@ -82,8 +87,8 @@ def test_fonts_embedded_and_text_extracts(results: list[FileResult]) -> None:
     assert "Termo de Referência" in text and "Certificação Oracle" in text
 
 
-def test_sections_chart_findings_waivers_and_errors(results: list[FileResult]) -> None:
-    text = text_of(pdf_report.render(results, report_date=DATE))
+def test_sections_chart_findings_waivers_and_errors(results: LintRun) -> None:
+    text = text_of(render(results))
     assert text.count("OSS-friendly tender scorecard") == 3  # one section per file
     assert "1. Functional, vendor-neutral description" in text  # chart label / criteria
     assert "Findings (4 open, 1 waived)" in text
@@ -93,17 +98,20 @@ def test_sections_chart_findings_waivers_and_errors(results: list[FileResult]) -
     assert "<script>alert(1)</script>" in text  # escaped for Paragraph markup, shown as text
     assert '& "quotes"' in text
     assert "header ¶1" in text and "table 1 r2c3" in text
+    assert "Unused waivers" in text and "es-sole-source (marker in body ¶5)" in text
+    assert "Waiver files: unused waivers" in text and "es-brand (waivers.yaml:9): obsoleto desde" in text
+    assert "required (“suministrará”)" in text
 
 
-def test_reproducible_with_report_date(results: list[FileResult]) -> None:
-    a = pdf_report.render(results, report_date=DATE)
-    b = pdf_report.render(results, report_date=DATE)
+def test_reproducible_with_report_date(results: LintRun) -> None:
+    a = render(results)
+    b = render(results)
     assert a == b
 
 
-def test_bundled_vera_fallback(results: list[FileResult]) -> None:
-    fonts = register_fonts(bundled_only=True)
-    data = pdf_report.build_pdf(results, rules=None, tool_version="", report_date=DATE, fonts=fonts)
+def test_bundled_vera_fallback(results: LintRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_report, "register_fonts", lambda: register_fonts(bundled_only=True))
+    data = render(results)
     names = assert_all_fonts_embedded(data)
     assert all("Vera" in n for n in names)
     text = text_of(data)
@@ -111,10 +119,10 @@ def test_bundled_vera_fallback(results: list[FileResult]) -> None:
         assert ch in text
 
 
-def test_without_scorecard_and_empty_input(results: list[FileResult]) -> None:
-    fr = replace(results[1], scorecard=None)
-    text = text_of(pdf_report.render([fr], report_date=DATE))
+def test_without_scorecard_and_empty_input(results: LintRun) -> None:
+    fr = replace(results.files[1], scorecard=None)
+    text = text_of(render(run_of(fr)))
     assert "No scorecard was computed" in text
-    empty = pdf_report.render([], report_date=DATE)
+    empty = render(LintRun())
     assert_all_fonts_embedded(empty)
     assert "No files were checked" in text_of(empty)

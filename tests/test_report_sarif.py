@@ -7,11 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from report_fixtures import TXT_SOURCE, build_results, error_result, make_finding
+from report_fixtures import TXT_SOURCE, build_results, error_result, make_finding, run_of
+from shared_corpus import corpus_file
 
-from ospo_procure.model import FileResult
+from ospo_procure.model import FileResult, LintRun
 from ospo_procure.readers.text_reader import parse_text
-from ospo_procure.report import sarif
+from ospo_procure.report import ReportOptions, sarif
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
@@ -22,13 +23,13 @@ def validate(log: dict) -> None:
 
 
 @pytest.fixture()
-def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[FileResult]:
+def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LintRun:
     monkeypatch.chdir(tmp_path)
     return build_results(tmp_path)
 
 
-def render(results: list[FileResult], **kw) -> dict:
-    return json.loads(sarif.render(results, tool_version="0.1.0", **kw).decode("utf-8"))
+def render(results: LintRun, **kw) -> dict:
+    return json.loads(sarif.render(results, ReportOptions(tool_version="0.1.0", **kw)).decode("utf-8"))
 
 
 def source_text(region: dict, lines: list[str]) -> str:
@@ -39,7 +40,7 @@ def source_text(region: dict, lines: list[str]) -> str:
     return "\n".join([lines[sl - 1][sc - 1 :], *lines[sl : el - 1], lines[el - 1][: ec - 1]])
 
 
-def test_valid_against_oasis_schema(results: list[FileResult]) -> None:
+def test_valid_against_oasis_schema(results: LintRun) -> None:
     log = render(results)
     validate(log)
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
@@ -50,12 +51,12 @@ def test_valid_against_oasis_schema(results: list[FileResult]) -> None:
     assert run["columnKind"] == "unicodeCodePoints"
 
 
-def test_rules_results_and_artifacts(results: list[FileResult]) -> None:
+def test_rules_results_and_artifacts(results: LintRun) -> None:
     run = render(results)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    finding_rules = {f.rule for r in results for f in r.findings}
+    finding_rules = {f.rule for r in results.files for f in r.findings}
     assert {r["id"] for r in rules} == finding_rules  # evidence rules are not listed
-    assert len(run["results"]) == sum(len(r.findings) for r in results)
+    assert len(run["results"]) == sum(len(r.findings) for r in results.files)
     for res in run["results"]:
         assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
     by_id = {r["id"]: r for r in rules}
@@ -78,20 +79,22 @@ def test_rules_results_and_artifacts(results: list[FileResult]) -> None:
     assert not any(r["ruleId"].endswith(("oss", "open-formats", "open-standard")) for r in run["results"])
 
 
-def test_text_regions_point_at_the_match_in_the_file(results: list[FileResult]) -> None:
+def test_text_regions_point_at_the_match_in_the_file(results: LintRun) -> None:
     run = render(results)["runs"][0]
     lines = TXT_SOURCE.split("\n")
     txt_results = [r for r in run["results"] if r["locations"][0]["physicalLocation"]["artifactLocation"]["index"] == 0]
-    assert len(txt_results) == len(results[0].findings)
+    assert len(txt_results) == len(results.files[0].findings)
     for res in txt_results:
         region = res["locations"][0]["physicalLocation"]["region"]
         covered = source_text(region, lines)
-        assert covered == region["snippet"]["text"]
         assert " ".join(covered.split()) == res["properties"]["match"]
+        if region["startLine"] == region["endLine"]:
+            assert covered == region["snippet"]["text"]
     spanning = next(r for r in txt_results if r["ruleId"] == "es-per-user")
     region = spanning["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["endLine"]) == (3, 4)
-    assert region["snippet"]["text"] == "licencias de Microsoft Office 365\n  por usuario"
+    assert source_text(region, lines) == "licencias de Microsoft Office 365\n  por usuario"
+    assert "snippet" not in region  # the file has a line break where the match has a space
     office = next(r for r in txt_results if r["properties"]["match"] == "Microsoft Office 365")
     assert office["locations"][0]["physicalLocation"]["region"]["startColumn"] == lines[2].index("Microsoft") + 1
 
@@ -111,7 +114,7 @@ def test_markdown_heading_list_and_form_feed(tmp_path: Path, monkeypatch: pytest
         make_finding(doc, idx["Después SAP aquí Y más."], "SAP", "r3"),
         make_finding(doc, idx["Fin de página"], "página", "r4"),
     ]
-    log = render([FileResult(path="t.md", format="md", findings=findings, document=doc)])
+    log = render(run_of(FileResult(path="t.md", format="md", findings=findings, blocks=doc.blocks)))
     validate(log)
     lines = src.split("\n")
     for res in log["runs"][0]["results"]:
@@ -120,17 +123,22 @@ def test_markdown_heading_list_and_form_feed(tmp_path: Path, monkeypatch: pytest
     assert log["runs"][0]["artifacts"][0]["mimeType"] == "text/markdown"
 
 
-def test_missing_text_file_degrades_to_line_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_regions_come_from_the_results_not_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reporter never re-reads the input: with the file gone the regions are the same,
+    and a finding without a source span falls back to its block's first line."""
     monkeypatch.chdir(tmp_path)
-    fr = build_results(tmp_path)[0]
+    fr = build_results(tmp_path).files[0]
+    before = render(run_of(fr))
     Path(fr.path).unlink()
-    log = render([fr])
+    assert render(run_of(fr)) == before
+    bare = replace(fr, findings=[replace(f, source=None) for f in fr.findings])
+    log = render(run_of(bare))
     validate(log)
     region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 3}
 
 
-def test_binary_artifacts_have_logical_locations_only(results: list[FileResult]) -> None:
+def test_binary_artifacts_have_logical_locations_only(results: LintRun) -> None:
     run = render(results)["runs"][0]
     docx = [r for r in run["results"] if r["locations"][0]["physicalLocation"]["artifactLocation"]["index"] == 1]
     assert len(docx) == 3
@@ -145,9 +153,15 @@ def test_binary_artifacts_have_logical_locations_only(results: list[FileResult])
     assert cell["name"] == "table 1 r2c3"
     assert cell["fullyQualifiedName"] == "Termo de Referência > table 1 r2c3"
     assert docx[1]["properties"]["location"]["cell"] == 3
+    # Where in the package: zip part and XML path of the paragraph.
+    assert docx[1]["properties"]["source"] == {
+        "part": "word/document.xml",
+        "xpath": "/w:document/w:body[1]/w:tbl[1]/w:tr[2]/w:tc[3]/w:p[1]",
+    }
+    assert docx[2]["properties"]["source"]["part"] == "word/header1.xml"
 
 
-def test_waivers_become_suppressions(results: list[FileResult]) -> None:
+def test_waivers_become_suppressions(results: LintRun) -> None:
     run = render(results)["runs"][0]
     suppressed = {r["ruleId"]: r["suppressions"][0] for r in run["results"] if "suppressions" in r}
     assert set(suppressed) == {"es-brand-legacy", "pt-brand"}
@@ -157,7 +171,7 @@ def test_waivers_become_suppressions(results: list[FileResult]) -> None:
     assert suppressed["pt-brand"]["kind"] == "inSource"
 
 
-def test_scorecards_errors_and_notifications(results: list[FileResult]) -> None:
+def test_scorecards_errors_and_notifications(results: LintRun) -> None:
     run = render(results)["runs"][0]
     cards = run["properties"]["scorecards"]
     assert [c["artifactIndex"] for c in cards] == [0, 1]
@@ -169,17 +183,20 @@ def test_scorecards_errors_and_notifications(results: list[FileResult]) -> None:
     assert len(errors) == 1 and "not a valid PDF" in errors[0]["message"]["text"]
     assert errors[0]["locations"][0]["physicalLocation"]["artifactLocation"]["index"] == 2
     levels = sorted(n["level"] for n in inv["toolExecutionNotifications"])
-    assert levels == ["error", "note", "warning"]  # + unused waiver, + reader warning
+    assert levels == ["error", "note", "note", "warning"]  # + two unused waivers, + reader warning
+    notes = [n["message"]["text"] for n in inv["toolExecutionNotifications"] if n["level"] == "note"]
+    assert any("es-sole-source (marker in body ¶5)" in t for t in notes)  # in the tender: on its file
+    assert any(t.startswith("unused waiver for es-brand (waivers.yaml:9)") for t in notes)  # the run's
 
-    only_errors = render([error_result(), replace(error_result(), path="b.odt")])
+    only_errors = render(run_of(error_result(), replace(error_result(), path="b.odt")))
     validate(only_errors)
     assert only_errors["runs"][0]["invocations"][0]["executionSuccessful"] is False
     assert only_errors["runs"][0]["results"] == []
     assert only_errors["runs"][0]["artifacts"][1]["mimeType"] == "application/vnd.oasis.opendocument.text"
 
 
-def test_hostile_text_round_trips(results: list[FileResult]) -> None:
-    raw = sarif.render(results)
+def test_hostile_text_round_trips(results: LintRun) -> None:
+    raw = sarif.render(results, ReportOptions())
     log = json.loads(raw)
     hostile = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "es-hostile")
     assert hostile["properties"]["match"] == "<script>alert(1)</script>"
@@ -187,19 +204,19 @@ def test_hostile_text_round_trips(results: list[FileResult]) -> None:
     assert "órgano".encode() in raw  # accents written as UTF-8, not \u escapes
 
 
-def test_fingerprints_are_stable_when_paragraphs_move(results: list[FileResult]) -> None:
-    fr = results[1]
-    before = render([fr])["runs"][0]["results"]
+def test_fingerprints_are_stable_when_paragraphs_move(results: LintRun) -> None:
+    fr = results.files[1]
+    before = render(run_of(fr))["runs"][0]["results"]
     moved = replace(
         fr,
         findings=[
             replace(f, block_index=f.block_index + 7, location=replace(f.location, paragraph=40)) for f in fr.findings
         ],
     )
-    after = render([moved])["runs"][0]["results"]
+    after = render(run_of(moved))["runs"][0]["results"]
     assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
     dup = replace(fr, findings=[fr.findings[2], fr.findings[2]])
-    fps = [r["partialFingerprints"]["ospoProcure/v1"] for r in render([dup])["runs"][0]["results"]]
+    fps = [r["partialFingerprints"]["ospoProcure/v1"] for r in render(run_of(dup))["runs"][0]["results"]]
     assert len(set(fps)) == 2
 
 
@@ -216,7 +233,7 @@ class Rule:
     help: str
 
 
-def test_rule_info_from_rule_set(results: list[FileResult]) -> None:
+def test_rule_info_from_rule_set(results: LintRun) -> None:
     rule = Rule(
         "es-brand",
         "brand",
@@ -237,12 +254,9 @@ def test_rule_info_from_rule_set(results: list[FileResult]) -> None:
 
 
 def test_empty_run_is_valid() -> None:
-    log = render([])
+    log = render(LintRun())
     validate(log)
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
-
-
-CORPUS_TXT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs" / "en_mixed_rfp.txt"
 
 
 @pytest.mark.parametrize("source", ["fixture", "corpus"])
@@ -250,9 +264,7 @@ def test_every_word_pair_maps_back_to_the_file(source: str, tmp_path: Path, monk
     """Stress the offset map: every two-word span of every block, incl. form feeds and indents."""
     monkeypatch.chdir(tmp_path)
     if source == "corpus":
-        if not CORPUS_TXT.is_file():
-            pytest.skip("shared corpus not available")
-        text = CORPUS_TXT.read_text("utf-8")
+        text = corpus_file("en_mixed_rfp.txt").read_text("utf-8")
     else:
         text = TXT_SOURCE + "\fPágina dos:\n\t  sangría   con   espacios\ny  fin.\r\nCRLF línea\n"
     Path("t.txt").write_bytes(text.encode("utf-8"))
@@ -260,12 +272,9 @@ def test_every_word_pair_maps_back_to_the_file(source: str, tmp_path: Path, monk
     findings = []
     for i, b in enumerate(doc.blocks):
         for m in re.finditer(r"\S+\s+\S+", b.text):
-            findings.append(
-                replace(
-                    make_finding(doc, i, b.text[m.start() : m.end()], "r"), start=m.start(), end=m.end(), block_index=i
-                )
-            )
-    log = render([FileResult(path="t.txt", findings=findings, document=doc)])
+            f = make_finding(doc, i, b.text[m.start() : m.end()], "r")
+            findings.append(replace(f, start=m.start(), end=m.end(), source=b.source.span(m.start(), m.end())))
+    log = render(run_of(FileResult(path="t.txt", findings=findings, blocks=doc.blocks)))
     validate(log)
     lines = text.replace("\r\n", "\n").split("\n")
     for res in log["runs"][0]["results"]:

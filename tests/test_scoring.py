@@ -31,7 +31,9 @@ def test_full_lock_in_scores_low(mini_rules):
     result = lint_text(LOCKIN, language="en", ruleset=mini_rules)
     sc = result.scorecard
     silent = lint_text(SILENT, language="en", ruleset=mini_rules).scorecard
-    assert sc.criteria[1].score <= 1
+    # two imposed products: "mostly functional, with one or two imposed brands" is the mid
+    # band's upper limit (docs/labelling.md); below the silent tender's "high"
+    assert sc.criteria[1].score <= 2 < silent.criteria[1].score
     # an imposed format or per-user licence caps its criterion below "strong"
     assert sc.criteria[6].score <= 3 < silent.criteria[6].score
     assert sc.criteria[8].score <= 3 < silent.criteria[8].score
@@ -57,8 +59,10 @@ def test_evidence_raises_scores_and_is_listed(mini_rules):
 
 def test_overlapping_brand_and_technology_count_once(mini_rules):
     one = lint_text("It must run on Microsoft SQL Server.", language="en", ruleset=mini_rules).scorecard
-    # base 3 and one distinct place (brand and proprietary_technology on the same span in real packs) = -1
-    assert one.criteria[1].score == 2
+    # base 4 and one distinct place (brand and proprietary_technology on the same span in real
+    # packs) = -1.5: 2.5, rounded to 3 ("mostly functional, with one imposed brand": mid)
+    assert one.criteria[1].score == 3
+    assert "-1.5 for 1 × brand/proprietary_technology" in one.criteria[1].reasons
 
 
 def test_rubric_errors_name_file_and_line(tmp_path):
@@ -66,3 +70,32 @@ def test_rubric_errors_name_file_and_line(tmp_path):
     bad.write_text("criteria:\n  1:\n    title: {en: x}\n    base: 9\n")
     with pytest.raises(DataError, match=r"checklist\.yaml:\d+: "):
         load_rubric(bad)
+
+
+def test_rubric_rule_selector_must_match_its_categories(tmp_path):
+    """A term's `rules:` must name rules of the term's categories (`rules check` refuses others)."""
+    import shutil
+
+    from ospo_procure.paths import data_dir
+    from ospo_procure.rules import load_ruleset
+    from ospo_procure.scoring import check_rubric
+
+    folder = tmp_path / "rules"
+    shutil.copytree(data_dir("lint_rules"), folder)
+    rubric = folder / "checklist.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    bad = text.replace("rules: [EV-OSS-EXPERIENCE], points: 1.5", "rules: [EV-TCO], points: 1.5", 1)
+    assert bad != text
+    rubric.write_text(bad, encoding="utf-8")
+    with pytest.raises(DataError, match="EV-TCO is of category 'tco'"):
+        check_rubric(load_ruleset(folder))
+
+
+def test_rule_selector_scores_strength_within_a_category():
+    """OSS required is high on criterion 2; OSS merely allowed is mid (docs/labelling.md bands)."""
+    required = lint_text("The contractor shall use open-source technologies wherever possible.", language="en")
+    allowed = lint_text("Bidders may propose open-source products.", language="en")
+    assert required.scorecard.criteria[2].score >= 4
+    assert 2 <= allowed.scorecard.criteria[2].score <= 3
+    reasons = required.scorecard.criteria[2].reasons
+    assert any("EV-OSS-REQUIRED" in r for r in reasons) and reasons[-1].startswith("total ")

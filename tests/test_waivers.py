@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from ospo_procure.cli import main
 from ospo_procure.errors import DataError
 from ospo_procure.lint import lint_document
-from ospo_procure.model import Waiver
+from ospo_procure.model import Waiver, WaiverSource
 from ospo_procure.readers import read_document
 from ospo_procure.reviewer import ReviewerConfig, discover, load_config, reviewer_config
 from ospo_procure.waivers import FileWaivers, load_waivers, parse_markers
@@ -171,7 +171,13 @@ def test_a_waiver_pattern_that_times_out_becomes_a_warning(tmp_path, mini_rules,
 
     monkeypatch.setattr(waivers.regex, "search", slow)
     doc = read_document(_write(tmp_path / "a.txt", TEXT))
-    entry = Waiver(rule="T-BRAND", justification="pattern waiver", approved_by="x", pattern="SQL.*", source="w.yaml:2")
+    entry = Waiver(
+        rule="T-BRAND",
+        justification="pattern waiver",
+        approved_by="x",
+        pattern="SQL.*",
+        source=WaiverSource("file", path="w.yaml", line=2),
+    )
     result = lint_document(doc, language="en", ruleset=mini_rules, waivers=FileWaivers(entries=[entry]))
     assert not any(f.waived for f in result.findings)
     assert [w for w in result.warnings if "waiver pattern 'SQL.*' (w.yaml:2) ran over" in w]
@@ -359,3 +365,48 @@ def test_marker_parsing_is_linear_and_bounded() -> None:
 def _write(path, text):
     path.write_text(text)
     return path
+
+
+def test_waivers_make_new_findings_and_leave_the_old_ones(tmp_path, mini_rules):
+    """Findings and waivers are immutable values: waiving makes waived copies."""
+    import dataclasses
+
+    from ospo_procure.model import FileResult, WaiverSource
+    from ospo_procure.waivers import WaiverIndex, apply_waivers
+
+    wfile = _write(
+        tmp_path / "w.yaml",
+        "waivers:\n  - rule: T-BRAND\n    justification: The registry needs it until 2028, memo 14.\n"
+        "    approved_by: Legal unit\n    approved_on: '2026-10-02'\n"
+        "  - rule: T-ESCROW\n    justification: Nothing in this tender is escrowed at all.\n"
+        "    approved_by: Legal unit\n    approved_on: '2026-10-02'\n",
+    )
+    doc = read_document(_write(tmp_path / "t.txt", TEXT))
+    plain = lint_document(doc, language="en", ruleset=mini_rules)
+    before = list(plain.findings)
+    index = WaiverIndex(wfile)
+    result = FileResult(path=plain.path, findings=list(plain.findings))
+    apply_waivers(result, doc, index.for_file(tmp_path / "t.txt"))
+    assert plain.findings == before and not any(f.waived for f in before)
+    [waived] = [f for f in result.findings if f.waived]
+    assert waived.rule == "T-BRAND" and dataclasses.replace(waived, waiver=None) in before
+    assert waived.waiver.source == WaiverSource("file", path=str(wfile), line=2)
+    assert str(waived.waiver.source) == f"{wfile}:2"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        waived.severity = "info"  # type: ignore[misc]
+    assert [w.rule for w in index.unused()] == ["T-ESCROW"]
+
+
+def test_in_document_waiver_sources_are_typed(tmp_path, mini_rules):
+    tender = tmp_path / "t.md"
+    tender.write_text(
+        "<!-- ospo-procure: allow T-BRAND because the legacy registry requires it -->\n"
+        "The layer must run on Microsoft SQL Server.\n\n"
+        "<!-- ospo-procure: allow T-ESCROW because nothing here is escrowed -->\n"
+    )
+    trusted = FileWaivers(config=ReviewerConfig(trust_document_waivers=True))
+    result = lint_document(read_document(tender), language="en", ruleset=mini_rules, waivers=trusted)
+    source = next(f for f in result.findings if f.rule == "T-BRAND").waiver.source
+    assert (source.kind, source.in_document, str(source)) == ("marker", True, "marker in line 1")
+    [unused] = result.unused_waivers
+    assert unused.rule == "T-ESCROW" and unused.source == WaiverSource("marker", where="line 4")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -105,7 +106,8 @@ def browser(downloads: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def wait(driver: WebDriver, timeout: float = 30) -> WebDriverWait:
-    return WebDriverWait(driver, timeout)
+    # A page that reloads can replace an element between finding it and reading it: try again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
 
 
 def shot(driver: WebDriver, name: str, *, full: bool = True) -> None:

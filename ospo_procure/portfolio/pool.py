@@ -55,6 +55,7 @@ def _workers_can_start(settings: Settings) -> bool:
         _stop(executor)
 
 
+# complex: the worker pool's whole life (start, feed, collect, retry, Ctrl-C) in one loop
 def run_pool(items: list[Item], settings: Settings, jobs: int, batch: int) -> Iterator[list[FileRecord]]:
     queue: deque[tuple[list[Item], bool]] = deque(
         (items[i : i + batch], False) for i in range(0, len(items), batch)

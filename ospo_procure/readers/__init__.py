@@ -9,13 +9,15 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ospo_procure.constants import DOCUMENT_FORMATS, SUFFIX_LIST
 from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
 from ospo_procure.fsutil import NotRegularFile, read_head
 from ospo_procure.limits import Limits
 from ospo_procure.model import Document
 from ospo_procure.termsafe import display_path
 
-SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".odt": "odt", ".txt": "text", ".md": "text", ".markdown": "text"}
+# Reader module per suffix (readers/<name>_reader.py); the suffixes are constants.DOCUMENT_FORMATS.
+SUPPORTED = {s: ("text" if fmt in ("txt", "md") else fmt) for s, fmt in DOCUMENT_FORMATS.items()}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and encrypted OOXML
 _ADVICE = {
@@ -175,7 +177,8 @@ def _report_hidden(doc: Document) -> None:
         doc.warnings.append(f"hidden text in {len(hidden) - _MAX_HIDDEN_WARNINGS} more paragraph(s)")
 
 
-def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of refusals, in the order a user meets them
+# long: and complex: one flat list of refusals, in the order a user meets them (hence noqa C901)
+def _read(p: Path, limits: Limits) -> Document:  # noqa: C901
     try:
         exists = p.exists()
     except OSError as exc:  # e.g. a name too long for the filesystem
@@ -236,7 +239,7 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901 - one flat list of
         )
     if ext not in SUPPORTED:
         raise InputError(
-            f"unsupported file type {ext or '(no extension)'}; supported: .docx .pdf .odt .txt .md",
+            f"unsupported file type {ext or '(no extension)'}; supported: {SUFFIX_LIST}",
             path=p,
         )
     if SUPPORTED[ext] == "text" and (kind in ("zip", "ole") or (kind == "pdf" and _pdf_body(head))):

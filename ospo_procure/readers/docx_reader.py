@@ -31,10 +31,10 @@ from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
-from ospo_procure.model import Block, DocComment, Document, Location
+from ospo_procure.model import Block, DocComment, Document, Location, SourceMap
 from ospo_procure.readers.docx_altchunk import read_alt_chunks
 from ospo_procure.readers.safe_xml import Deadline, SafeZip, open_zip
-from ospo_procure.readers.walk import WalkContext
+from ospo_procure.readers.walk import PathIndex, WalkContext, first_child_path, step, xml_path
 
 Element = etree._Element
 
@@ -114,6 +114,7 @@ class DocxParts:
     endnotes: Element | None = None
     comments: Element | None = None
     styles: Element | None = None
+    names: dict[Element, str] = field(default_factory=dict)  # part root -> zip member name
 
 
 # --------------------------------------------------------------------------------------
@@ -145,6 +146,7 @@ def _run_state(rpr: Element) -> bool | str | None:
     return style.get(W_VAL, "") if style is not None else None
 
 
+# complex: one flat branch per inline element kind of WordprocessingML, in one walk
 def _walk_inline(el: Element, acc: _Para) -> None:
     for child in el:
         tag = child.tag
@@ -404,27 +406,30 @@ class _Extractor:
         self.anchor_text: dict[str, str] = {}
         self.anchor_block: dict[str, int] = {}
         self.pending: list[str] = []  # started in a paragraph that produced no block
+        self.part_name: str | None = None  # zip member being read, for source maps
 
     # -- containers ---------------------------------------------------------------
-    def container(self, el: Element, ctx: _Ctx) -> None:
+    def container(self, el: Element, ctx: _Ctx, path: str) -> None:
+        counts: dict[Any, int] = {}  # same-tag siblings so far, for each child's XPath
         for child in el:
             tag = child.tag
+            n = counts[tag] = counts.get(tag, 0) + 1
             if tag == T_P:
-                self.paragraph(child, ctx)
+                self.paragraph(child, ctx, path, n)
             elif tag == T_TBL:
-                self.table(child, ctx)
+                self.table(child, ctx, step(path, child, n))
             elif tag == T_SDT:
                 content = child.find(T_SDT_CONTENT)
                 if content is not None:
-                    self.container(content, ctx)
+                    self.container(content, ctx, first_child_path(path, child, n, content))
             elif tag in _BLOCK_WRAPPERS:
-                self.container(child, ctx)
+                self.container(child, ctx, step(path, child, n))
             elif tag == T_ALT:
                 chosen = child.find(T_CHOICE)
                 if chosen is None:
                     chosen = child.find(T_FALLBACK)
                 if chosen is not None:
-                    self.container(chosen, ctx)
+                    self.container(chosen, ctx, first_child_path(path, child, n, chosen))
             elif tag == T_CRS:  # block-level range start: anchors on the next block
                 cid = child.get(W_ID, "")
                 self.open.setdefault(cid, [])
@@ -441,7 +446,9 @@ class _Extractor:
         if pieces is not None:
             self.anchor_text[cid] = "\n".join(p for p in pieces if p).strip()
 
-    def paragraph(self, p: Element, ctx: _Ctx) -> None:
+    def paragraph(self, p: Element, ctx: _Ctx, parent_path: str, n: int) -> None:
+        """Read one w:p, the n-th of its parent (at `parent_path`); its XPath is built only
+        when it yields a block (a body of a million empty paragraphs stays cheap)."""
         self.paras_seen += 1
         if self.deadline is not None and self.paras_seen % 2000 == 0:  # bounds time within a part
             self.deadline.check()
@@ -449,13 +456,7 @@ class _Extractor:
         text = "".join(acc.pieces)
         self._comments(acc, text)
         if text.strip():
-            kind, level = self.styles.classify(p)
-            if ctx.part in ("footnote", "endnote"):
-                kind, level = "note", None
-            elif ctx.table is not None:
-                kind, level = "cell", None
-            elif ctx.part != "body" and kind == "heading":  # only body headings structure the path
-                kind, level = "paragraph", None
+            kind, level = self._kind(p, ctx)
             ctx.para += 1
             heading = " > ".join(h for _, h in self.headings) or None if ctx.in_body else None
             loc = Location(
@@ -471,7 +472,9 @@ class _Extractor:
             if idx >= self.limits.max_blocks:
                 raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
             hidden = self.styles.hidden.spans(p, acc.runs, len(text))
-            self.blocks.append(Block(text=text, location=loc, kind=kind, level=level, anchor=p, hidden=hidden))
+            source = SourceMap(part=self.part_name, xpath=step(parent_path, p, n))
+            block = Block(text=text, location=loc, kind=kind, level=level, anchor=p, hidden=hidden, source=source)
+            self.blocks.append(block)
             for cid in self.pending:
                 self.anchor_block.setdefault(cid, idx)
             self.pending.clear()
@@ -485,11 +488,27 @@ class _Extractor:
             for _, what, cid in acc.marks:
                 if what == "start" and cid not in self.anchor_block:
                     self.pending.append(cid)
-        for box in acc.boxes:
+        if acc.boxes:
+            self._textboxes(acc.boxes, ctx, PathIndex(p, step(parent_path, p, n)))
+
+    def _kind(self, p: Element, ctx: _Ctx) -> tuple[str, int | None]:
+        """Block kind and heading level of a paragraph that has text."""
+        kind, level = self.styles.classify(p)
+        if ctx.part in ("footnote", "endnote"):
+            return "note", None
+        if ctx.table is not None:
+            return "cell", None
+        if ctx.part != "body" and kind == "heading":  # only body headings structure the path
+            return "paragraph", None
+        return kind, level
+
+    def _textboxes(self, boxes: list[Element], ctx: _Ctx, paths: PathIndex) -> None:
+        """Text boxes found inside a paragraph: read after it, as blocks of their own."""
+        for box in boxes:
             box_ctx = self.textbox_ctx
             box_ctx.in_body = ctx.in_body
             box_ctx.depth = ctx.depth
-            self.container(box, box_ctx)
+            self.container(box, box_ctx, paths.path(box))
 
     def _collect(self, cid: str, piece: str) -> None:
         """Add anchored text to an open comment, within the per-comment cap and the budget."""
@@ -528,7 +547,7 @@ class _Extractor:
             if cid in self.open:
                 self._collect(cid, text[start:])
 
-    def table(self, tbl: Element, ctx: _Ctx) -> None:
+    def table(self, tbl: Element, ctx: _Ctx, path: str) -> None:
         depth = ctx.depth + 1
         if depth > self.limits.max_nesting:
             raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
@@ -536,7 +555,7 @@ class _Extractor:
         tno = self.table_no
         part = "table" if ctx.part in ("body", "table") else ctx.part
         row_no = 0
-        for tr in _children(tbl, T_TR):
+        for tr, tr_path in _children(tbl, T_TR, path):
             trpr = tr.find(W + "trPr")
             if trpr is not None and trpr.find(W + "del") is not None:
                 continue  # deleted row: gone once changes are accepted
@@ -546,7 +565,7 @@ class _Extractor:
                 gb = trpr.find(W + "gridBefore")
                 if gb is not None:
                     col += _int(gb.get(W_VAL), 0)
-            for tc in _children(tr, T_TC):
+            for tc, tc_path in _children(tr, T_TC, tr_path):
                 span = 1
                 continuation = False
                 tcpr = tc.find(W + "tcPr")
@@ -567,22 +586,24 @@ class _Extractor:
                         in_body=ctx.in_body,
                         depth=depth,
                     )
-                    self.container(tc, cell_ctx)
+                    self.container(tc, cell_ctx, tc_path)
                 col += span
 
 
-def _children(el: Element, want: str) -> Iterator[Element]:
-    """Children with tag `want`, looking through sdt/customXml/ins wrappers."""
+def _children(el: Element, want: str, path: str) -> Iterator[tuple[Element, str]]:
+    """(child, its XPath) for children with tag `want`, looking through sdt/customXml/ins wrappers."""
+    counts: dict[Any, int] = {}
     for child in el:
         tag = child.tag
+        n = counts[tag] = counts.get(tag, 0) + 1
         if tag == want:
-            yield child
+            yield child, step(path, child, n)
         elif tag == T_SDT:
             content = child.find(T_SDT_CONTENT)
             if content is not None:
-                yield from _children(content, want)
+                yield from _children(content, want, first_child_path(path, child, n, content))
         elif tag in _BLOCK_WRAPPERS:
-            yield from _children(child, want)
+            yield from _children(child, want, step(path, child, n))
 
 
 def _int(v: str | None, default: int) -> int:
@@ -598,43 +619,53 @@ def extract_blocks(
     """Blocks (each `anchor` is its w:p) and comments from parsed .docx parts."""
     ex = _Extractor(parts.styles, limits, deadline)
     body = parts.body
+    ex.part_name = parts.names.get(body, "word/document.xml")
     if body.tag == W + "document":
         found = body.find(W + "body")
         if found is None:
             raise InputError("corrupt .docx: word/document.xml has no w:body")
         body = found
-    ex.container(body, _Ctx(part="body", in_body=True))
+    ex.container(body, _Ctx(part="body", in_body=True), xml_path(body))
     for kind, root in parts.headers_footers:
         if deadline:
             deadline.check()
-        ex.container(root, _Ctx(part=kind))
+        ex.part_name = parts.names.get(root)
+        ex.container(root, _Ctx(part=kind), xml_path(root))
     for kind, notes_root in (("footnote", parts.footnotes), ("endnote", parts.endnotes)):
         if notes_root is None:
             continue
         if deadline:
             deadline.check()
+        ex.part_name = parts.names.get(notes_root)
+        root_path = xml_path(notes_root)
+        n = 0
         for note in notes_root:
-            if note.tag != W + kind or note.get(W_TYPE) in _SKIP_NOTE_TYPES:
+            if note.tag != W + kind:
                 continue
-            ex.container(note, _Ctx(part=kind, note=_int(note.get(W_ID), 0)))
-    comments: list[DocComment] = []
-    if parts.comments is not None:
-        for n, cm in enumerate(parts.comments.iter(W + "comment")):
-            if deadline is not None and n % 2000 == 1999:  # comments count against max_seconds too
-                deadline.check()
-            cid = cm.get(W_ID, "")
-            texts = [t for t in (paragraph_text(p) for p in cm.iter(T_P)) if t.strip()]
-            comments.append(
-                DocComment(
-                    text="\n".join(t.strip() for t in texts),
-                    author=cm.get(W + "author"),
-                    anchored_text=ex.anchor_text.get(
-                        cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()
-                    ),
-                    block_index=ex.anchor_block.get(cid),
-                )
-            )
+            n += 1
+            if note.get(W_TYPE) not in _SKIP_NOTE_TYPES:
+                ex.container(note, _Ctx(part=kind, note=_int(note.get(W_ID), 0)), step(root_path, note, n))
+    comments = _comments(parts.comments, ex, deadline) if parts.comments is not None else []
     return ex.blocks, comments
+
+
+def _comments(root: Element, ex: _Extractor, deadline: Deadline | None) -> list[DocComment]:
+    """The document's comments, with the text each is anchored on (gathered by the walk)."""
+    comments: list[DocComment] = []
+    for n, cm in enumerate(root.iter(W + "comment")):
+        if deadline is not None and n % 2000 == 1999:  # comments count against max_seconds too
+            deadline.check()
+        cid = cm.get(W_ID, "")
+        texts = [t for t in (paragraph_text(p) for p in cm.iter(T_P)) if t.strip()]
+        comments.append(
+            DocComment(
+                text="\n".join(t.strip() for t in texts),
+                author=cm.get(W + "author"),
+                anchored_text=ex.anchor_text.get(cid, "\n".join(ex.open.get(cid) or ex.full.get(cid) or []).strip()),
+                block_index=ex.anchor_block.get(cid),
+            )
+        )
+    return comments
 
 
 # --------------------------------------------------------------------------------------
@@ -683,50 +714,8 @@ def read(path: Path, limits: Limits) -> Document:
     deadline = Deadline(limits, path)
     doc = Document(path=str(path), format="docx")
     with open_zip(path, limits, "docx") as z:
-        main = _main_part(z)
-        if not z.has(main):
-            raise InputError(f"corrupt .docx: missing {main}", path=path)
-        root = z.parse(main)
-        if root.tag != W + "document":
-            if root.tag.endswith("}document"):
-                raise InputError(
-                    "Strict Open XML .docx is not supported; save it as a standard Word document (.docx)", path=path
-                )
-            raise InputError(f"corrupt .docx: {main} is not a Word document body", path=path)
-        rels = _read_rels(z, main)
-
-        def load(name: str) -> Element | None:
-            if not z.has(name):
-                doc.warnings.append(f"{name} is referenced but missing from the .docx; skipped")
-                return None
-            deadline.check()
-            return z.parse(name)
-
-        def by_type(rtype: str) -> Element | None:
-            for t, name in rels.values():
-                if t == rtype:
-                    return load(name)
-            return None
-
-        hf: list[tuple[str, Element]] = []
-        seen: set[str] = set()
-        for kind, rid in header_footer_refs(root):
-            rel = rels.get(rid)
-            if rel is None or rel[1] in seen:
-                continue
-            seen.add(rel[1])
-            el = load(rel[1])
-            if el is not None:
-                hf.append((kind, el))
-        parts = DocxParts(
-            body=root,
-            headers_footers=hf,
-            footnotes=by_type("footnotes"),
-            endnotes=by_type("endnotes"),
-            comments=by_type("comments"),
-            styles=by_type("styles"),
-        )
-        chunks = read_alt_chunks(z, root, rels, limits, deadline, doc.warnings.append)
+        parts, rels = _load_parts(z, path, doc, deadline)
+        chunks = read_alt_chunks(z, parts.body, rels, limits, deadline, doc.warnings.append)
     deadline.check()
     try:
         doc.blocks, doc.comments = extract_blocks(parts, limits, deadline)
@@ -742,6 +731,61 @@ def read(path: Path, limits: Limits) -> Document:
     return doc
 
 
+def _load_parts(
+    z: SafeZip, path: Path, doc: Document, deadline: Deadline
+) -> tuple[DocxParts, dict[str, tuple[str, str]]]:
+    """Parse the parts text lives in (the main part, headers/footers, notes, comments, styles);
+    and the main part's relationships."""
+    main = _main_part(z)
+    if not z.has(main):
+        raise InputError(f"corrupt .docx: missing {main}", path=path)
+    root = z.parse(main)
+    if root.tag != W + "document":
+        if root.tag.endswith("}document"):
+            raise InputError(
+                "Strict Open XML .docx is not supported; save it as a standard Word document (.docx)", path=path
+            )
+        raise InputError(f"corrupt .docx: {main} is not a Word document body", path=path)
+    rels = _read_rels(z, main)
+    names: dict[Element, str] = {root: main}
+
+    def load(name: str) -> Element | None:
+        if not z.has(name):
+            doc.warnings.append(f"{name} is referenced but missing from the .docx; skipped")
+            return None
+        deadline.check()
+        el = z.parse(name)
+        names[el] = name
+        return el
+
+    def by_type(rtype: str) -> Element | None:
+        for t, name in rels.values():
+            if t == rtype:
+                return load(name)
+        return None
+
+    hf: list[tuple[str, Element]] = []
+    seen: set[str] = set()
+    for kind, rid in header_footer_refs(root):
+        rel = rels.get(rid)
+        if rel is None or rel[1] in seen:
+            continue
+        seen.add(rel[1])
+        el = load(rel[1])
+        if el is not None:
+            hf.append((kind, el))
+    parts = DocxParts(
+        body=root,
+        headers_footers=hf,
+        footnotes=by_type("footnotes"),
+        endnotes=by_type("endnotes"),
+        comments=by_type("comments"),
+        styles=by_type("styles"),
+        names=names,
+    )
+    return parts, rels
+
+
 def parts_from_python_docx(document: Any) -> DocxParts:
     """DocxParts from a python-docx `Document`, using its own element trees.
 
@@ -753,6 +797,7 @@ def parts_from_python_docx(document: Any) -> DocxParts:
 
     dpart = document.part
     root = document.element
+    names: dict[Element, str] = {root: str(dpart.partname).lstrip("/")}
     hf: list[tuple[str, Element]] = []
     seen: set[int] = set()
     for kind, rid in header_footer_refs(root):
@@ -763,12 +808,16 @@ def parts_from_python_docx(document: Any) -> DocxParts:
         if id(part) in seen:
             continue
         seen.add(id(part))
-        hf.append((kind, _xml_part_element(dpart, part)))
+        el = _xml_part_element(dpart, part)
+        names[el] = str(part.partname).lstrip("/")
+        hf.append((kind, el))
 
     def by_type(reltype: str) -> Element | None:
         for rel in list(dpart.rels.values()):
             if rel.reltype == reltype and not rel.is_external:
-                return _xml_part_element(dpart, rel.target_part)
+                el = _xml_part_element(dpart, rel.target_part)
+                names[el] = str(rel.target_part.partname).lstrip("/")
+                return el
         return None
 
     return DocxParts(
@@ -778,6 +827,7 @@ def parts_from_python_docx(document: Any) -> DocxParts:
         endnotes=by_type(RT.ENDNOTES),
         comments=by_type(RT.COMMENTS),
         styles=by_type(RT.STYLES),
+        names=names,
     )
 
 

@@ -20,9 +20,9 @@ from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
-from ospo_procure.model import Block, DocComment, Document, Location
+from ospo_procure.model import Block, DocComment, Document, Location, SourceMap
 from ospo_procure.readers.safe_xml import Deadline, open_zip
-from ospo_procure.readers.walk import WalkContext
+from ospo_procure.readers.walk import PathIndex, WalkContext, qname, step, xml_path
 
 Element = etree._Element
 
@@ -92,7 +92,12 @@ class _Extractor:
         self.headings: list[tuple[int, str]] = []
         self.table_no = 0
         self.textbox_ctx = _Ctx(part="textbox")
-        self.notes: list[tuple[str, int, Element]] = []
+        self.notes: list[tuple[str, int, Element, str]] = []  # (class, number, body, XPath)
+        self.part_name = "content.xml"  # zip member being read, for source maps
+        # The paragraph being walked (element, parent XPath, index), and the XPaths of the notes
+        # and frames inside it, worked out only when there are some.
+        self.current: tuple[Element, str, int] | None = None
+        self.below_p: PathIndex | None = None
         self.note_seq = {"footnote": 0, "endnote": 0}
         self.comments: list[_Comment] = []
         self.open: dict[str, _Comment] = {}  # annotation name -> comment still collecting
@@ -141,7 +146,7 @@ class _Extractor:
         num = int(label) if label.isdecimal() and len(label) <= 9 else self.note_seq[cls]
         body = note.find(TEXT + "note-body")
         if body is not None:
-            self.notes.append((cls, num, body))
+            self.notes.append((cls, num, body, self._below().path(body)))
 
     def _annotation(self, ann: Element, out: list[str], pending: list[_Comment]) -> None:
         texts = [" ".join("".join(map(str, p.itertext())).split()) for p in ann.iter(TEXT + "p")]
@@ -162,30 +167,44 @@ class _Extractor:
             out.append(f"\x04{name}\x03")
 
     # -- blocks --------------------------------------------------------------------
-    def container(self, el: Element, ctx: _Ctx) -> None:
+    def container(self, el: Element, ctx: _Ctx, path: str) -> None:
+        counts: dict[object, int] = {}  # same-tag siblings so far, for each child's XPath
         for child in el:
             tag = child.tag
+            n = counts[tag] = counts.get(tag, 0) + 1
             if tag == TEXT + "p" or tag == TEXT + "h":
-                self.paragraph(child, ctx)
+                self.paragraph(child, ctx, path, n)
             elif tag == TEXT + "list":
                 inner = _Ctx(**{**ctx.__dict__, "in_list": True})
+                list_path = step(path, child, n)
+                items: dict[object, int] = {}
                 for item in child:
+                    k = items[item.tag] = items.get(item.tag, 0) + 1
                     if item.tag in (TEXT + "list-item", TEXT + "list-header"):
-                        self.container(item, inner)
+                        self.container(item, inner, step(list_path, item, k))
                 ctx.para = inner.para
             elif tag == TABLE + "table":
-                self.table(child, ctx)
+                self.table(child, ctx, step(path, child, n))
             elif tag in (TEXT + "section", TEXT + "soft-page-break") or tag == DRAW + "text-box":
                 if tag == TEXT + "section" and child.get(TEXT + "display") == "none" and not ctx.hidden:
-                    self.container(child, _Ctx(**{**ctx.__dict__, "hidden": True}))
+                    self.container(child, _Ctx(**{**ctx.__dict__, "hidden": True}), step(path, child, n))
                 else:
-                    self.container(child, ctx)
+                    self.container(child, ctx, step(path, child, n))
             # tracked-changes, indexes, sequence/variable decls, forms: no body text
 
-    def paragraph(self, p: Element, ctx: _Ctx) -> None:
+    def _below(self) -> PathIndex:
+        if self.below_p is None:
+            assert self.current is not None
+            p, parent_path, n = self.current
+            self.below_p = PathIndex(p, step(parent_path, p, n))
+        return self.below_p
+
+    def paragraph(self, p: Element, ctx: _Ctx, parent_path: str, n: int) -> None:
+        """Read one text:p/h, the n-th of its tag in its parent (at `parent_path`)."""
         self.paras_seen += 1
         if self.deadline is not None and self.paras_seen % 2000 == 0:  # cheap enough, bounds time
             self.deadline.check()
+        self.current, self.below_p = (p, parent_path, n), None
         out: list[str] = []
         frames: list[Element] = []
         pending: list[_Comment] = []
@@ -195,16 +214,7 @@ class _Extractor:
         raw = "".join(out)
         text, hidden = _final_with_hidden(self._finish_ranges(raw))
         if text.strip():
-            is_heading = p.tag == TEXT + "h" and ctx.part == "body"
-            level = max(1, _int(p.get(TEXT + "outline-level"), 1)) if is_heading else None
-            if ctx.part in ("footnote", "endnote"):
-                kind = "note"
-            elif ctx.table is not None:
-                kind = "cell"
-            elif is_heading:
-                kind = "heading"
-            else:
-                kind = "list_item" if ctx.in_list else "paragraph"
+            kind, level = _kind(p, ctx)
             ctx.para += 1
             heading = (" > ".join(h for _, h in self.headings) or None) if ctx.in_body else None
             idx = len(self.blocks)
@@ -226,16 +236,19 @@ class _Extractor:
                     level=level,
                     anchor=p,
                     hidden=hidden,
+                    source=SourceMap(part=self.part_name, xpath=step(parent_path, p, n)),
                 )
             )
             for c in pending:
                 c.block_index = idx
             if level is not None:
                 self.headings = [h for h in self.headings if h[0] < level] + [(level, text)]
+        below = self._below() if frames else None
         for frame in frames:
             for box in frame.iter(DRAW + "text-box"):
+                assert below is not None
                 self.textbox_ctx.in_body = ctx.in_body
-                self.container(box, self.textbox_ctx)
+                self.container(box, self.textbox_ctx, below.path(box))
 
     def _finish_ranges(self, raw: str) -> str:
         """Strip annotation markers from a paragraph, feeding anchored text to comments; the
@@ -289,7 +302,7 @@ class _Extractor:
             self.full.update(self.open)
             self.open.clear()
 
-    def table(self, tbl: Element, ctx: _Ctx) -> None:
+    def table(self, tbl: Element, ctx: _Ctx, path: str) -> None:
         depth = ctx.depth + 1
         if depth > self.limits.max_nesting:
             raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
@@ -297,10 +310,12 @@ class _Extractor:
         tno = self.table_no
         part = "table" if ctx.part in ("body", "table") else ctx.part
         row_no = 0
-        for row in _rows(tbl):
+        for row, row_path in _rows(tbl, path):
             row_no += 1
             col = 1
+            cells: dict[object, int] = {}
             for cell in row:
+                k = cells[cell.tag] = cells.get(cell.tag, 0) + 1
                 if cell.tag == TABLE + "covered-table-cell":  # merged away: no own text
                     col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
                     continue
@@ -316,19 +331,46 @@ class _Extractor:
                     depth=depth,
                     hidden=ctx.hidden,
                 )
-                self.container(cell, cctx)
+                self.container(cell, cctx, step(row_path, cell, k))
                 # A spanning cell is followed by covered cells for the other columns.
                 col += _int(cell.get(TABLE + "number-columns-repeated"), 1)
             row_no += _int(row.get(TABLE + "number-rows-repeated"), 1) - 1
 
 
-def _rows(tbl: Element) -> list[Element]:
-    rows: list[Element] = []
+def _kind(p: Element, ctx: _Ctx) -> tuple[str, int | None]:
+    """Block kind and heading level of a paragraph that has text."""
+    if ctx.part in ("footnote", "endnote"):
+        return "note", None
+    if ctx.table is not None:
+        return "cell", None
+    if p.tag == TEXT + "h" and ctx.part == "body":
+        return "heading", max(1, _int(p.get(TEXT + "outline-level"), 1))
+    return ("list_item" if ctx.in_list else "paragraph"), None
+
+
+def _master_pages(styles: Element) -> list[tuple[Element, str]]:
+    """(style:master-page, its XPath); each parent's path is worked out once."""
+    parents: dict[Element | None, tuple[str, int]] = {}
+    out: list[tuple[Element, str]] = []
+    for master in styles.iter(STYLE + "master-page"):
+        parent = master.getparent()
+        if parent not in parents:
+            parents[parent] = (xml_path(parent) if parent is not None else "", 0)
+        base, n = parents[parent]
+        parents[parent] = (base, n + 1)
+        out.append((master, step(base, master, n + 1)))
+    return out
+
+
+def _rows(tbl: Element, path: str) -> list[tuple[Element, str]]:
+    rows: list[tuple[Element, str]] = []
+    counts: dict[object, int] = {}
     for child in tbl:
+        n = counts[child.tag] = counts.get(child.tag, 0) + 1
         if child.tag == TABLE + "table-row":
-            rows.append(child)
+            rows.append((child, step(path, child, n)))
         elif child.tag in _ROW_GROUPS:
-            rows.extend(_rows(child))
+            rows.extend(_rows(child, step(path, child, n)))
     return rows
 
 
@@ -426,6 +468,27 @@ def _int(v: str | None, default: int) -> int:
         return default
 
 
+def _extract(ex: _Extractor, body: Element, styles: Element | None, deadline: Deadline) -> None:
+    """Body, then the master pages' headers and footers (styles.xml), then the notes."""
+    ex.container(body, _Ctx(part="body", in_body=True), xml_path(body))
+    deadline.check()
+    if styles is not None:
+        ex.part_name = "styles.xml"
+        for master, master_path in _master_pages(styles):
+            for kind in ("header", "footer"):
+                for suffix in ("", "-left", "-first"):
+                    el = master.find(STYLE + kind + suffix)
+                    if el is not None and el.get(STYLE + "display") != "false":
+                        ex.container(el, _Ctx(part=kind), f"{master_path}/{qname(el)}[1]")
+    # Notes come after the body and headers/footers: footnotes, then endnotes.
+    ex.part_name = "content.xml"
+    for wanted in ("footnote", "endnote"):
+        for cls, num, note_body, note_path in list(ex.notes):
+            if cls == wanted:
+                ex.container(note_body, _Ctx(part=cls, note=num), note_path)
+        deadline.check()
+
+
 def read(path: Path, limits: Limits) -> Document:
     deadline = Deadline(limits, path)
     doc = Document(path=str(path), format="odt")
@@ -447,21 +510,7 @@ def read(path: Path, limits: Limits) -> Document:
         raise InputError("corrupt .odt: content.xml has no office:text body", path=path)
     ex = _Extractor(limits, deadline, HiddenStyles(content, styles))
     try:
-        ex.container(body, _Ctx(part="body", in_body=True))
-        deadline.check()
-        if styles is not None:
-            for master in styles.iter(STYLE + "master-page"):
-                for kind in ("header", "footer"):
-                    for suffix in ("", "-left", "-first"):
-                        el = master.find(STYLE + kind + suffix)
-                        if el is not None and el.get(STYLE + "display") != "false":
-                            ex.container(el, _Ctx(part=kind))
-        # Notes come after the body and headers/footers: footnotes, then endnotes.
-        for wanted in ("footnote", "endnote"):
-            for cls, num, note_body in list(ex.notes):
-                if cls == wanted:
-                    ex.container(note_body, _Ctx(part=cls, note=num))
-            deadline.check()
+        _extract(ex, body, styles, deadline)
     except RecursionError:
         raise LimitExceeded("XML nested too deeply to read safely", path=path) from None
     except LimitExceeded as exc:

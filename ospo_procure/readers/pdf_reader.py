@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
-from ospo_procure.model import Block, Document, Location
+from ospo_procure.model import Block, Document, Location, SourceMap
 from ospo_procure.readers.pdf_guard import check_pdf_streams
 from ospo_procure.readers.safe_xml import Deadline
 
@@ -117,7 +117,8 @@ def read(path: Path, limits: Limits) -> Document:
                 raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)", path=path)
             for k, text in enumerate(paras, start=1):
                 chars += len(text)
-                doc.blocks.append(Block(text=text, location=Location(part="page", page=i + 1, paragraph=k)))
+                location = Location(part="page", page=i + 1, paragraph=k)
+                doc.blocks.append(Block(text=text, location=location, source=SourceMap(page=i + 1)))
             if chars > limits.max_chars:
                 raise LimitExceeded(
                     f"document text is over the {limits.max_chars:,} character limit (max_chars)", path=path
@@ -285,6 +286,7 @@ def _join_into(parts: list[str], b: str) -> None:
     parts[-1] = _join(last, b)
 
 
+# complex: the line-joining heuristics of one page side by side, each pinned by a reader test
 def paragraphs_from_lines(lines: list[PdfLine]) -> list[str]:
     """Rejoin one page's lines into paragraphs (blank lines always break)."""
     for ln in lines:

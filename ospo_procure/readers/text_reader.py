@@ -1,7 +1,9 @@
 """Plain text and Markdown: paragraphs split on blank lines, headings from `#` lines.
 
 Form feeds separate pages (as in text exported from a PDF). Block locations carry the
-1-based line and column of the paragraph's first character, for SARIF text regions.
+1-based line and column of the paragraph's first character; each block's source map
+takes any offset in it back to its line and column (a paragraph's lines are stripped
+and joined with one space).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.fsutil import NotRegularFile, TooLarge, read_regular
 from ospo_procure.limits import Limits
-from ospo_procure.model import Block, Document, Location
+from ospo_procure.model import Block, Document, Location, SourceMap
 
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Waiver marker lines ("ospo-procure: allow RULE because ...") stand alone as blocks,
@@ -77,7 +79,7 @@ def read(path: Path, limits: Limits) -> Document:
     )
 
 
-def parse_text(  # noqa: PLR0915 - to be split (issue 13): one pass over lines with its buffer state
+def parse_text(
     text: str,
     path: str = "<text>",
     *,
@@ -87,118 +89,123 @@ def parse_text(  # noqa: PLR0915 - to be split (issue 13): one pass over lines w
 ) -> Document:
     """Blocks from text. A paragraph longer than `max_block_chars` (hard-wrapped text with
     no blank lines) is cut at line ends, so no block is too long to lint."""
-    doc = Document(path=path, format="md" if markdown else "txt")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    headings: list[tuple[int, str]] = []
-    page = 1
-    para_in_part = 0
-    buf: list[str] = []
-    buf_chars = 0
-    buf_line = 0
-    buf_col = 1
-    any_ff = "\f" in text
+    parser = _Parser(path, markdown=markdown, max_block_chars=max_block_chars, max_blocks=max_blocks)
+    parser.any_ff = "\f" in text
+    parser.part = "page" if parser.any_ff else "body"
+    read_line = parser.line if parser.any_ff else parser.text_line
+    for lineno, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        read_line(lineno, raw)
+    parser.flush()
+    if parser.any_ff:
+        parser.doc.pages = parser.page
+    return parser.doc
 
-    def add(block: Block) -> None:
-        # Checked while parsing: "a\n\n" * 5M would build millions of blocks first.
-        if max_blocks is not None and len(doc.blocks) >= max_blocks:
-            raise LimitExceeded(f"over {max_blocks:,} paragraphs (max_blocks limit)", path=path)
-        doc.blocks.append(block)
 
-    def flush() -> None:
-        nonlocal buf, buf_chars, para_in_part
-        if not buf:
-            return
-        joined = " ".join(s.strip() for s in buf).strip()
-        buf = []
-        buf_chars = 0
-        if not joined:
-            return
-        para_in_part += 1
-        kind = "list_item" if markdown and _LIST.match(joined) else "paragraph"
-        add(
-            Block(
-                text=joined,
-                location=Location(
-                    part="page" if any_ff else "body",
-                    page=page if any_ff else None,
-                    paragraph=para_in_part,
-                    heading=" > ".join(h for _, h in headings) or None,
-                    line=buf_line,
-                    column=buf_col,
-                ),
-                kind=kind,
-            )
-        )
+class _Parser:
+    """One pass over the lines: a buffer of the paragraph's lines, the heading path, the page.
 
-    for lineno, raw in enumerate(lines, start=1):
+    Each buffered piece keeps its line and the column where it starts, so every block
+    gets a source map from block offsets back to lines and columns.
+    """
+
+    def __init__(self, path: str, *, markdown: bool, max_block_chars: int | None, max_blocks: int | None) -> None:
+        self.doc = Document(path=path, format="md" if markdown else "txt")
+        self.markdown = markdown
+        self.max_block_chars = max_block_chars
+        self.max_blocks = max_blocks
+        self.any_ff = False
+        self.part = "body"
+        self.headings: list[tuple[int, str]] = []
+        self.path: str | None = None  # " > ".join of the headings, kept as they change
+        self.parent_path: str | None = None  # the same without the last heading (for a heading's own block)
+        self.page = 1
+        self.para_in_part = 0
+        self.buf: list[tuple[str, int, int]] = []  # (text, line, 1-based column where it starts)
+        self.buf_chars = 0
+
+    def line(self, lineno: int, raw: str) -> None:
         pages = raw.split("\f")  # one split: splitting off one page at a time is quadratic
-        raw = pages.pop()
-        for before in pages:
+        col = 1
+        for before in pages[:-1]:
             if before.strip():
-                if not buf:
-                    buf_line, buf_col = lineno, len(before) - len(before.lstrip()) + 1
-                buf.append(before)
-            flush()
-            page += 1
-            para_in_part = 0
-        line = raw
-        m = _atx_heading(line) if markdown else None
-        if m:
-            flush()
-            level, title = m
-            headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
-            para_in_part += 1
-            add(
-                Block(
-                    text=title,
-                    location=Location(
-                        part="page" if any_ff else "body",
-                        page=page if any_ff else None,
-                        paragraph=para_in_part,
-                        heading=" > ".join(h for _, h in headings[:-1]) or None,
-                        line=lineno,
-                        column=line.index(title) + 1 if title else 1,
-                    ),
-                    kind="heading",
-                    level=level,
-                )
-            )
-            continue
-        if not line.strip():
-            flush()
-            continue
-        if markdown and buf and _SETEXT.match(line) and len(buf) == 1:
-            # Setext heading: the buffered line is the title.
-            title = buf[0].strip()
-            buf = []
-            level = 1 if line.strip().startswith("=") else 2
-            headings[:] = [h for h in headings if h[0] < level] + [(level, title)]
-            para_in_part += 1
-            add(
-                Block(
-                    text=title,
-                    location=Location(part="body", paragraph=para_in_part, line=lineno - 1, column=1),
-                    kind="heading",
-                    level=level,
-                )
-            )
-            continue
-        if _MARKER.search(line):
-            flush()
-            buf_line, buf_col = lineno, len(line) - len(line.lstrip()) + 1
-            buf.append(line)
-            flush()
-            continue
-        if markdown and _LIST.match(line) and buf:
-            flush()  # each list item is its own block
-        if buf and max_block_chars is not None and buf_chars + len(line) + 1 > max_block_chars:
-            flush()
-        if not buf:
-            buf_line = lineno
-            buf_col = len(line) - len(line.lstrip()) + 1
-        buf.append(line)
-        buf_chars += len(line) + 1
-    flush()
-    if any_ff:
-        doc.pages = page
-    return doc
+                self.buf.append((before, lineno, col))
+            col += len(before) + 1
+            self.flush()
+            self.page += 1
+            self.para_in_part = 0
+        self.text_line(lineno, pages[-1], col)
+
+    def text_line(self, lineno: int, line: str, col: int = 1) -> None:
+        heading = _atx_heading(line) if self.markdown else None
+        if heading:
+            self.flush()
+            level, title = heading
+            self.push_heading(level, title)
+            start = col + (line.index(title) if title else 0)
+            self.add(title, ((0, lineno, start),), "heading", self.parent_path, level)
+        elif not line.strip():
+            self.flush()
+        elif self.markdown and len(self.buf) == 1 and _SETEXT.match(line):
+            self.setext(line)
+        elif _MARKER.search(line):  # a waiver marker line is a block of its own
+            self.flush()
+            self.buf.append((line, lineno, col))
+            self.flush()
+        else:
+            if self.buf and (
+                (self.markdown and _LIST.match(line))  # each list item is its own block
+                or (self.max_block_chars is not None and self.buf_chars + len(line) + 1 > self.max_block_chars)
+            ):
+                self.flush()
+            self.buf.append((line, lineno, col))
+            self.buf_chars += len(line) + 1
+
+    def setext(self, underline: str) -> None:
+        """The buffered line is a heading title underlined with === or ---."""
+        raw, lineno, col = self.buf[0]
+        title = raw.strip()
+        self.buf, self.buf_chars = [], 0
+        level = 1 if underline.strip().startswith("=") else 2
+        self.push_heading(level, title)
+        start = col + len(raw) - len(raw.lstrip())
+        self.add(title, ((0, lineno, start),), "heading", self.parent_path, level)
+
+    def push_heading(self, level: int, title: str) -> None:
+        self.headings[:] = [h for h in self.headings if h[0] < level] + [(level, title)]
+        self.path = " > ".join(h for _, h in self.headings) or None
+        self.parent_path = " > ".join(h for _, h in self.headings[:-1]) or None
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        pieces, self.buf, self.buf_chars = self.buf, [], 0
+        lines: list[tuple[int, int, int]] = []
+        texts: list[str] = []
+        offset = 0
+        for raw, lineno, col in pieces:
+            stripped = raw.strip()
+            if stripped:
+                lines.append((offset, lineno, col + len(raw) - len(raw.lstrip())))
+                texts.append(stripped)
+                offset += len(stripped) + 1
+        if texts:
+            joined = texts[0] if len(texts) == 1 else " ".join(texts)
+            kind = "list_item" if self.markdown and _LIST.match(joined) else "paragraph"
+            self.add(joined, tuple(lines), kind, self.path)
+
+    def add(
+        self,
+        text: str,
+        lines: tuple[tuple[int, int, int], ...],
+        kind: str,
+        heading: str | None,
+        level: int | None = None,
+    ) -> None:
+        # Checked while parsing: "a\n\n" * 5M would build millions of blocks first.
+        if self.max_blocks is not None and len(self.doc.blocks) >= self.max_blocks:
+            raise LimitExceeded(f"over {self.max_blocks:,} paragraphs (max_blocks limit)", path=self.doc.path)
+        self.para_in_part += 1
+        _, line, column = lines[0]
+        page = self.page if self.any_ff else None
+        location = Location(self.part, page, self.para_in_part, heading=heading, line=line, column=column)
+        self.doc.blocks.append(Block(text, location, kind, level, source=SourceMap(lines=lines)))

@@ -1,27 +1,84 @@
-"""Reporters: every output format is made from the same FileResult objects.
+"""Reporters: every output format is made from the same `LintRun`, through one interface.
 
-Each reporter module exposes ``render(results, *, rules=None, tool_version="") -> bytes``;
-the annotated Word copy (report/annotate.py) is the exception, as it writes a document.
+Each reporter module defines
+
+    render(results: LintRun, options: ReportOptions) -> bytes
+
+and is listed once in `REPORTERS`, which is also where the CLI takes its `--format`
+choices from. Every option any reporter reads is a field of `ReportOptions`; a
+reporter ignores the ones that do not concern it. Reporters never import the readers:
+what they know about the file comes from the `FileResult` (its blocks and their source
+maps). The annotated Word copy (report/annotate.py) is not a reporter: it writes a
+document, not a report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-import inspect
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
 
-from ospo_procure.model import FileResult
-from ospo_procure.report._protocols import RuleView
+from ospo_procure.model import LintRun
+from ospo_procure.report._protocols import RuleInfo, RuleView
 
-FORMATS = {
-    "text": "ospo_procure.report.text",
-    "json": "ospo_procure.report.json_report",
-    "sarif": "ospo_procure.report.sarif",
-    "html": "ospo_procure.report.html",
-    "pdf": "ospo_procure.report.pdf",
-    "junit": "ospo_procure.report.junit",
+RenderFn = Callable[[LintRun, "ReportOptions"], bytes]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Everything a reporter may be told, besides the results themselves."""
+
+    rules: Mapping[str, RuleInfo] | None = None  # rule documentation; reporters fall back to the findings
+    tool_version: str = ""
+    verbose: bool = False  # text: suggestion and legal basis for every finding
+    show_evidence: bool = False  # text: list evidence items too
+    min_score: int = 3  # junit: a criterion scoring below this fails
+    report_date: dt.date | None = None  # pdf: the date printed (fixed = reproducible bytes); default today
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """One output format: its name, where its `render` lives, and how it is written."""
+
+    name: str
+    module: str
+    description: str
+    needs_output_file: bool = False  # page-like output: written to a file (or `-o -`), never to a terminal
+    binary: bool = False  # bytes, not UTF-8 text (`-o -` writes them as they are)
+
+    def load(self) -> RenderFn:
+        """The reporter's render function (imported on first use: reportlab is slow to import)."""
+        return cast(RenderFn, importlib.import_module(self.module).render)
+
+
+REPORTERS: dict[str, Reporter] = {
+    r.name: r
+    for r in (
+        Reporter("text", "ospo_procure.report.text", "one line per finding, then the scorecard"),
+        Reporter("json", "ospo_procure.report.json_report", "everything, for programs (docs/json-format.md)"),
+        Reporter("sarif", "ospo_procure.report.sarif", "SARIF 2.1.0 for code-scanning services"),
+        Reporter("html", "ospo_procure.report.html", "one self-contained review page", needs_output_file=True),
+        Reporter(
+            "pdf",
+            "ospo_procure.report.pdf",
+            "a scorecard report to file with the tender",
+            needs_output_file=True,
+            binary=True,
+        ),
+        Reporter("junit", "ospo_procure.report.junit", "JUnit XML: criteria and findings as CI test results"),
+    )
 }
-NEEDS_OUTPUT_FILE = frozenset({"pdf", "html"})
+FORMATS = tuple(REPORTERS)
+
+
+def render(fmt: str, results: LintRun, options: ReportOptions | None = None) -> bytes:
+    """Render `results` in format `fmt` (one of FORMATS)."""
+    reporter = REPORTERS.get(fmt)
+    if reporter is None:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    return reporter.load()(results, options or ReportOptions())
 
 
 def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleView]:
@@ -42,14 +99,3 @@ def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleView]:
         )
         for r in ruleset.rules
     }
-
-
-def render(fmt: str, results: list[FileResult], **kwargs: Any) -> bytes:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
-    module = importlib.import_module(FORMATS[fmt])
-    # Reporters take the options that concern them; pass only those they declare.
-    params = inspect.signature(module.render).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return module.render(results, **kwargs)

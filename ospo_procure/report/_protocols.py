@@ -1,6 +1,6 @@
 """What the reporters need to know about a rule, independent of the rules engine.
 
-The CLI passes the loaded rule set as ``rules``; reporters must also work without it
+The lint run passes the loaded rule set as ``ReportOptions.rules``; reporters must also work without it
 (tests, or a JSON re-render), so every lookup falls back to the data that each
 `Finding` already carries.
 """

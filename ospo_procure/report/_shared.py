@@ -5,19 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ospo_procure.constants import MEDIA_TYPES as MEDIA_TYPES
+from ospo_procure.constants import TEXT_SUFFIXES
 from ospo_procure.excerpt import RADIUS, excerpt
 from ospo_procure.model import Finding, Waiver
 from ospo_procure.report._protocols import RuleInfo
-
-MIME_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pdf": "application/pdf",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-    ".markdown": "text/markdown",
-}
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 # XML 1.0 forbids most C0 controls (a form feed from a PDF export would make the
 # JUnit file or a Word comment unreadable), lone surrogates and U+FFFE/U+FFFF.
@@ -52,22 +44,34 @@ def context_parts(f: Finding) -> tuple[str, str, str]:
     return ("…" if ex.truncated_before else "") + before, match, after + ("…" if ex.truncated_after else "")
 
 
-def waiver_text(w: Waiver) -> str:
+def waiver_text(w: Waiver, *, with_source: bool = True) -> str:
     """'justification (approved by X on D; waivers.yaml:3)'."""
     bits = []
     if w.approved_by:
         bits.append(f"approved by {w.approved_by}" + (f" on {w.approved_on}" if w.approved_on else ""))
     elif w.approved_on:
         bits.append(f"approved on {w.approved_on}")
-    if w.source:
-        bits.append(w.source)
+    if w.source and with_source:
+        bits.append(str(w.source))
     return w.justification + (f" ({'; '.join(bits)})" if bits else "")
 
 
-def waiver_is_in_source(w: Waiver) -> bool:
-    """Waivers written inside the tender itself (Word comment, marker line) vs. a waivers file."""
-    src = (w.source or "").lower()
-    return src.startswith(("comment", "marker", "inline", "in-document"))
+def unused_waiver_item(w: Waiver) -> tuple[str, str]:
+    """('RULE (waivers.yaml:9)', 'justification (approved by X on D)') for a list of unused waivers."""
+    return w.rule + (f" ({w.source})" if w.source else ""), waiver_text(w, with_source=False)
+
+
+def unused_waiver_text(w: Waiver) -> str:
+    """'unused waiver for RULE (waivers.yaml:9): it matches no finding'."""
+    where = f" ({w.source})" if w.source else ""
+    return f"unused waiver for {w.rule}{where}: it matches no finding"
+
+
+def role_text(f: Finding) -> str:
+    """'role: example (“such as”)', or '' when the linter gave the mention no role."""
+    if not f.role:
+        return ""
+    return f"role: {f.role}" + (f" (“{f.role_reason}”)" if f.role_reason else "")
 
 
 def rule_help_markdown(rule: RuleInfo) -> str:

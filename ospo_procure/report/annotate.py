@@ -36,7 +36,7 @@ from ospo_procure.readers.docx_reader import (
     parts_from_python_docx,
 )
 from ospo_procure.readers.safe_xml import Deadline
-from ospo_procure.report._shared import waiver_text, xml_safe
+from ospo_procure.report._shared import role_text, waiver_text, xml_safe
 from ospo_procure.termsafe import display_path
 
 _R, _RPR, _T = W + "r", W + "rPr", W + "t"
@@ -82,67 +82,80 @@ def annotate_docx(
     deadline.check("annotating")
     document = docx.Document(io.BytesIO(package))
     blocks, _ = extract_blocks(parts_from_python_docx(document))
-    body_root = document.element
     stats = AnnotateStats(notes=notes)
     writer = _CommentWriter(document, author, initials)
-    leftovers: list[tuple[Finding, str]] = []  # (finding, why it is in the summary)
-    placed: dict[int, tuple[Any, list[tuple[Finding, int, int]]]] = {}  # id(w:p) -> (w:p, its findings)
-    finder = _Locator(blocks)
+    placed, leftovers = _place(blocks, result.findings, document.element, stats)
+    for n, (p, items) in enumerate(placed.values()):
+        if n % 64 == 0:
+            deadline.check("annotating")
+        leftovers += _comment_paragraph(p, items, writer, stats)
+    if leftovers:
+        target_runs = next(
+            (first for b in blocks if _commentable(b, document.element) and (first := _paragraph_runs(b.anchor))), None
+        )
+        if target_runs is not None:
+            writer.add(target_runs, _summary_text(leftovers))
+            stats.comments += 1
+            stats.summarized = len(leftovers)
+    deadline.check("annotating")
+    buf = io.BytesIO()
+    document.save(buf)
+    atomic_write_bytes(target, buf.getvalue(), inputs=[source], protected=protected)
+    return stats
 
-    for f in sorted(result.findings, key=lambda f: (f.block_index, f.start)):
+
+_Placed = dict[int, tuple[Any, list[tuple[Finding, int, int]]]]  # id(w:p) -> (w:p, its findings and spans)
+
+
+def _commentable(block: Block, body_root: Any) -> bool:
+    """Word takes comments only in the main story: body and its tables, not text boxes."""
+    p = block.anchor
+    return block.location.part in _ANCHORABLE_PARTS and p.getroottree().getroot() is body_root and not _in_textbox(p)
+
+
+def _place(
+    blocks: list[Block], findings: list[Finding], body_root: Any, stats: AnnotateStats
+) -> tuple[_Placed, list[tuple[Finding, str]]]:
+    """Findings grouped by the paragraph they go on, and those for the summary comment (with why)."""
+    placed: _Placed = {}
+    leftovers: list[tuple[Finding, str]] = []
+    finder = _Locator(blocks)
+    for f in sorted(findings, key=lambda f: (f.block_index, f.start)):
         stats.waived += f.waived
         located = finder.locate(f)
         if located is None:
             leftovers.append((f, "text not found in this copy"))
             continue
         block, start, end = located
-        p = block.anchor
-        if block.location.part not in _ANCHORABLE_PARTS or p.getroottree().getroot() is not body_root or _in_textbox(p):
+        if not _commentable(block, body_root):
             leftovers.append((f, "Word allows no comments here"))
             continue
-        placed.setdefault(id(p), (p, []))[1].append((f, start, end))
+        placed.setdefault(id(block.anchor), (block.anchor, []))[1].append((f, start, end))
+    return placed, leftovers
 
-    for n, (p, items) in enumerate(placed.values()):
-        if n % 64 == 0:
-            deadline.check("annotating")
-        _split_paragraph(p, sorted({k for _, s, e in items for k in (s, e)}))
-        runs = _RunIndex(p)
-        for f, start, end in items:
-            covered = runs.cover(start, end)
-            if covered is not None and "".join(paragraph_text(r) for r in covered) == f.match:
-                writer.add(covered, _comment_text(f))
-                stats.anchored += 1
-            elif runs.all:
-                text = f"(On the whole paragraph: the words “{f.match}” could not be isolated.)\n" + _comment_text(f)
-                writer.add(runs.all, text)
-                stats.fallback += 1
-            else:
-                leftovers.append((f, "paragraph has no runs to anchor on"))
-                continue
-            stats.comments += 1
 
-    if leftovers:
-        target_runs = next(
-            (
-                first
-                for b in blocks
-                if b.location.part in _ANCHORABLE_PARTS
-                and b.anchor.getroottree().getroot() is body_root
-                and not _in_textbox(b.anchor)
-                and (first := _paragraph_runs(b.anchor))
-            ),
-            None,
-        )
-        if target_runs is not None:
-            writer.add(target_runs, _summary_text(leftovers))
-            stats.comments += 1
-            stats.summarized = len(leftovers)
-
-    deadline.check("annotating")
-    buf = io.BytesIO()
-    document.save(buf)
-    atomic_write_bytes(target, buf.getvalue(), inputs=[source], protected=protected)
-    return stats
+def _comment_paragraph(
+    p: Any, items: list[tuple[Finding, int, int]], writer: _CommentWriter, stats: AnnotateStats
+) -> list[tuple[Finding, str]]:
+    """Comments on one paragraph's findings, split once at all their boundaries; the findings
+    left for the summary comment."""
+    _split_paragraph(p, sorted({k for _, s, e in items for k in (s, e)}))
+    runs = _RunIndex(p)
+    leftovers: list[tuple[Finding, str]] = []
+    for f, start, end in items:
+        covered = runs.cover(start, end)
+        if covered is not None and "".join(paragraph_text(r) for r in covered) == f.match:
+            writer.add(covered, _comment_text(f))
+            stats.anchored += 1
+        elif runs.all:
+            text = f"(On the whole paragraph: the words “{f.match}” could not be isolated.)\n" + _comment_text(f)
+            writer.add(runs.all, text)
+            stats.fallback += 1
+        else:
+            leftovers.append((f, "paragraph has no runs to anchor on"))
+            continue
+        stats.comments += 1
+    return leftovers
 
 
 def annotate_to_file(
@@ -374,6 +387,8 @@ def _comment_text(f: Finding) -> str:
     lines = [head, f.message]
     if f.note:
         lines.append(f"Note: {f.note}")
+    if f.role:
+        lines.append(role_text(f)[:1].upper() + role_text(f)[1:])
     if f.legal_basis:
         lines.append(f"Legal basis: {f.legal_basis}")
     if f.suggestion:
@@ -394,6 +409,8 @@ def _summary_text(leftovers: list[tuple[Finding, str]]) -> str:
         line = f"• [{f.severity.upper()}] {f.rule} at {f.location.label()}: “{f.match}” — {f.message}"
         if f.suggestion:
             line += f" Suggestion: {f.suggestion}"
+        if f.role:
+            line += f" ({role_text(f)})"
         if why != "Word allows no comments here":
             line += f" ({why})"
         lines.append(line + waived)

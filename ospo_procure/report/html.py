@@ -14,9 +14,10 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ospo_procure.model import SEVERITY_RANK, Block, FileResult, Finding
+from ospo_procure.model import SEVERITY_RANK, Block, FileResult, Finding, LintRun, Waiver
+from ospo_procure.report import ReportOptions
 from ospo_procure.report._protocols import RuleInfo, all_findings, rules_used
-from ospo_procure.report._shared import context_parts, waiver_text
+from ospo_procure.report._shared import context_parts, role_text, unused_waiver_item, waiver_text
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 
@@ -63,46 +64,24 @@ class _Item:
     number: str  # "3" or "E2"
 
 
-class _Index:
-    """Finds the report item of a finding: by identity, or by value when the scorer
-    hands over copies of the findings rather than the same objects."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[int, _Item] = {}  # findings are unhashable dataclasses
-        self.by_key: dict[tuple[object, ...], _Item] = {}
-
-    @staticmethod
-    def _key(f: Finding) -> tuple[object, ...]:
-        return (f.kind, f.rule, f.block_index, f.start, f.end, f.location)
-
-    def add(self, item: _Item) -> None:
-        self.by_id[id(item.f)] = item
-        self.by_key.setdefault(self._key(item.f), item)
-
-    def get(self, f: Finding) -> _Item | None:
-        return self.by_id.get(id(f)) or self.by_key.get(self._key(f))
-
-    def __getitem__(self, f: Finding) -> _Item:
-        return self.by_id[id(f)]
+# Findings are immutable values: the scorecard's references are equal to (often the
+# same as) the report's findings, so one dict finds the report item of either.
+_Index = dict[Finding, _Item]
 
 
-def render(
-    results: list[FileResult],
-    *,
-    rules: dict[str, RuleInfo] | None = None,
-    tool_version: str = "",
-) -> bytes:
+def render(results: LintRun, options: ReportOptions) -> bytes:
     """The whole report as one UTF-8 HTML document."""
-    rule_map = rules_used(all_findings(results), rules)
-    items = _Index()
-    nf = ne = 0
-    for fr in results:
+    files = results.files
+    rule_map = rules_used(all_findings(files), options.rules)
+    items: _Index = {}
+    for fr in files:
         for f in fr.findings:
-            nf += 1
-            items.add(_Item(f, f"f-{nf}", str(nf)))
+            items.setdefault(f, _Item(f, f"f-{len(items) + 1}", str(len(items) + 1)))
+    nf = len(items)
+    for fr in files:
         for e in fr.evidence:
-            ne += 1
-            items.add(_Item(e, f"e-{ne}", f"E{ne}"))
+            ne = len(items) - nf + 1
+            items.setdefault(e, _Item(e, f"e-{ne}", f"E{ne}"))
 
     out: list[str] = [
         "<!DOCTYPE html>",
@@ -117,12 +96,15 @@ def render(
         "</head>",
         "<body>",
         "<h1>ospo-procure review</h1>",
-        f'<p class="meta">ospo-procure {_e(tool_version)} · {len(results)} file(s) · '
+        f'<p class="meta">ospo-procure {_e(options.tool_version)} · {len(files)} file(s) · '
         "checklist: OSS-friendly tender checklist (IDB, 9 criteria, 0–5)</p>",
     ]
-    out += _overview(results)
-    for n, fr in enumerate(results, start=1):
+    out += _overview(files)
+    for n, fr in enumerate(files, start=1):
         out += _file_section(n, fr, items, rule_map)
+    if results.unused_waivers:
+        out += ['<section id="waiver-files">', "<h2>Waiver files: unused waivers</h2>"]
+        out += [*_unused_waivers(results.unused_waivers), "</section>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")
 
@@ -171,13 +153,13 @@ def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, 
         out.append(f'<p class="warn"><strong>Warning:</strong> {_e(w)}</p>')
     out += _scorecard(fr, items)
     lang = f' lang="{_e(fr.language)}"' if fr.language else ""
-    if fr.document is not None:
+    if fr.blocks:
         out.append("<h3>Document text</h3>")
         out.append(f'<div class="doc"{lang}>')
         by_block: dict[int, list[_Item]] = {}
         for f in [*fr.findings, *fr.evidence]:
             by_block.setdefault(f.block_index, []).append(items[f])
-        for i, block in enumerate(fr.document.blocks):
+        for i, block in enumerate(fr.blocks):
             out.append(_block(block, by_block.get(i, [])))
         out.append("</div>")
     else:
@@ -188,11 +170,13 @@ def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, 
     out += _findings_table(fr, items, rule_map, lang)
     out += _evidence_table(fr, items, lang)
     if fr.unused_waivers:
-        out.append("<h3>Unused waivers</h3><ul>")
-        for uw in fr.unused_waivers:
-            out.append(f"<li>{_e(uw.rule)}: {_e(waiver_text(uw))} — matched no finding</li>")
-        out.append("</ul>")
+        out += ["<h3>Unused waivers</h3>", *_unused_waivers(fr.unused_waivers)]
     return [*out, "</section>"]
+
+
+def _unused_waivers(waivers: list[Waiver]) -> list[str]:
+    items = [f"<li><strong>{_e(head)}</strong>: {_e(text)}</li>" for head, text in map(unused_waiver_item, waivers)]
+    return ['<div class="warn"><p>These waivers match no finding:</p><ul>', *items, "</ul></div>"]
 
 
 def _scorecard(fr: FileResult, items: _Index) -> list[str]:
@@ -256,6 +240,8 @@ def _title(it: _Item) -> str:
     f = it.f
     what = "evidence" if f.kind == "evidence" else f.severity
     text = f"[{it.number}] {f.rule} ({what}): {f.message}"
+    if f.role:
+        text += f" [{role_text(f)}]"
     if f.waiver is not None:
         text += f" — WAIVED: {f.waiver.justification}"
     return text
@@ -263,11 +249,26 @@ def _title(it: _Item) -> str:
 
 def _block(block: Block, block_items: list[_Item]) -> str:
     text = block.text
-    located = [
-        it
-        for it in block_items
-        if 0 <= it.f.start < it.f.end <= len(text) and text[it.f.start : it.f.end] == it.f.match
-    ]
+    located = [it for it in block_items if _located(it.f, text)]
+    body = _highlighted(text, located)
+    placed = {id(it) for it in located}
+    unlocated = [it for it in block_items if id(it) not in placed]
+    if unlocated:  # offsets did not match the block text: still link them
+        body += " " + " ".join(f'<sup class="ref"><a href="#{it.anchor}">{it.number}</a></sup>' for it in unlocated)
+    label = f'<span class="loc">{_e(block.location.label())}</span>'
+    if block.kind == "heading":
+        level = min(6, 3 + (block.level or 1))
+        return f'<h{level} class="blk">{label}{body}</h{level}>'
+    return f'<p class="blk k-{_e(block.kind)}">{label}{body}</p>'
+
+
+def _located(f: Finding, text: str) -> bool:
+    """True when the finding's offsets point at its match in this text."""
+    return 0 <= f.start < f.end <= len(text) and text[f.start : f.end] == f.match
+
+
+def _highlighted(text: str, located: list[_Item]) -> str:
+    """The escaped text with each item's span marked, and its reference number after it."""
     # Split at every span boundary so overlapping findings each get their own pieces. One sweep
     # over the cuts with the spans open at each one: linear in findings, not quadratic.
     cuts = sorted({0, len(text), *(it.f.start for it in located), *(it.f.end for it in located)})
@@ -285,26 +286,18 @@ def _block(block: Block, block_items: list[_Item]) -> str:
             open_items = sorted(
                 [it for it in open_items if it.f.end > a] + starting.get(a, []), key=lambda it: order[id(it)]
             )
-        covering = open_items  # every open span covers [a, b): the cuts include all ends
-        if covering:
-            first = covering[0]
-            title = _e("\n".join(_title(it) for it in covering))
+        if open_items:  # every open span covers [a, b): the cuts include all ends
+            title = _e("\n".join(_title(it) for it in open_items))
             seg = (
-                f'<a class="hl" href="#{first.anchor}"><mark class="{_mark_class(covering)}" '
+                f'<a class="hl" href="#{open_items[0].anchor}"><mark class="{_mark_class(open_items)}" '
                 f'title="{title}">{seg}</mark></a>'
             )
         pieces.append(seg)
-        for it in ending.get(b, []):
-            pieces.append(f'<sup class="ref"><a id="m-{it.anchor}" href="#{it.anchor}">{it.number}</a></sup>')
-    body = "".join(pieces)
-    unlocated = [it for it in block_items if id(it) not in order]
-    if unlocated:  # offsets did not match the block text: still link them
-        body += " " + " ".join(f'<sup class="ref"><a href="#{it.anchor}">{it.number}</a></sup>' for it in unlocated)
-    label = f'<span class="loc">{_e(block.location.label())}</span>'
-    if block.kind == "heading":
-        level = min(6, 3 + (block.level or 1))
-        return f'<h{level} class="blk">{label}{body}</h{level}>'
-    return f'<p class="blk k-{_e(block.kind)}">{label}{body}</p>'
+        ended = ending.get(b, [])
+        if ended:  # numbers of spans ending together stay apart: "2,3", not "23"
+            links = ",".join(f'<a id="m-{it.anchor}" href="#{it.anchor}">{it.number}</a>' for it in ended)
+            pieces.append(f'<sup class="ref">{links}</sup>')
+    return "".join(pieces)
 
 
 def _quoted(f: Finding) -> str:
@@ -328,10 +321,13 @@ def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleIn
         suggestion = f.suggestion or (rule.suggestion if rule else "")
         sev = f'<span class="badge b-{_e(f.severity)}">{_e(f.severity)}</span>'
         message = _e(f.message) + (f"<br><small>Note: {_e(f.note)}</small>" if f.note else "")
+        if f.role:
+            message += f'<br><small class="role">{_e(role_text(f))}</small>'
+
         if f.waiver is not None:
             sev += ' <span class="badge b-waived">waived</span>'
             message += f"<br><strong>Waived:</strong> {_e(waiver_text(f.waiver))}"
-        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""
+        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.blocks else ""
         row_class = ' class="waived"' if f.waived else ""
         out.append(
             f'<tr id="{it.anchor}"{row_class}>'
@@ -353,7 +349,7 @@ def _evidence_table(fr: FileResult, items: _Index, lang: str) -> list[str]:
     ]
     for f in fr.evidence:
         it = items[f]
-        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.document is not None else ""
+        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.blocks else ""
         out.append(
             f'<tr id="{it.anchor}"><td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br>'
             f"<small>{_e(f.category)}</small></td><td>{_e(f.location.label())}</td>"

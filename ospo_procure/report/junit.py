@@ -2,8 +2,10 @@
 
 One <testsuite> per file; one <testcase> per checklist criterion, failing when its
 score is below `min_score`; one "lock-in findings" testcase failing on unwaived
-error-level findings. A file that could not be read is an <error>. ElementTree does
-the escaping; characters XML 1.0 cannot carry are replaced first.
+error-level findings. A file that could not be read is an <error>. Warnings, other
+findings and unused waivers go to the suite's <system-out>; waiver-file entries that
+matched nothing in the whole run, to a last "waiver files" suite. ElementTree does the
+escaping; characters XML 1.0 cannot carry are replaced first.
 """
 
 from __future__ import annotations
@@ -11,25 +13,21 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from ospo_procure.model import FileResult, Finding
-from ospo_procure.report._protocols import RuleInfo
-from ospo_procure.report._shared import waiver_text, xml_safe
+from ospo_procure.model import FileResult, Finding, LintRun, Waiver
+from ospo_procure.report import ReportOptions
+from ospo_procure.report._shared import role_text, unused_waiver_text, waiver_text, xml_safe
 
 LOCKIN_CASE = "lock-in findings"
 
 
-def render(
-    results: list[FileResult],
-    *,
-    rules: dict[str, RuleInfo] | None = None,
-    tool_version: str = "",
-    min_score: int = 3,
-) -> bytes:
+def render(results: LintRun, options: ReportOptions) -> bytes:
     """JUnit XML (UTF-8, with declaration) for all files."""
     root = ET.Element("testsuites", name="ospo-procure")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for fr in results:
-        suite = _suite(fr, min_score, tool_version)
+    suites = [_suite(fr, options.min_score, options.tool_version) for fr in results.files]
+    if results.unused_waivers:
+        suites.append(_waiver_suite(results.unused_waivers))
+    for suite in suites:
         root.append(suite)
         for k in totals:
             totals[k] += int(suite.get(k, "0"))
@@ -47,6 +45,8 @@ def _finding_line(f: Finding) -> str:
     line = f"- [{f.severity}] {f.rule} at {f.location.label()}: “{f.match}” — {f.message}"
     if f.suggestion:
         line += f" Suggestion: {f.suggestion}"
+    if f.role:
+        line += f" ({role_text(f)})"
     if f.waiver is not None:
         line += f" (waived: {waiver_text(f.waiver)})"
     return line
@@ -56,65 +56,82 @@ def _case(suite: ET.Element, name: str, classname: str) -> ET.Element:
     return ET.SubElement(suite, "testcase", name=_x(name), classname=_x(classname), time="0")
 
 
-def _suite(fr: FileResult, min_score: int, tool_version: str) -> ET.Element:
-    suite = ET.Element("testsuite", name=_x(fr.path), time="0")
-    if tool_version:
-        props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="ospo-procure.version", value=_x(tool_version))
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+class _Suite:
+    """One <testsuite> and its counters."""
 
-    def add(name: str, outcome: str | None = None, message: str = "", kind: str = "", body: str = "") -> None:
-        case = _case(suite, name, fr.path)
-        counts["tests"] += 1
+    def __init__(self, name: str, tool_version: str) -> None:
+        self.el = ET.Element("testsuite", name=_x(name), time="0")
+        self.classname = name
+        if tool_version:
+            props = ET.SubElement(self.el, "properties")
+            ET.SubElement(props, "property", name="ospo-procure.version", value=_x(tool_version))
+        self.counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+
+    def add(self, name: str, outcome: str | None = None, message: str = "", kind: str = "", body: str = "") -> None:
+        case = _case(self.el, name, self.classname)
+        self.counts["tests"] += 1
         if outcome is not None:
             el = ET.SubElement(case, outcome, message=_x(message))
             if kind:
                 el.set("type", kind)
             if body:
                 el.text = _x(body)
-            counts[{"failure": "failures", "error": "errors", "skipped": "skipped"}[outcome]] += 1
+            self.counts[{"failure": "failures", "error": "errors", "skipped": "skipped"}[outcome]] += 1
 
+    def close(self, out_lines: list[str]) -> ET.Element:
+        for k, v in self.counts.items():
+            self.el.set(k, str(v))
+        if out_lines:
+            ET.SubElement(self.el, "system-out").text = _x("\n".join(out_lines))
+        return self.el
+
+
+def _suite(fr: FileResult, min_score: int, tool_version: str) -> ET.Element:
+    suite = _Suite(fr.path, tool_version)
     if fr.error:
-        add("read document", "error", fr.error, "InputError", fr.error)
+        suite.add("read document", "error", fr.error, "InputError", fr.error)
     else:
-        card = fr.scorecard
-        if card is None:
-            add("checklist scorecard", "skipped", "scorecard not computed")
-        else:
-            if card.unreadable:
-                add("document text", "failure", "no text could be read (image-only document?)", "unreadable")
-            for n, c in sorted(card.criteria.items()):
-                name = f"criterion {n}: {c.title}"
-                if card.unreadable:
-                    add(name, "skipped", "no text could be read")
-                elif c.score < min_score:
-                    add(
-                        name,
-                        "failure",
-                        f"score {c.score}/5 is below the minimum of {min_score}",
-                        "checklist",
-                        _criterion_body(c.score, c.reasons, c.findings, c.evidence),
-                    )
-                else:
-                    add(name)
+        _scorecard_cases(suite, fr, min_score)
         blocking = [f for f in fr.findings if f.severity == "error" and not f.waived]
         if blocking:
-            add(
-                LOCKIN_CASE,
-                "failure",
-                f"{len(blocking)} unwaived error-level lock-in finding(s)",
-                "lock-in",
-                "\n".join(_finding_line(f) for f in blocking),
+            body = "\n".join(_finding_line(f) for f in blocking)
+            suite.add(
+                LOCKIN_CASE, "failure", f"{len(blocking)} unwaived error-level lock-in finding(s)", "lock-in", body
             )
         else:
-            add(LOCKIN_CASE)
-    for k, v in counts.items():
-        suite.set(k, str(v))
-    # system-out carries the rest (warnings, other findings) for CI log viewers.
+            suite.add(LOCKIN_CASE)
+    # system-out carries the rest (warnings, other findings, unused waivers) for CI log viewers.
     extra = [f"warning: {w}" for w in fr.warnings]
     extra += [_finding_line(f) for f in fr.findings if f.severity != "error" or f.waived]
-    if extra:
-        ET.SubElement(suite, "system-out").text = _x("\n".join(extra))
+    extra += [f"warning: {unused_waiver_text(w)}" for w in fr.unused_waivers]
+    return suite.close(extra)
+
+
+def _scorecard_cases(suite: _Suite, fr: FileResult, min_score: int) -> None:
+    card = fr.scorecard
+    if card is None:
+        suite.add("checklist scorecard", "skipped", "scorecard not computed")
+        return
+    if card.unreadable:
+        suite.add("document text", "failure", "no text could be read (image-only document?)", "unreadable")
+    for n, c in sorted(card.criteria.items()):
+        name = f"criterion {n}: {c.title}"
+        if card.unreadable:
+            suite.add(name, "skipped", "no text could be read")
+        elif c.score < min_score:
+            message = f"score {c.score}/5 is below the minimum of {min_score}"
+            suite.add(
+                name, "failure", message, "checklist", _criterion_body(c.score, c.reasons, c.findings, c.evidence)
+            )
+        else:
+            suite.add(name)
+
+
+def _waiver_suite(unused: list[Waiver]) -> ET.Element:
+    """Waiver-file entries that waived nothing: listed, not failed (they do not change the exit status)."""
+    suite = ET.Element("testsuite", name="waiver files", tests="1", failures="0", errors="0", skipped="0", time="0")
+    _case(suite, "every waiver matches a finding", "waiver files")
+    ET.SubElement(suite, "system-out").text = _x("\n".join(f"warning: {unused_waiver_text(w)}" for w in unused))
     return suite
 
 

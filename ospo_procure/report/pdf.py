@@ -33,49 +33,44 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ospo_procure.model import FileResult, Finding
+from ospo_procure.model import FileResult, Finding, LintRun, Waiver
+from ospo_procure.report import ReportOptions
 from ospo_procure.report._fonts import FontSet, register_fonts
 from ospo_procure.report._protocols import RuleInfo, all_findings, rules_used
-from ospo_procure.report._shared import context_parts, waiver_text, xml_safe
+from ospo_procure.report._shared import context_parts, role_text, unused_waiver_item, waiver_text, xml_safe
+from ospo_procure.scoring_model import Scorecard
 
 SCORE_COLORS = ["#c62828", "#c62828", "#ef6c00", "#f9a825", "#7cb342", "#2e7d32"]
 SEVERITY_COLORS = {"error": "#c62828", "warning": "#ef6c00", "info": "#9e7c00"}
 CONTENT_WIDTH = A4[0] - 4 * cm
 
 
-def render(
-    results: list[FileResult],
-    *,
-    rules: dict[str, RuleInfo] | None = None,
-    tool_version: str = "",
-    report_date: dt.date | None = None,
-) -> bytes:
-    """The PDF report. Passing `report_date` also makes the bytes reproducible."""
-    return build_pdf(results, rules=rules, tool_version=tool_version, report_date=report_date, fonts=register_fonts())
-
-
-def build_pdf(
-    results: list[FileResult],
-    *,
-    rules: Mapping[str, RuleInfo] | None,
-    tool_version: str,
-    report_date: dt.date | None,
-    fonts: FontSet,
-) -> bytes:
-    date = report_date or dt.date.today()
+def render(results: LintRun, options: ReportOptions) -> bytes:
+    """The PDF report. A fixed `options.report_date` also makes the bytes reproducible."""
+    fonts = register_fonts()
+    date = options.report_date or dt.date.today()
     st = _styles(fonts)
-    rule_map = rules_used(all_findings(results), rules)
+    files = results.files
+    rule_map = rules_used(all_findings(files), options.rules)
     story: list[Flowable] = []
-    for n, fr in enumerate(results):
+    for n, fr in enumerate(files):
         if n:
             story.append(PageBreak())
-        story += _file_story(fr, st, fonts, date, tool_version, rule_map)
-    if not results:
+        story += _file_story(fr, st, fonts, date, options.tool_version, rule_map)
+    if not files:
         story.append(Paragraph("OSS-friendly tender scorecard", st["title"]))
         story.append(Paragraph("No files were checked.", st["body"]))
+    if results.unused_waivers:
+        story += [PageBreak(), Paragraph("Waiver files: unused waivers", st["title"])]
+        story += _unused_waivers(results.unused_waivers, st)
+    title = "OSS-friendly tender scorecard" + (f": {files[0].path}" if len(files) == 1 else "")
+    return _build(story, fonts, title, date, options.tool_version, fixed=options.report_date is not None)
 
+
+def _build(
+    story: list[Flowable], fonts: FontSet, title: str, date: dt.date, tool_version: str, *, fixed: bool
+) -> bytes:
     buf = io.BytesIO()
-    title = "OSS-friendly tender scorecard" + (f": {results[0].path}" if len(results) == 1 else "")
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
@@ -90,7 +85,7 @@ def build_pdf(
         # The canvas declares its initial font on every page: make that ours, not Helvetica.
         initialFontName=fonts.regular,
         initialFontSize=9.5,
-        invariant=1 if report_date is not None else None,  # fixed IDs/dates for reproducible tests
+        invariant=1 if fixed else None,  # fixed IDs/dates for reproducible tests
     )
 
     def footer(canvas: Any, _doc: Any) -> None:
@@ -153,45 +148,12 @@ def _file_story(
     rule_map: Mapping[str, RuleInfo],
 ) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("OSS-friendly tender scorecard", st["title"])]
-    meta = [
-        ["Document", fr.path],
-        ["Date", date.isoformat()],
-        ["Language", fr.language or "unknown"],
-        ["Format", fr.format or "—"],
-    ]
-    if fr.words:
-        meta.append(["Words", f"{fr.words:,}"])
-    if tool_version:
-        meta.append(["Checked with", f"ospo-procure {tool_version}"])
-    story.append(
-        _table(
-            [[Paragraph(_p(k), st["cell"]), Paragraph(_p(v), st["cell"])] for k, v in meta],
-            [3.2 * cm, CONTENT_WIDTH - 3.2 * cm],
-            fonts,
-        )
-    )
-    story.append(Spacer(1, 6))
+    story += [_meta_table(fr, st, fonts, date, tool_version), Spacer(1, 6)]
     if fr.error:
         story.append(Paragraph(f"<b>This file could not be read:</b> {_p(fr.error)}", st["error"]))
         return story
-    for w in fr.warnings:
-        story.append(Paragraph(f"<b>Warning:</b> {_p(w)}", st["small"]))
-
-    card = fr.scorecard
-    if card is not None:
-        story.append(Paragraph(f"Overall score: {card.overall:.1f} / 5", st["overall"]))
-        if card.unreadable:
-            story.append(
-                Paragraph(
-                    "No text could be read from this document (image-only?); the scores are not meaningful.",
-                    st["error"],
-                )
-            )
-        story.append(_chart(card, fonts))
-        story += _criteria(card, st, fonts)
-    else:
-        story.append(Paragraph("No scorecard was computed for this file.", st["body"]))
-
+    story += [Paragraph(f"<b>Warning:</b> {_p(w)}", st["small"]) for w in fr.warnings]
+    story += _scorecard_story(fr.scorecard, st, fonts)
     story.append(CondPageBreak(4 * cm))
     open_n = sum(1 for f in fr.findings if not f.waived)
     story.append(Paragraph(f"Findings ({open_n} open, {len(fr.findings) - open_n} waived)", st["h2"]))
@@ -203,19 +165,47 @@ def _file_story(
         story.append(Paragraph(f"OSS-friendly evidence ({len(fr.evidence)})", st["h2"]))
         for e in fr.evidence:
             crit = ", ".join(str(c) for c in e.criteria)
-            story.append(
-                Paragraph(
-                    f"<b>{_p(e.rule)}</b> ({_p(e.location.label())}; criteria {_p(crit)}): {_quote(e)}", st["body"]
-                )
-            )
+            text = f"<b>{_p(e.rule)}</b> ({_p(e.location.label())}; criteria {_p(crit)}): {_quote(e)}"
+            story.append(Paragraph(text, st["body"]))
     if fr.unused_waivers:
-        story.append(Paragraph("Unused waivers", st["h2"]))
-        for uw in fr.unused_waivers:
-            story.append(Paragraph(f"<b>{_p(uw.rule)}</b>: {_p(waiver_text(uw))} — matched no finding", st["body"]))
+        story += [Paragraph("Unused waivers", st["h2"]), *_unused_waivers(fr.unused_waivers, st)]
     return story
 
 
-def _chart(card: Any, fonts: FontSet) -> Drawing:
+def _meta_table(
+    fr: FileResult, st: dict[str, ParagraphStyle], fonts: FontSet, date: dt.date, tool_version: str
+) -> Table:
+    meta = [
+        ["Document", fr.path],
+        ["Date", date.isoformat()],
+        ["Language", fr.language or "unknown"],
+        ["Format", fr.format or "—"],
+    ]
+    if fr.words:
+        meta.append(["Words", f"{fr.words:,}"])
+    if tool_version:
+        meta.append(["Checked with", f"ospo-procure {tool_version}"])
+    rows = [[Paragraph(_p(k), st["cell"]), Paragraph(_p(v), st["cell"])] for k, v in meta]
+    return _table(rows, [3.2 * cm, CONTENT_WIDTH - 3.2 * cm], fonts)
+
+
+def _scorecard_story(card: Scorecard | None, st: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:
+    if card is None:
+        return [Paragraph("No scorecard was computed for this file.", st["body"])]
+    story: list[Flowable] = [Paragraph(f"Overall score: {card.overall:.1f} / 5", st["overall"])]
+    if card.unreadable:
+        message = "No text could be read from this document (image-only?); the scores are not meaningful."
+        story.append(Paragraph(message, st["error"]))
+    return [*story, _chart(card, fonts), *_criteria(card, st, fonts)]
+
+
+def _unused_waivers(waivers: list[Waiver], st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("These waivers match no finding:", st["body"])]
+    out += [Paragraph(f"<b>{_p(head)}</b>: {_p(text)}", st["body"]) for head, text in map(unused_waiver_item, waivers)]
+    return out
+
+
+def _chart(card: Scorecard, fonts: FontSet) -> Drawing:
     crits = sorted(card.criteria.items())
     height = 26 + 17 * len(crits)
     d = Drawing(CONTENT_WIDTH, height + 24)
@@ -250,7 +240,7 @@ def _short(text: str, limit: int = 44) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _criteria(card: Any, st: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:
+def _criteria(card: Scorecard, st: dict[str, ParagraphStyle], fonts: FontSet) -> list[Flowable]:
     rows: list[list[Any]] = [
         [
             Paragraph("#", st["cell"]),
@@ -301,6 +291,8 @@ def _finding_block(
         ["Context", _quote(f)],
         ["Message", _p(f.message) + (f"<br/><i>Note: {_p(f.note)}</i>" if f.note else "")],
     ]
+    if f.role:
+        rows.append(["Role", _p(role_text(f).removeprefix("role: "))])
     legal = f.legal_basis or (rule.legal_basis if rule else "")
     suggestion = f.suggestion or (rule.suggestion if rule else "")
     if legal:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from collections import Counter
 
-from ospo_procure.model import FileResult, Finding, Waiver
+from ospo_procure.model import FileResult, Finding, LintRun
+from ospo_procure.report import ReportOptions
+from ospo_procure.report._shared import role_text, unused_waiver_text
 from ospo_procure.termsafe import escape
 
 
@@ -28,7 +30,8 @@ def _where(f: Finding) -> str:
 def _finding_lines(path: str, f: Finding, verbose: bool) -> list[str]:
     status = f" [waived: {f.waiver.justification}]" if f.waiver else ""
     note = f" ({f.note})" if f.note and f.note.lower() not in f.message.lower() else ""
-    lines = [f"{path}:{_where(f)}: {f.severity} {f.rule} {f.message}{note}{status}"]
+    role = f" [{role_text(f)}]" if f.role else ""
+    lines = [f"{path}:{_where(f)}: {f.severity} {f.rule} {f.message}{note}{role}{status}"]
     lines.append("    " + marked_sentence(f))
     if verbose or f.severity == "error":
         if f.suggestion:
@@ -51,46 +54,37 @@ def scorecard_lines(r: FileResult, verbose: bool = False) -> list[str]:
     for n, c in sorted(sc.criteria.items()):
         bar = "█" * c.score + "·" * (5 - c.score)
         lines.append(f"  {n}. {bar} {c.score}/5  {c.title}")
-        detail = c.reasons[1:] if not verbose else c.reasons
+        detail = c.reasons if verbose else [t.reason() for t in c.terms] + ([c.cap.reason()] if c.cap else [])
         if detail:
             lines.append("       " + "; ".join(detail))
     return lines
 
 
-def render(
-    results: list[FileResult],
-    *,
-    verbose: bool = False,
-    show_evidence: bool = False,
-    show_score: bool = True,
-    unused_waivers: list[Waiver] | None = None,
-    **_: Any,
-) -> bytes:
+def _file_lines(r: FileResult, options: ReportOptions, counts: Counter[str]) -> list[str]:
+    if r.error:
+        counts["unreadable"] += 1
+        return [f"{r.path}: error: {r.error}", ""]
+    out = [f"{r.path}: warning: {w}" for w in r.warnings]
+    for f in r.findings:
+        out.extend(_finding_lines(r.path, f, options.verbose))
+        counts["waived" if f.waived else f.severity] += 1
+    counts["evidence"] += len(r.evidence)
+    if options.show_evidence:
+        for e in r.evidence:
+            out.append(f"{r.path}:{_where(e)}: evidence {e.category} ({e.rule}): {e.match}")
+    out += [f"{r.path}: warning: {unused_waiver_text(w)}" for w in r.unused_waivers]
+    out += scorecard_lines(r, options.verbose)
+    return [*out, ""]
+
+
+def render(results: LintRun, options: ReportOptions) -> bytes:
     out: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0, "waived": 0, "evidence": 0, "unreadable": 0}
-    for r in results:
-        if r.error:
-            out.append(f"{r.path}: error: {r.error}")
-            counts["unreadable"] += 1
-            continue
-        for w in r.warnings:
-            out.append(f"{r.path}: warning: {w}")
-        for f in r.findings:
-            out.extend(_finding_lines(r.path, f, verbose))
-            counts["waived" if f.waived else f.severity] += 1
-        counts["evidence"] += len(r.evidence)
-        if show_evidence:
-            for e in r.evidence:
-                out.append(f"{r.path}:{_where(e)}: evidence {e.category} ({e.rule}): {e.match}")
-        for uw in r.unused_waivers:
-            out.append(f"{r.path}: warning: unused waiver for {uw.rule} ({uw.source}): it matches no finding")
-        if show_score:
-            out.extend(scorecard_lines(r, verbose))
-        out.append("")
-    for uw in unused_waivers or []:
-        out.append(f"warning: unused waiver for {uw.rule} ({uw.source}): it matches no finding")
+    counts: Counter[str] = Counter()
+    for r in results.files:
+        out += _file_lines(r, options, counts)
+    out += [f"warning: {unused_waiver_text(w)}" for w in results.unused_waivers]
     summary = (
-        f"{len(results)} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{len(results.files)} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
         f"{counts['info']} info, {counts['waived']} waived; {counts['evidence']} evidence item(s)"
     )
     if counts["unreadable"]:

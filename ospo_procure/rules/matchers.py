@@ -34,7 +34,7 @@ import regex
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
 from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
-from ospo_procure.rules.prefilter import LiteralFilter, Prefilter
+from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, fold, required_sets
 
 if TYPE_CHECKING:
     from ospo_procure.nlp import LanguageTables
@@ -92,6 +92,7 @@ class BlockContext:
     _lower: str | None = field(default=None, repr=False)
     _spacy_doc: Any = field(default=None, repr=False)
     _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -167,7 +168,17 @@ class BlockContext:
             self.warnings.append(message)
 
     def search(self, pattern: regex.Pattern[str], lo: int, hi: int, who: str) -> regex.Match[str] | None:
-        """pattern.search on text[lo:hi]; a timeout is a warning (and counts as no match)."""
+        """pattern.search on text[lo:hi]; a timeout is a warning (and counts as no match).
+        A pattern whose required literals (rules/prefilter.py) are not all in the region
+        cannot match there and is not run: the block-level prefilter saw them elsewhere."""
+        sets = required_sets(pattern.pattern)
+        if sets:
+            folded = self._folded.get((lo, hi))
+            if folded is None:
+                folded = self._folded[(lo, hi)] = fold(self.text[lo:hi])
+            for options in sets:
+                if not any(lit in folded for lit in options):
+                    return None
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:

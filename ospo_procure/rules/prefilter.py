@@ -127,7 +127,7 @@ def _common_syntax(pattern: str) -> bool:
     return True
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case folding the prefilter applies to literals and text alike, so that whatever the
     `regex` module's IGNORECASE (simple case folding, V0) matches, the folded text contains the
     folded literal: full case folding maps the Kelvin sign to 'k', the long s to 's' and both
@@ -138,8 +138,9 @@ def _fold(text: str) -> str:
 
 def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
     """Sets of literals (case-folded) such that every match contains one literal of each set,
-    or None when nothing useful is known. The first set is the most selective one (searched
-    for first, see LiteralFilter); at most MAX_SETS - 1 weaker ones follow."""
+    or None when nothing is known. The most selective set comes first; at most MAX_SETS - 1
+    others follow. Sets of two-letter words ({no, not, nor}) are kept: an `in` test can still
+    rule a region out, though they are too common to search a block for (see Prefilter)."""
     if pattern in _ANALYSES:
         return _ANALYSES[pattern]
     result: tuple[frozenset[str], ...] | None = None
@@ -149,13 +150,11 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
         except Exception:  # not valid `re` syntax after all: no prefilter
             tree = None
         if tree is not None:
-            found = [frozenset(_fold(lit) for lit in s) for s in _sets(list(tree)) if s]
-            anchors = [s for s in found if _useful(s)]
-            if anchors:
-                first = max(anchors, key=_score)
-                later = [s for s in found if s != first and (_useful(s) or _weak(s))]
-                chosen = [first]
-                for candidate in sorted(later, key=_score, reverse=True):
+            found = [frozenset(fold(lit) for lit in s) for s in _sets(list(tree)) if s]
+            usable = [s for s in found if _useful(s) or _weak(s)]
+            if usable:
+                chosen: list[frozenset[str]] = []
+                for candidate in sorted(usable, key=lambda s: (_useful(s), _score(s)), reverse=True):
                     if candidate not in chosen and len(chosen) < MAX_SETS:
                         chosen.append(candidate)
                 result = tuple(chosen)
@@ -164,9 +163,10 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
-    """The best single set of literals (case-folded) of which every match contains one."""
+    """The best single set of literals (case-folded) of which every match contains one, when
+    it is selective enough to search for."""
     sets = required_sets(pattern)
-    return sets[0] if sets else None
+    return sets[0] if sets and _useful(sets[0]) else None
 
 
 # Analyses by pattern text: filled on use, saved with the compiled rule set and restored
@@ -265,8 +265,14 @@ def _node(op: Any, arg: Any) -> list[set[str]]:
 class LiteralFilter:
     """Which items can occur in a text, each item requiring one literal of each of its sets
     (None: always possible). The first set of each item is searched with one Aho-Corasick
-    pass; the others, only for items whose first set was found, with `in`: common words in
-    later sets ("shall ", "the ") then cost nothing on blocks that lack the first."""
+    pass; for the items found, small later sets are checked with `in` tests. Common words in
+    later sets ("shall ", "the ") then cost nothing on blocks that lack the first, and a large
+    later set, whose absence would cost more `in` scans than running the pattern, is not checked."""
+
+    MAX_LATER = 1000  # literals in a later set checked with `in`
+
+    def _checked(self, later: frozenset[str]) -> bool:
+        return len(later) <= self.MAX_LATER
 
     def __init__(self, requirements: list[tuple[frozenset[str], ...] | None]) -> None:
         import ahocorasick
@@ -279,7 +285,8 @@ class LiteralFilter:
             if sets:
                 for lit in sets[0]:
                     anchors.setdefault(lit, []).append(index)
-                self._later[index] = tuple(tuple(sorted(s, key=len, reverse=True)) for s in sets[1:])
+                later = sorted((s for s in sets[1:] if self._checked(s)), key=len)
+                self._later[index] = tuple(tuple(sorted(s, key=len, reverse=True)) for s in later)
         for lit, indexes in anchors.items():
             self._automaton.add_word(lit, tuple(indexes))
         self._single = frozenset(i for i, sets in self._later.items() if not sets)  # nothing to check later
@@ -311,8 +318,10 @@ class Prefilter:
     """Which of a list of patterns can match a text, by their required literal sets."""
 
     def __init__(self, patterns: list[str]) -> None:
-        self._filter = LiteralFilter([required_sets(p) for p in patterns])
+        requirements = [required_sets(p) for p in patterns]
+        # A pattern whose best set is only two-letter words is not worth searching for: it runs.
+        self._filter = LiteralFilter([sets if sets and _useful(sets[0]) else None for sets in requirements])
         self.always = self._filter.always
 
     def candidates(self, text: str) -> set[int]:
-        return self._filter.candidates(_fold(text))
+        return self._filter.candidates(fold(text))

@@ -89,6 +89,7 @@ def _core_properties(spec: TenderSpec, heading: str, locale: str) -> dict[str, A
     }
 
 
+# long: and complex: the build's steps in order (stage, render, self-lint, move into place), each with its cleanup
 def build_tender(
     spec_path: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],

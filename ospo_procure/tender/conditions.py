@@ -42,6 +42,7 @@ class Token:
     column: int
 
 
+# complex: one hand-written scanner loop over the condition language's token kinds
 def tokenize(source: str) -> list[Token]:
     if len(source) > MAX_CONDITION_CHARS:
         raise ConditionError(f"condition longer than {MAX_CONDITION_CHARS} characters", 1)

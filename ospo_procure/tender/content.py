@@ -199,6 +199,7 @@ def _fmt_weight(w: float) -> str:
     return f"{w:g}"
 
 
+# long: the three documents' layouts side by side, in the order they are read
 def assemble(spec: TenderSpec, decisions: list[Decision], setup: Setup | None = None) -> dict[str, DocContent]:
     """Render every selected clause and lay out the three documents."""
     lang = spec.language

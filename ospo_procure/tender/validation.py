@@ -47,6 +47,7 @@ def clause_document(clause: Clause, language: str) -> Document:
     return Document(path=f"{clause.path}#{language}", format="txt", blocks=blocks)
 
 
+# complex: the library-wide checks in turn, in the order the report lists them
 def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationReport:
     root = Path(folder)
     report = ValidationReport()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "es", "pt", "fr")
+from ospo_procure.constants import LANGUAGES as LANGUAGES  # defined once for the whole tool
+
 REQUIRED_CLAUSE_LANGUAGES = ("en", "es", "pt")  # every approved clause has these
 PROCUREMENT_TYPES = ("custom_development", "oss_implementation", "support_maintenance", "software_subscription")
 HOSTING = ("agency", "contractor", "cloud")

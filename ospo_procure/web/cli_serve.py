@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 
 import click
+
+from ospo_procure.cli_common import handle_errors
+from ospo_procure.errors import UsageError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -33,6 +35,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option(
     "--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Reviews and builds run at once."
 )
+@handle_errors
 def serve_cmd(host: str, port: int, auth: bool, allowed_hosts: tuple[str, ...], root_path: str, workers: int) -> None:
     """Start the web page: review drafts and build tenders in a browser."""
     try:
@@ -41,18 +44,10 @@ def serve_cmd(host: str, port: int, auth: bool, allowed_hosts: tuple[str, ...], 
         from ospo_procure.web.app import create_app, engine_ready
         from ospo_procure.web.pages import Settings
     except ImportError as exc:  # the optional 'web' extra is missing
-        click.echo(
-            f"ospo-procure: the web page needs the 'web' extra ({exc.name} is missing): pip install 'ospo-procure[web]'",
-            err=True,
-        )
-        sys.exit(2)
-    from ospo_procure.errors import OspoError
-
-    try:
-        engine_ready()
-    except OspoError as exc:
-        click.echo(f"ospo-procure: {exc}", err=True)
-        sys.exit(2)
+        raise UsageError(
+            f"the web page needs the 'web' extra ({exc.name} is missing): pip install 'ospo-procure[web]'"
+        ) from None
+    engine_ready()  # a broken rule folder is one line and exit 2 (handle_errors)
     token = (os.environ.get("OSPO_PROCURE_TOKEN") or secrets.token_urlsafe(24)) if auth else None
     hosts = list(allowed_hosts)
     if not hosts and host in LOOPBACK:

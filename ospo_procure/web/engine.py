@@ -21,10 +21,9 @@ from typing import Any
 import yaml
 
 from ospo_procure import __version__
+from ospo_procure.constants import LANGUAGES as LANGUAGES  # defined once for the whole tool
 from ospo_procure.errors import DataError, OspoError
 
-LINT_SUFFIXES = (".docx", ".pdf", ".odt", ".txt", ".md", ".markdown")
-LANGUAGES = ("en", "es", "pt", "fr")
 REPORT_FORMATS = ("json", "sarif", "pdf")
 Progress = Callable[[str], None]
 
@@ -82,7 +81,8 @@ def lint_file(name: str, waiver_file: str | None = None, *, progress: Progress =
     be read is a Review with `error` set, as in the CLI's JSON output.
     """
     from ospo_procure.limits import Limits
-    from ospo_procure.report import render, rule_infos
+    from ospo_procure.model import LintRun
+    from ospo_procure.report import ReportOptions, render, rule_infos
     from ospo_procure.rules import load_ruleset
     from ospo_procure.service import LintOptions, run_lint
 
@@ -102,16 +102,12 @@ def lint_file(name: str, waiver_file: str | None = None, *, progress: Progress =
     if result.error is not None:
         review.error = f"{name}: {result.error}"
         return review
-    if result.document is not None:
-        review.blocks = [BlockView(b.text, b.kind, b.level, b.location.label()) for b in result.document.blocks]
+    review.blocks = [BlockView(b.text, b.kind, b.level, b.location.label()) for b in result.blocks]
     progress("reports")
-    kwargs: dict[str, Any] = {
-        "rules": rule_infos(load_ruleset()),
-        "tool_version": __version__,
-        "unused_waivers": outcome.unused_waivers,
-    }
-    review.outputs["sarif"] = render("sarif", outcome.results, **kwargs)
-    review.outputs["pdf"] = render("pdf", outcome.results, **kwargs)
+    run = LintRun(outcome.results, outcome.unused_waivers)
+    report_options = ReportOptions(rules=rule_infos(load_ruleset()), tool_version=__version__)
+    review.outputs["sarif"] = render("sarif", run, report_options)
+    review.outputs["pdf"] = render("pdf", run, report_options)
     if name.lower().endswith(".docx"):
         progress("annotating")
         from ospo_procure.report.annotate import annotate_docx

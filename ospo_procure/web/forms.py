@@ -307,6 +307,7 @@ def spec_from_form(
     return out
 
 
+# complex: one branch per JSON-schema type a form field can have
 def _from_form(name: str, schema: Mapping[str, Any], form: Mapping[str, str], parse_mapping: Any) -> Any:
     kind = schema.get("type")
     if kind == "object" and "properties" in schema:

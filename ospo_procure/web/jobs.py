@@ -165,6 +165,8 @@ class JobManager:
                 if kind == "stage":
                     job.stage = value
                 elif kind == "done":
+                    # The folder goes before the job is seen as done: "done" means nothing is left.
+                    shutil.rmtree(job.folder, ignore_errors=True)
                     job.result, job.state = value, DONE
                     return
                 else:

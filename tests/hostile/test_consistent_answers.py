@@ -54,7 +54,7 @@ def test_text_free_documents_are_nothing_checked_in_every_format(tmp_path: Path,
     out = run_lint([path], LintOptions(rules_dir=rules_dir, language="en"))
     [r] = out.results
     assert r.error is None and r.findings == []
-    assert r.document is not None and r.document.unreadable
+    assert r.unreadable
     assert any("nothing was checked" in w or "run OCR" in w for w in r.warnings)
     assert out.exit_code == 2  # nothing checked is never a pass
     assert isinstance(out.report, str) and "text could not be read" in out.report
