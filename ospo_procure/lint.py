@@ -9,12 +9,13 @@ Entry points (the CLI is a thin layer over these):
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ospo_procure.constants import LINTABLE_SUFFIXES
-from ospo_procure.errors import InputError
+from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.i18n import N_, translator
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
@@ -117,16 +118,19 @@ def lint_document(
     score: bool = True,
     waivers: FileWaivers | list[Waiver] | None = None,
     report_language: str | None = None,
+    limits: Limits | None = None,
 ) -> FileResult:
     """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules.
     Messages, suggestions, legal bases, notes and criterion titles are worded in
-    `report_language` (default: the document's language)."""
+    `report_language` (default: the document's language). `limits.max_seconds` bounds the
+    lint: beyond it, LimitExceeded (a per-file error)."""
     ruleset = ruleset or load_ruleset()
     lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
     if lang not in SUPPORTED_LANGUAGES:
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
     words_lang = report_language or lang
     notes = _note_translations(ruleset, lang, words_lang) if words_lang != lang else None
+    deadline = _Deadline(limits or Limits(), doc.path)
     compiled = compile_rules(ruleset, lang)
     result = FileResult(
         path=doc.path,
@@ -136,17 +140,21 @@ def lint_document(
         blocks=[b.detached() for b in doc.blocks],
         unreadable=doc.unreadable,
     )
-    texts = [b.text for b in doc.blocks]
     roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
-    for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
-        sents = sentence_spans(sdoc, len(block.text))
-        ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
-        raw = roles.assign(candidates(compiled, ctx), ctx)
-        for c in _resolve_overlaps(raw, block.text):
-            if notes is not None and c.note:
-                c.note = notes.get(c.note, c.note)
-            result_list = result.evidence if c.rule.kind == "evidence" else result.findings
-            result_list.append(_finding(c, block.text, index, block.location, ctx, words_lang))
+    for index, block in enumerate(doc.blocks):
+        deadline.check()
+        ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
+        raw = candidates(compiled, ctx)
+        if raw:
+            kept: list[Candidate] = []
+            for at in range(0, len(raw), _ROLE_BATCH):  # a long paragraph can hold thousands
+                deadline.check()
+                kept.extend(roles.assign(raw[at : at + _ROLE_BATCH], ctx))
+            for c in _resolve_overlaps(kept, block.text):
+                if notes is not None and c.note:
+                    c.note = notes.get(c.note, c.note)
+                result_list = result.evidence if c.rule.kind == "evidence" else result.findings
+                result_list.append(_finding(c, block.text, index, block.location, ctx, words_lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     result.findings = with_sources(result.findings, doc.blocks)
@@ -168,17 +176,25 @@ def _note_translations(ruleset: RuleSet, lang: str, to: str) -> dict[str, str]:
     return {t[lang]: t.get(to) or t[lang] for t in tables if t.get(lang)}
 
 
-def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentencizer's sentences, read from arrays
-    (Span objects, and even `doc.text`, iterate Python-level tokens: slow on long tenders)."""
-    from spacy.attrs import IDX, SENT_START
+_ROLE_BATCH = 256
+_now = time.monotonic
 
-    if len(sdoc) == 0:
-        return [(0, length)]
-    arr = sdoc.to_array([SENT_START, IDX])
-    starts = [int(idx) for flag, idx in arr.tolist() if flag == 1] or [0]
-    starts[0] = 0
-    return list(zip(starts, [*starts[1:], length], strict=False))
+
+class _Deadline:
+    """`limits.max_seconds` for the lint of one document, checked between blocks."""
+
+    def __init__(self, limits: Limits, path: str) -> None:
+        self.limits = limits
+        self.path = path
+        self.end = _now() + limits.max_seconds
+
+    def check(self) -> None:
+        if _now() > self.end:
+            raise LimitExceeded(
+                f"linting took over {self.limits.max_seconds:g} s (max_seconds limit; raise it with --max-seconds); "
+                "the file was not fully checked",
+                path=self.path,
+            )
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
@@ -258,7 +274,12 @@ def lint_paths(
             file_waivers = waivers.for_file(path) if waivers is not None else None
             results.append(
                 lint_document(
-                    doc, language=language, ruleset=ruleset, waivers=file_waivers, report_language=report_language
+                    doc,
+                    language=language,
+                    ruleset=ruleset,
+                    waivers=file_waivers,
+                    report_language=report_language,
+                    limits=limits,
                 )
             )
         except InputError as exc:

@@ -33,14 +33,15 @@ def load_names(path: Path, validate_schema: bool = True) -> dict[str, dict[str, 
 
 
 def word_lexicons(products: ProductLexicon, formats: FormatLexicon, names: dict[str, dict[str, str]]) -> None:
-    """Give each listed name of the lexicons its words per language (in place, at load time)."""
+    """Give each listed name of the lexicons its words per language (at load time; the entries
+    keep their places, which the lexicons' surface indexes point to)."""
     if not names:
         return
 
     def worded(items: tuple[Name, ...]) -> tuple[Name, ...]:
         return tuple(names.get(n, n) if isinstance(n, str) else n for n in items)
 
-    for p in products.entries:
-        p.alternatives, p.standards = worded(p.alternatives), worded(p.standards)
-    for f in formats.entries:
-        f.open_alternatives = worded(f.open_alternatives)
+    products.entries[:] = [
+        p._replace(alternatives=worded(p.alternatives), standards=worded(p.standards)) for p in products.entries
+    ]
+    formats.entries[:] = [f._replace(open_alternatives=worded(f.open_alternatives)) for f in formats.entries]
