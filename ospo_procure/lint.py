@@ -103,10 +103,12 @@ def _values(c: Candidate, text: str, lang: str) -> dict[str, str]:
 
 
 def _without_echo(message: str, values: dict[str, str]) -> str:
-    """'Proprietary format '.xls' (.xls)': a format in brackets that repeats the quoted match goes."""
-    fmt = values.get("format")
-    if fmt and values["match"].casefold() == fmt.casefold():
-        return message.replace(f" ({fmt})", "", 1)
+    """'Proprietary format '.xls' (.xls)', 'product 'Oracle' (Oracle)': a format or vendor in
+    brackets that repeats the quoted match goes."""
+    for key in ("format", "vendor"):
+        value = values.get(key)
+        if value and values["match"].casefold() == value.casefold():
+            message = message.replace(f" ({value})", "", 1)
     return message
 
 

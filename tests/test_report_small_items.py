@@ -40,12 +40,17 @@ def test_a_note_on_the_system_in_place_does_not_advise_replacing_it(lang: str, t
     [
         ("en", "Deliverables shall be provided in .xls format.", "'.xls' (.xls)"),
         ("es", "Los entregables se presentarán en formato .xls.", "'.xls' (.xls)"),
+        ("fr", "Acquisition de licences Oracle.", "'Oracle' (Oracle)"),
     ],
 )
-def test_a_format_is_named_once(lang: str, text: str, doubled: str) -> None:
+def test_a_format_or_vendor_is_named_once(lang: str, text: str, doubled: str) -> None:
     result = lint_text(text, language=lang)
-    messages = [f.message for f in result.findings if f.category == "proprietary_format"]
-    assert messages and all(".xls" in m and doubled not in m for m in messages), messages
+    named = doubled.split("'")[1]
+    messages = [f.message for f in result.findings if f.category in ("proprietary_format", "brand")]
+    assert messages and all(named in m and doubled not in m for m in messages), messages
+    # A product that is more than its vendor's name keeps the vendor in brackets.
+    other = lint_text("The system shall use Oracle Database 19c.", language="en").findings
+    assert any("'Oracle Database 19c' (Oracle)" in f.message for f in other)
 
 
 def test_a_waiver_that_names_its_approval_does_not_repeat_it() -> None:
