@@ -268,9 +268,9 @@ def _criteria(card: Scorecard, st: dict[str, ParagraphStyle], fonts: FontSet, _:
     for n, c in sorted(card.criteria.items()):
         why = [_p(r) for r in _.criterion_reasons(c)]
         if c.evidence:
-            why.append(f"<b>{_p(_('Evidence:'))}</b> " + "; ".join(_ref(f, _) for f in c.evidence))
+            why.append(f"<b>{_p(_('Evidence:'))}</b> " + _.separator.join(_ref(f, _) for f in c.evidence))
         if c.findings:
-            why.append(f"<b>{_p(_('Findings:'))}</b> " + "; ".join(_ref(f, _) for f in c.findings))
+            why.append(f"<b>{_p(_('Findings:'))}</b> " + _.separator.join(_ref(f, _) for f in c.findings))
         rows.append(
             [
                 Paragraph(str(n), st["cell"]),

@@ -70,7 +70,7 @@ def scorecard_lines(r: FileResult, _: Words) -> list[str]:
         bar = "█" * c.score + "·" * (5 - c.score)
         lines.append(f"  {n}. {bar} {c.score}/5  {c.title}")
         lines += textwrap.wrap(
-            "; ".join(_.criterion_reasons(c)), WIDTH, initial_indent=" " * 7, subsequent_indent=" " * 7
+            _.separator.join(_.criterion_reasons(c)), WIDTH, initial_indent=" " * 7, subsequent_indent=" " * 7
         )
     return lines
 

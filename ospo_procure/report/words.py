@@ -139,6 +139,12 @@ class Words:
         text = self.num(abs(x))
         return ("+" if x > 0 else "-" if x < 0 else "") + text
 
+    @property
+    def separator(self) -> str:
+        """Between the items of a list in running text: '; ' (' ; ' in French typography)."""
+        # Translators: the separator of list items in running text, with its spaces.
+        return self.pgettext("list separator", "; ")
+
     def quoted(self, text: str) -> str:
         """Words of the tender, in the language's quotation marks."""
         left, right = QUOTES.get(self.lang, QUOTES["en"])
@@ -212,7 +218,7 @@ class Words:
     def role_reason(self, reason: str) -> str:
         """The words that decided a role (roles.py writes them as `"words"`, `section "X"`,
         `stated object "X"`...), with the linking words in this language."""
-        return "; ".join(self._one_reason(part) for part in reason.split("; ") if part)
+        return self.separator.join(self._one_reason(part) for part in reason.split("; ") if part)
 
     def _one_reason(self, reason: str) -> str:
         m = _REASON.fullmatch(reason)
