@@ -17,9 +17,8 @@ from pypdf import PdfReader
 from report_fixtures import build_results
 
 from ospo_procure.cli import main
-from ospo_procure.model import Finding, LintRun
+from ospo_procure.model import LintRun
 from ospo_procure.report import FORMATS, REPORTERS, ReportOptions, render
-from ospo_procure.report.words import file_language, words
 
 
 class _Text(HTMLParser):
@@ -120,40 +119,31 @@ def test_output_file_formats_are_refused_without_o(tmp_path: Path) -> None:
             assert not zipfile.is_zipfile(io.BytesIO(res.stdout_bytes))
 
 
+def _materialised(value: object) -> object:
+    """The value with every generator read into a list (what json.dumps of it would give)."""
+    if isinstance(value, dict):
+        return {k: _materialised(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or hasattr(value, "__next__"):
+        return [_materialised(v) for v in value]  # type: ignore[attr-defined]
+    return value
+
+
 def test_streamed_json_is_the_model_serialised(run: LintRun) -> None:
-    """The streaming writer gives exactly the data of the model's own dicts, odd text included."""
+    """The streaming writer gives exactly the data of the report's dicts, odd text included,
+    and every item can be placed: its block's text is in `blocks`, its rule in `rules`, and the
+    scorecard's references are its positions."""
     from dataclasses import replace
+
+    from ospo_procure.report.json_report import file_dict
 
     fr = run.files[0]
     odd = replace(fr.findings[0], message='quote " backslash \\ tab \t nul \x00 line sep \u2028 «» ñ')
     run = LintRun([replace(fr, findings=[odd, *fr.findings[1:]]), *run.files[1:]], run.unused_waivers)
 
-    def finding(f: Finding, lang: str) -> dict[str, object]:
-        d = f.to_dict()
-        if f.role_reason:  # the words that decided the role, linked in the report's language
-            d["role_reason"] = words(lang).role_reason(f.role_reason)
-        return d
-
     expected = {
-        "version": 1,
+        "version": 2,
         "tool": {"name": "ospo-procure", "version": "9.9"},
-        "files": [
-            {
-                "path": r.path,
-                "language": r.language,
-                "language_of_report": file_language(r),
-                "format": r.format,
-                "error": r.error,
-                "warnings": r.warnings,
-                "words": r.words,
-                "unreadable": r.unreadable,
-                "findings": [finding(f, file_language(r)) for f in r.findings],
-                "evidence": [e.to_dict() for e in r.evidence],
-                "scorecard": r.scorecard.to_dict(file_language(r)) if r.scorecard else None,
-                "unused_waivers": [w.to_dict() for w in r.unused_waivers],
-            }
-            for r in run.files
-        ],
+        "files": [_materialised(file_dict(r)) for r in run.files],
         "unused_waivers": [w.to_dict() for w in run.unused_waivers],
     }
     data = render("json", run, ReportOptions(tool_version="9.9"))
@@ -161,6 +151,17 @@ def test_streamed_json_is_the_model_serialised(run: LintRun) -> None:
     empty = render("json", LintRun(), ReportOptions(tool_version="9.9"))
     assert json.loads(empty) == {**expected, "files": [], "unused_waivers": []}
     # One line per finding: a reader can grep the report.
-    assert sum(1 for line in data.decode().splitlines() if '"context": ' in line) == sum(
+    assert sum(1 for line in data.decode().splitlines() if re.search(r'"block":\d', line)) == sum(
         len(r.findings) + len(r.evidence) for r in run.files
     )
+    files = json.loads(data)["files"]
+    assert any(f["findings"] and f["evidence"] for f in files)
+    for r, f in zip(run.files, files, strict=True):
+        for item, model in zip(f["findings"] + f["evidence"], r.findings + r.evidence, strict=True):
+            assert f["blocks"][str(item["block"])][item["start"] : item["end"]] == item["match"] == model.match
+            assert f["rules"][item["rule"]]["legal_basis"] == model.legal_basis
+        if f["scorecard"] is None:
+            continue
+        for n, c in f["scorecard"]["criteria"].items():
+            model_refs = r.scorecard.criteria[int(n)].findings
+            assert [f["findings"][i]["match"] for i in c["findings"]] == [m.match for m in model_refs]

@@ -37,6 +37,7 @@ from ospo_procure.report._shared import (
     rule_help_markdown,
     suffix,
 )
+from ospo_procure.report.json_report import scorecard_dict
 from ospo_procure.report.paths import is_inside
 from ospo_procure.report.words import Words, file_language, run_language, words
 
@@ -133,10 +134,23 @@ class _Run:
             self.notifications.append(_notification("note", f"{fr.path}: {_.unused_waiver(w)}", art_loc))
         text_file = is_text_file(fr.path)
         seen: dict[str, int] = {}
+        first = len(self.results)
         for f in fr.findings:
             self.results.append(_result(f, art_loc, rule_index[f.rule], text_file, seen, _))
-        if fr.scorecard is not None:
-            card = fr.scorecard.to_dict(_.lang)
+        self._add_scorecard(fr, index, location, first, _)
+
+    def _add_scorecard(self, fr: FileResult, index: int, location: dict[str, str], first: int, _: Words) -> None:
+        """The file's scorecard in the run's properties, its reasons in the file's report language."""
+        card = scorecard_dict(fr.scorecard, fr.findings, None, _)
+        if card is not None:
+            assert fr.scorecard is not None
+            for n, criterion in card["criteria"].items():
+                # findings behind it as indexes of `results`; evidence (no result of its own) in short
+                criterion["findings"] = [first + i for i in criterion["findings"]]
+                criterion["evidence"] = [
+                    {"rule": e.rule, "match": e.match, "location": _.location(e.location)}
+                    for e in fr.scorecard.criteria[int(n)].evidence
+                ]
             card.update({"artifactIndex": index, **location})
             self.scorecards.append(card)
 
