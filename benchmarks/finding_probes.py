@@ -165,7 +165,9 @@ def run_probe(probe: Probe, ruleset: RuleSet) -> Outcome:
     ranked = sorted(on, key=lambda f: (f.category not in probe.categories, -SEVERITY_RANK.get(f.severity, 0)))
     given = next((f.role for f in ranked if f.role), None)
     role_ok = None
-    if probe.role is not None and (given is not None or probe.role in LOCK_IN_ROLES or _reports_nothing(probe, ruleset)):
+    if probe.role is not None and (
+        given is not None or probe.role in LOCK_IN_ROLES or _reports_nothing(probe, ruleset)
+    ):
         role_ok = given == probe.role or (given is None and probe.role not in LOCK_IN_ROLES)
     return Outcome(probe, flagged, given, role_ok, on)
 

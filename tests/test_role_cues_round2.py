@@ -1,0 +1,298 @@
+"""Role cues of the second findings round (issue 9 item 2): the installed base said with a time
+adverb or its users as subject, the buyer's own team tools, registration through a form, a form or
+repository named as a link, exclusions by label or after the mention, offers rejected for a
+product, audit offices reported, examples listed, past events with a time marker, not needed and
+independent-of. One sentence per cue and language, written for these tests from the general
+language of procurement; none is taken from a real tender or from the corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from ospo_procure.lint import lint_text
+
+INFO_ROLES = ("example", "existing", "procedural", "excluded", "negated", "commentary", "history")
+
+# (language, sentence, matched text, role (None: nothing reported), words of the role reason)
+CASES = [
+    # the installed base: a time adverb, its users as subject, "today" after the mention
+    ("en", "At present the tax office stores its case files in IBM FileNet.", "IBM FileNet", "existing", "at present"),
+    ("en", "Field inspectors rely on Esri ArcGIS Field Maps today.", "Esri ArcGIS Field Maps", "existing", "today"),
+    (
+        "en",
+        "Case officers in the regional offices rely on Salesforce Service Cloud for grant tracking.",
+        "Salesforce Service Cloud",
+        "existing",
+        "rely on",
+    ),
+    (
+        "en",
+        "The records are held in an Oracle Database cluster at the primary site.",
+        "Oracle Database",
+        "existing",
+        "held in an",
+    ),
+    (
+        "es",
+        "En la actualidad la secretaría gestiona sus expedientes con IBM FileNet.",
+        "IBM FileNet",
+        "existing",
+        "en la actualidad",
+    ),
+    ("pt", "Hoje a secretaria gerencia os processos com o IBM FileNet.", "IBM FileNet", "existing", "hoje"),
+    ("fr", "À ce jour, le service gère ses dossiers avec IBM FileNet.", "IBM FileNet", "existing", "à ce jour"),
+    # the buyer's own team and its tools
+    (
+        "en",
+        "Our digital team coordinates releases in Jira and shares files on Box.",
+        "Jira",
+        "procedural",
+        "team coordinates",
+    ),
+    ("es", "El equipo de la entidad coordina las entregas en Jira.", "Jira", "procedural", "coordina"),
+    ("pt", "A equipe do órgão coordena as entregas no Jira.", "Jira", "procedural", "coordena"),
+    ("fr", "L'équipe de la direction coordonne les livraisons dans Jira.", "Jira", "procedural", "coordonne"),
+    # registration through a form service; a form named as the text of a link
+    (
+        "en",
+        "Suppliers who wish to attend must register through the Microsoft Forms page.",
+        "Microsoft Forms",
+        "procedural",
+        "register",
+    ),
+    (
+        "es",
+        "Los proveedores deberán inscribirse en el formulario de Microsoft Forms.",
+        "Microsoft Forms",
+        "procedural",
+        "inscribirse",
+    ),
+    (
+        "pt",
+        "Os fornecedores deverão se cadastrar no formulário do Microsoft Forms.",
+        "Microsoft Forms",
+        "procedural",
+        "cadastrar",
+    ),
+    (
+        "fr",
+        "Les candidats doivent s'inscrire via le formulaire Microsoft Forms.",
+        "Microsoft Forms",
+        "procedural",
+        "inscrire",
+    ),
+    (
+        "en",
+        "The schedule is in the [Pricing Microsoft Forms](https://forms.example.org/x) page.",
+        "Microsoft Forms",
+        "procedural",
+        "](",
+    ),
+    # excluded: a label opening the paragraph, not included after the mention, offers rejected
+    (
+        "en",
+        "Out of scope: support of the Cisco Webex Calling service.",
+        "Cisco Webex Calling",
+        "excluded",
+        "out of scope:",
+    ),
+    (
+        "es",
+        "Fuera del alcance: el soporte del servicio Webex Calling.",
+        "Webex Calling",
+        "excluded",
+        "fuera del alcance:",
+    ),
+    ("pt", "Fora do escopo: o suporte ao serviço Webex Calling.", "Webex Calling", "excluded", "fora do escopo:"),
+    ("fr", "Hors périmètre : le support du service Webex Calling.", "Webex Calling", "excluded", "hors périmètre"),
+    (
+        "en",
+        "Licences for Adobe Acrobat Pro are not included in this contract.",
+        "Adobe Acrobat Pro",
+        "excluded",
+        "not included",
+    ),
+    (
+        "es",
+        "Las licencias de Adobe Acrobat Pro no están incluidas en este contrato.",
+        "Adobe Acrobat Pro",
+        "excluded",
+        "no están incluidas",
+    ),
+    (
+        "pt",
+        "As licenças de Adobe Acrobat Pro não estão incluídas neste contrato.",
+        "Adobe Acrobat Pro",
+        "excluded",
+        "não estão incluídas",
+    ),
+    (
+        "fr",
+        "Les licences Adobe Acrobat Pro ne sont pas incluses dans ce marché.",
+        "Adobe Acrobat Pro",
+        "excluded",
+        "ne sont pas incluses",
+    ),
+    (
+        "en",
+        "Offers that rely on Internet Explorer for any function will be rejected.",
+        "Internet Explorer",
+        "excluded",
+        "rejected",
+    ),
+    (
+        "pt",
+        "Propostas que dependam do Internet Explorer em qualquer função serão desclassificadas.",
+        "Internet Explorer",
+        "excluded",
+        "desclassificadas",
+    ),
+    # commentary: what an audit office is reported to have said
+    (
+        "en",
+        "According to the inspector general, the sole use of SAP Ariba had not been justified.",
+        "SAP Ariba",
+        "commentary",
+        "according to",
+    ),
+    (
+        "es",
+        "Según la Contraloría, el uso exclusivo de SAP Ariba no estaba justificado.",
+        "SAP Ariba",
+        "commentary",
+        "según",
+    ),
+    ("pt", "Segundo o TCU, o uso exclusivo do SAP Ariba não estava justificado.", "SAP Ariba", "commentary", "segundo"),
+    (
+        "fr",
+        "Selon la Cour des comptes, l'usage exclusif de SAP Ariba n'était pas justifié.",
+        "SAP Ariba",
+        "commentary",
+        "selon",
+    ),
+    # examples listed; a sentence opened by "preferably,"
+    ("en", "Examples of suitable ticketing tools are Redmine, OTRS and Zendesk.", "Zendesk", "example", "examples"),
+    ("es", "Ejemplos de herramientas adecuadas son Redmine, OTRS y Zendesk.", "Zendesk", "example", "ejemplos"),
+    ("pt", "Exemplos de ferramentas adequadas são Redmine, OTRS e Zendesk.", "Zendesk", "example", "exemplos"),
+    ("fr", "Des exemples d'outils adaptés sont Redmine, OTRS et Zendesk.", "Zendesk", "example", "exemples"),
+    ("en", "Ideally, the firm has run migrations from Joomla or Sitecore.", "Sitecore", "example", "ideally,"),
+    # history: a past event after the mention, or with a time marker before it
+    (
+        "en",
+        "The Tyler Munis licences were purchased under the 2012 county agreement.",
+        "Tyler Munis",
+        "history",
+        "were purchased",
+    ),
+    (
+        "es",
+        "Las licencias de Tyler Munis fueron compradas con el convenio de 2012.",
+        "Tyler Munis",
+        "history",
+        "fueron compradas",
+    ),
+    (
+        "pt",
+        "As licenças do Tyler Munis foram compradas no convênio de 2012.",
+        "Tyler Munis",
+        "history",
+        "foram compradas",
+    ),
+    (
+        "fr",
+        "Les licences Tyler Munis ont été achetées dans le cadre de la convention de 2012.",
+        "Tyler Munis",
+        "history",
+        "ont été achetées",
+    ),
+    (
+        "en",
+        "Two years ago the water utility deployed Oracle Primavera for capital projects.",
+        "Oracle Primavera",
+        "history",
+        "two years ago",
+    ),
+    (
+        "es",
+        "Hace dos años la empresa de aguas implementó Oracle Primavera.",
+        "Oracle Primavera",
+        "history",
+        "hace dos años",
+    ),
+    (
+        "pt",
+        "Há dois anos a companhia de saneamento implantou o Oracle Primavera.",
+        "Oracle Primavera",
+        "history",
+        "há dois anos",
+    ),
+    ("fr", "Il y a deux ans, la régie a déployé Oracle Primavera.", "Oracle Primavera", "history", "il y a deux ans"),
+    # not needed; independent of any provider, including a named one
+    ("en", "Citizens will not need Adobe Reader to sign the forms.", "Adobe Reader", None, ""),
+    ("es", "Los ciudadanos no necesitarán Adobe Reader para firmar.", "Adobe Reader", None, ""),
+    ("pt", "Os cidadãos não precisarão do Adobe Reader para assinar.", "Adobe Reader", None, ""),
+    ("fr", "Les usagers n'auront pas besoin d'Adobe Reader pour signer.", "Adobe Reader", None, ""),
+    (
+        "en",
+        "Hosting shall be independent of any single cloud provider, including Microsoft Azure.",
+        "Microsoft Azure",
+        None,
+        "",
+    ),
+    (
+        "es",
+        "El alojamiento será independiente de cualquier proveedor de nube, incluido Microsoft Azure.",
+        "Microsoft Azure",
+        None,
+        "",
+    ),
+    (
+        "pt",
+        "A hospedagem será independente de qualquer provedor de nuvem, inclusive Microsoft Azure.",
+        "Microsoft Azure",
+        None,
+        "",
+    ),
+    (
+        "fr",
+        "L'hébergement sera indépendant de tout fournisseur de nuage, y compris Microsoft Azure.",
+        "Microsoft Azure",
+        None,
+        "",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang,text,match,role,reason", CASES)
+def test_second_round_roles(bundled_rules, lang, text, match, role, reason):
+    found = [
+        f for f in lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings if f.kind == "finding"
+    ]
+    hits = [f for f in found if f.match == match and f.category == "brand"]
+    if role is None:  # negated: nothing is reported
+        assert hits == [], [(f.rule, f.role, f.role_reason) for f in hits]
+        return
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    f = hits[0]
+    assert f.role == role, (f.role, f.role_reason)
+    assert reason.lower() in f.role_reason.lower(), f.role_reason
+    assert f.severity == ("info" if role in INFO_ROLES else "error")
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        # "exclusivement" is not "exclu": the mention stays required
+        ("fr", "Les postes devront fonctionner exclusivement sous Microsoft Windows 11.", "Microsoft Windows 11"),
+        # a contractor's team and its tools stay required
+        ("en", "The Contractor's team shall track all work in Jira Software.", "Jira Software"),
+        # an expected behaviour, not a rejection: "offers based on X are accepted"
+        ("en", "Offers based on Microsoft Dynamics 365 must include migration services.", "Microsoft Dynamics 365"),
+    ],
+)
+def test_second_round_cues_leave_requirements_alone(bundled_rules, lang, text, match):
+    found = [
+        f for f in lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings if f.kind == "finding"
+    ]
+    hits = [f for f in found if f.match.startswith(match.split()[0]) and f.severity == "error"]
+    assert hits, [(f.rule, f.match, f.role, f.role_reason) for f in found]
