@@ -260,6 +260,129 @@ CASES = [
         None,
         "",
     ),
+    # what the buyer furnishes (government-furnished, "will be provided by the Department")
+    (
+        "en",
+        "Government-furnished workstations run Microsoft Windows 11 Enterprise.",
+        "Microsoft Windows 11 Enterprise",
+        "existing",
+        "government-furnished",
+    ),
+    (
+        "en",
+        "Licences of Esri ArcGIS Pro will be provided by the County.",
+        "Esri ArcGIS Pro",
+        "existing",
+        "provided by the county",
+    ),
+    (
+        "es",
+        "La entidad pondrá a disposición del contratista licencias de Esri ArcGIS Pro.",
+        "Esri ArcGIS Pro",
+        "existing",
+        "pondrá a disposición",
+    ),
+    (
+        "pt",
+        "A contratante fornecerá à contratada acesso ao Esri ArcGIS Pro.",
+        "Esri ArcGIS Pro",
+        "existing",
+        "fornecerá",
+    ),
+    (
+        "fr",
+        "L'acheteur mettra à disposition du titulaire des licences Esri ArcGIS Pro.",
+        "Esri ArcGIS Pro",
+        "existing",
+        "mettra à disposition",
+    ),
+    # what is modernised exists
+    (
+        "en",
+        "The programme will modernize the ageing IBM Lotus Domino applications.",
+        "Lotus Domino",
+        "existing",
+        "modernize",
+    ),
+    ("es", "Se busca modernizar el antiguo IBM Lotus Domino.", "Lotus Domino", "existing", "modernizar"),
+    (
+        "pt",
+        "O projeto visa modernizar o antigo IBM Lotus Domino.",
+        "Lotus Domino",
+        "existing",
+        "modernizar",
+    ),
+    (
+        "fr",
+        "Le projet vise à moderniser les applications IBM Lotus Domino.",
+        "Lotus Domino",
+        "existing",
+        "moderniser",
+    ),
+    # a past purchase in a fiscal year
+    ("en", "In FY2021 the Department purchased Tableau Server core licences.", "Tableau Server", "history", "fy2021"),
+    # a list introduced as the current environment, or as examples
+    (
+        "en",
+        "The applications currently in use are:\n\n- SAP Business One",
+        "SAP Business One",
+        "existing",
+        "currently in use",
+    ),
+    (
+        "es",
+        "Las aplicaciones actualmente en uso son:\n\n- SAP Business One",
+        "SAP Business One",
+        "existing",
+        "actualmente en uso",
+    ),
+    (
+        "pt",
+        "As aplicações atualmente em uso são:\n\n- SAP Business One",
+        "SAP Business One",
+        "existing",
+        "atualmente em uso",
+    ),
+    (
+        "fr",
+        "Les applications actuellement en service sont :\n\n- SAP Business One",
+        "SAP Business One",
+        "existing",
+        "actuellement",
+    ),
+    ("en", "Examples include:\n\n- Qlik Sense", "Qlik Sense", "example", "examples include"),
+    ("es", "Por ejemplo:\n\n- Qlik Sense", "Qlik Sense", "example", "por ejemplo"),
+    ("pt", "Por exemplo:\n\n- Qlik Sense", "Qlik Sense", "example", "por exemplo"),
+    ("fr", "Par exemple :\n\n- Qlik Sense", "Qlik Sense", "example", "par exemple"),
+    # a heading naming the technical environment
+    (
+        "en",
+        "2. TECHNICAL ENVIRONMENT\n\nThe finance unit works with SAP Business One.",
+        "SAP Business One",
+        "existing",
+        "technical environment",
+    ),
+    (
+        "es",
+        "2. ENTORNO TECNOLÓGICO\n\nLa unidad financiera trabaja con SAP Business One.",
+        "SAP Business One",
+        "existing",
+        "entorno tecnológico",
+    ),
+    (
+        "pt",
+        "2. AMBIENTE TECNOLÓGICO\n\nA unidade financeira trabalha com SAP Business One.",
+        "SAP Business One",
+        "existing",
+        "ambiente tecnológico",
+    ),
+    (
+        "fr",
+        "2. ENVIRONNEMENT TECHNIQUE\n\nLe service financier travaille avec SAP Business One.",
+        "SAP Business One",
+        "existing",
+        "environnement technique",
+    ),
 ]
 
 
@@ -288,6 +411,12 @@ def test_second_round_roles(bundled_rules, lang, text, match, role, reason):
         ("en", "The Contractor's team shall track all work in Jira Software.", "Jira Software"),
         # an expected behaviour, not a rejection: "offers based on X are accepted"
         ("en", "Offers based on Microsoft Dynamics 365 must include migration services.", "Microsoft Dynamics 365"),
+        # a list a requirement introduces stays required, even when it names the current platform
+        (
+            "en",
+            "The new system shall replace the current platform and shall include:\n\n- SAP Business One",
+            "SAP Business One",
+        ),
     ],
 )
 def test_second_round_cues_leave_requirements_alone(bundled_rules, lang, text, match):
