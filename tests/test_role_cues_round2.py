@@ -425,3 +425,78 @@ def test_second_round_cues_leave_requirements_alone(bundled_rules, lang, text, m
     ]
     hits = [f for f in found if f.match.startswith(match.split()[0]) and f.severity == "error"]
     assert hits, [(f.rule, f.match, f.role, f.role_reason) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,vendor,reason",
+    [
+        ("en", "Approve the purchase of GIS software maintenance from Hexagon AB for three years.", "Hexagon", "from"),
+        (
+            "en",
+            "Authorise the Director to execute the Enterprise Agreement with Autodesk.",
+            "Autodesk",
+            "agreement with",
+        ),
+        (
+            "en",
+            "Staff recommend that Council affirm that Tyler Technologies is the sole source supplier.",
+            "Tyler",
+            "sole",
+        ),
+        (
+            "es",
+            "Se aprueba la contratación del soporte con la empresa Autodesk por un año.",
+            "Autodesk",
+            "con la empresa",
+        ),
+        ("pt", "Trata-se da contratação da empresa Autodesk para o suporte das licenças.", "Autodesk", "da empresa"),
+        (
+            "fr",
+            "Le marché porte sur l'achat de licences auprès de la société Autodesk.",
+            "Autodesk",
+            "auprès de la société",
+        ),
+    ],
+)
+def test_the_vendor_as_the_other_party_of_the_purchase_is_the_object(bundled_rules, lang, text, vendor, reason):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.rule == "BRAND-VENDOR" and f.match.startswith(vendor)]
+    assert hits, [(f.rule, f.match, f.role, f.role_reason) for f in found]
+    assert hits[0].role == "object" and hits[0].severity == "error"
+    assert reason.lower() in hits[0].role_reason.lower(), hits[0].role_reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The County has an existing enterprise agreement with Autodesk that expires in June.",
+        "The current support contract with Autodesk ends in March.",
+        "The agreement with Autodesk was signed in 2019 and is now being re-competed.",
+        "Quotes were requested from Autodesk and two resellers.",
+    ],
+)
+def test_a_vendor_in_a_past_or_current_contract_is_not_the_object(bundled_rules, text):
+    found = lint_text(text, language="en", ruleset=bundled_rules, score=False).findings
+    assert [f for f in found if f.rule == "BRAND-VENDOR" and f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    "lang,text,rule",
+    [
+        ("en", "Members are asked to approve a waiver of Contracts Procedure Rules 8.1 and 8.2.", "SOLE-DIRECT-AWARD"),
+        ("en", "The support will be bought without seeking competition.", "SOLE-DIRECT-AWARD"),
+        ("en", "Award procedure without prior publication of a call for competition.", "SOLE-DIRECT-AWARD"),
+        ("en", "The Purchaser will not have access to the source code of the product.", "SRC-RIGHTS-DENIED"),
+        ("en", "The Supplier is under no obligation to provide source code.", "SRC-NOT-DELIVERED"),
+        ("en", "The County receives the compiled application but not its source code.", "SRC-NOT-DELIVERED"),
+    ],
+)
+def test_second_round_lock_in_wording(bundled_rules, lang, text, rule):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    assert any(f.rule == rule and f.severity == "error" for f in found), [(f.rule, f.match) for f in found]
+
+
+def test_the_contractor_acting_as_the_single_point_of_support_is_no_sole_source(bundled_rules):
+    text = "The Contractor shall act as the single source of support for all components it integrates."
+    found = lint_text(text, language="en", ruleset=bundled_rules, score=False).findings
+    assert [f for f in found if f.category == "sole_source"] == []
