@@ -500,3 +500,91 @@ def test_the_contractor_acting_as_the_single_point_of_support_is_no_sole_source(
     text = "The Contractor shall act as the single source of support for all components it integrates."
     found = lint_text(text, language="en", ruleset=bundled_rules, score=False).findings
     assert [f for f in found if f.category == "sole_source"] == []
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "In 2012 the Council standardized on the Hexagon GeoMedia suite for all mapping work."),
+        ("en", "Switching to a different permitting product would require a large investment of staff time."),
+        ("es", "En 2015 la entidad estandarizó el uso de Hexagon GeoMedia para la cartografía."),
+        ("es", "Cambiar a otro sistema de permisos implicaría un costo elevado de capacitación."),
+        ("pt", "Em 2015 o órgão padronizou o uso do Hexagon GeoMedia para a cartografia."),
+        ("pt", "Trocar para outro sistema de licenciamento exigiria novo treinamento de toda a equipe."),
+        ("fr", "En 2015, la collectivité a standardisé sur Hexagon GeoMedia pour la cartographie."),
+        ("fr", "Changer pour un autre logiciel de gestion nécessiterait de former tous les agents."),
+    ],
+)
+def test_standardisation_and_switching_costs_are_continuity(bundled_rules, lang, text):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.rule == "BRAND-CONTINUITY"]
+    assert hits and hits[0].role == "continuity" and hits[0].severity == "warning", [(f.rule, f.role) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        (
+            "en",
+            "Technical upgrade of the pension system from Oracle Database 10g to a supported release.",
+            "Oracle Database 10g",
+        ),
+        ("es", "Migración del actual ERP de la entidad basado en la solución SAP ERP a la nueva versión.", "SAP ERP"),
+        ("pt", "Migração do atual ERP do órgão baseado na solução SAP ERP para a nova versão.", "SAP ERP"),
+        ("fr", "Migration de l'ERP actuel de la collectivité basé sur la solution SAP ERP.", "SAP ERP"),
+    ],
+)
+def test_what_is_upgraded_from_or_the_current_system_is_built_on_exists(bundled_rules, lang, text, match):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.match.startswith(match) and f.category == "brand"]
+    assert hits and hits[0].role == "existing", [(f.rule, f.match, f.role, f.role_reason) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role",
+    [
+        (
+            "en",
+            "The Ministry's infrastructure consists of VMware vSphere 7 clusters and NetBackup.",
+            "VMware vSphere 7",
+            "existing",
+        ),
+        ("es", "La infraestructura actual consta de clústeres VMware vSphere 7.", "VMware vSphere 7", "existing"),
+        ("pt", "A infraestrutura atual é composta por clusters VMware vSphere 7.", "VMware vSphere 7", "existing"),
+        ("fr", "L'infrastructure actuelle se compose de grappes VMware vSphere 7.", "VMware vSphere 7", "existing"),
+        (
+            "en",
+            "The protester argued that naming Microsoft Office was unduly restrictive.",
+            "Microsoft Office",
+            "commentary",
+        ),
+        (
+            "es",
+            "La recurrente alegó que exigir Microsoft Office restringía la competencia.",
+            "Microsoft Office",
+            "commentary",
+        ),
+        (
+            "pt",
+            "A representante alegou que exigir Microsoft Office restringia a competição.",
+            "Microsoft Office",
+            "commentary",
+        ),
+        (
+            "fr",
+            "La société requérante soutient qu'exiger Microsoft Office restreint la concurrence.",
+            "Microsoft Office",
+            "commentary",
+        ),
+    ],
+)
+def test_the_environment_as_it_is_and_protests_reported(bundled_rules, lang, text, match, role):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.match.startswith(match) and f.category == "brand"]
+    assert hits and hits[0].role == role and hits[0].severity == "info", [(f.rule, f.match, f.role) for f in found]
+
+
+def test_a_proposed_environment_stays_required(bundled_rules):
+    text = "The proposed environment includes VMware vSphere 8 clusters."
+    found = lint_text(text, language="en", ruleset=bundled_rules, score=False).findings
+    assert any(f.match.startswith("VMware vSphere 8") and f.severity == "error" for f in found)
