@@ -588,3 +588,43 @@ def test_a_proposed_environment_stays_required(bundled_rules):
     text = "The proposed environment includes VMware vSphere 8 clusters."
     found = lint_text(text, language="en", ruleset=bundled_rules, score=False).findings
     assert any(f.match.startswith("VMware vSphere 8") and f.severity == "error" for f in found)
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role",
+    [
+        (
+            "en",
+            "The portal shall work in any current browser except Internet Explorer.",
+            "Internet Explorer",
+            "excluded",
+        ),
+        (
+            "es",
+            "El portal funcionará en cualquier navegador excepto Internet Explorer.",
+            "Internet Explorer",
+            "excluded",
+        ),
+        ("pt", "O portal funcionará em qualquer navegador, exceto Internet Explorer.", "Internet Explorer", "excluded"),
+        ("fr", "Le portail fonctionnera sur tout navigateur sauf Internet Explorer.", "Internet Explorer", "excluded"),
+        ("en", "The following will not be accepted:\n\n- Internet Explorer plug-ins", "Internet Explorer", "excluded"),
+        (
+            "en",
+            "The contractor will coordinate daily with agency staff via Microsoft Teams.",
+            "Microsoft Teams",
+            "procedural",
+        ),
+        (
+            "es",
+            "El contratista se coordinará con el personal a través de Microsoft Teams.",
+            "Microsoft Teams",
+            "procedural",
+        ),
+        ("pt", "A contratada vai se comunicar com a equipe pelo Microsoft Teams.", "Microsoft Teams", "procedural"),
+        ("fr", "Le titulaire communiquera avec les agents via Microsoft Teams.", "Microsoft Teams", "procedural"),
+    ],
+)
+def test_exceptions_and_team_communication(bundled_rules, lang, text, match, role):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.match.startswith(match) and f.category == "brand"]
+    assert hits and hits[0].role == role and hits[0].severity == "info", [(f.rule, f.match, f.role) for f in found]
