@@ -628,3 +628,18 @@ def test_exceptions_and_team_communication(bundled_rules, lang, text, match, rol
     found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
     hits = [f for f in found if f.match.startswith(match) and f.category == "brand"]
     assert hits and hits[0].role == role and hits[0].severity == "info", [(f.rule, f.match, f.role) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role",
+    [
+        ("en", "Supply of 120 Lenovo ThinkPad X1 Carbon notebooks.", "Lenovo ThinkPad", "object"),
+        ("es", "Servidor: procesador Intel Xeon Silver 4410Y, dos sockets.", "Intel Xeon", "required"),
+        ("pt", "O equipamento deverá ser um servidor Dell PowerEdge R760.", "Dell PowerEdge", "required"),
+        ("fr", "Fourniture de 40 onduleurs APC Smart-UPS 3000.", "APC Smart-UPS", "object"),
+    ],
+)
+def test_named_hardware_lines_are_brands(bundled_rules, lang, text, match, role):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    hits = [f for f in found if f.match.startswith(match) and f.rule == "BRAND-PRODUCT"]
+    assert hits and hits[0].role == role and hits[0].severity == "error", [(f.rule, f.match, f.role) for f in found]
