@@ -67,7 +67,7 @@ def stage_figures(doc, ruleset, runs: int) -> None:
         t: dict[str, float] = defaultdict(float)
         free_blocks = spacy_only_blocks = 0
         c = time.process_time()
-        roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, "en"))
+        roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, "en", ruleset.products))
         t["role stage: document context (sections, stated object)"] += time.process_time() - c
         c = time.process_time()
         sdocs = list(compiled.nlp.pipe([b.text for b in doc.blocks], batch_size=256))

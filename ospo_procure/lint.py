@@ -115,7 +115,7 @@ def lint_document(
         unreadable=doc.unreadable,
     )
     texts = [b.text for b in doc.blocks]
-    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang))
+    roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
     for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
         sents = sentence_spans(sdoc, len(block.text))
         ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)

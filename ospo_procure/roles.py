@@ -34,6 +34,7 @@ import regex
 
 from ospo_procure.model import ROLES, SEVERITY_RANK, Block
 from ospo_procure.rules import schema
+from ospo_procure.rules.lexicons import ProductLexicon
 from ospo_procure.rules.matchers import BlockContext, Candidate
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns
 from ospo_procure.rules.prefilter import Prefilter
@@ -47,9 +48,12 @@ class CueGroup:
     check: CueCheck
     mentions: frozenset[str] | None = None
     categories: frozenset[str] | None = None
+    markets: frozenset[str] | None = None  # only products of these markets (a channel: code hosting, meetings)
+    unless: CueCheck | None = None  # the cue does not count where this one is found too
 
     def applies(self, cand: Candidate) -> bool:
-        return _filter_ok(self.mentions, self.categories, cand)
+        market = cand.product.market if cand.product is not None else None
+        return _filter_ok(self.mentions, self.categories, cand) and (self.markets is None or market in self.markets)
 
 
 @dataclass
@@ -79,6 +83,29 @@ class Attribution:
 class MentionPolicy:
     default: str  # a role, or "drop"
     report: frozenset[str] | None = None  # roles that are reported for this mention (None: all)
+    sections: bool = True  # whether a section heading may decide its role
+
+
+@dataclass
+class DocumentRole:
+    """A role every candidate of some categories takes when the document states a fact once
+    for the whole procedure ("CONTRATACIÓN DIRECTA POR URGENCIA"), unless its own clause says
+    otherwise."""
+
+    role: str
+    cues: Patterns
+    categories: frozenset[str] | None = None
+    mentions: frozenset[str] | None = None
+    note: dict[str, str] = field(default_factory=dict)  # replaces the role's note when given
+
+
+@dataclass
+class FindingPolicy:
+    """The roles a finding category reports itself; a product that also gives the `defer_to`
+    finding leaves the other roles to it (one finding per role and mention)."""
+
+    report: frozenset[str]
+    defer_to: str
 
 
 @dataclass
@@ -87,6 +114,9 @@ class ObjectStatementSpec:
     headings: Patterns
     labels: Patterns
     cues: Patterns
+    # Roles that a mention of a vendor the stated object buys is read as the object instead
+    # (its installed products are what is supported or renewed).
+    vendor_roles: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -97,6 +127,9 @@ class RoleModel:
     mentions: dict[str, MentionPolicy]
     object_statement: ObjectStatementSpec
     source: Path
+    findings: dict[str, FindingPolicy] = field(default_factory=dict)
+    document_roles: list[DocumentRole] = field(default_factory=list)
+    rule_defaults: dict[str, str] = field(default_factory=dict)  # rule id -> its matches' default role
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
@@ -129,7 +162,11 @@ class CueIndex:
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
-    return (mentions is None or cand.mention in mentions) and (categories is None or cand.rule.category in categories)
+    return _kind_ok(mentions, categories, cand.mention, cand.rule.category)
+
+
+def _kind_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, mention: str, category: str) -> bool:
+    return (mentions is None or mention in mentions) and (categories is None or category in categories)
 
 
 def _names(raw: dict[str, Any], key: str) -> frozenset[str] | None:
@@ -146,7 +183,16 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
             scope=g.get("scope", "sentence"),
             window=g.get("window", 200),
         )
-        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories")))
+        unless = None
+        if "unless" in g:
+            u = g["unless"]
+            unless = CueCheck(
+                name=f"{what} cue {i + 1} unless",
+                cues=env.patterns(u["cues"], line, f"{what} cue {i + 1} unless"),
+                scope=u.get("scope", "sentence"),
+                window=u.get("window", 200),
+            )
+        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories"), _names(g, "markets"), unless))
     return out
 
 
@@ -184,18 +230,49 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         for name, raw in data.get("attributions", {}).items()
     ]
     mentions = {
-        m: MentionPolicy(raw["default"], frozenset(raw["report"]) if "report" in raw else None)
+        m: MentionPolicy(
+            raw["default"], frozenset(raw["report"]) if "report" in raw else None, bool(raw.get("sections", True))
+        )
         for m, raw in data["mentions"].items()
     }
-    obj = data.get("object_statement", {})
-    at = line_of(lines, ("object_statement",))
-    statement = ObjectStatementSpec(
+    findings = {
+        cat: FindingPolicy(frozenset(raw["report"]), raw["defer_to"]) for cat, raw in data.get("findings", {}).items()
+    }
+    rule_defaults = {rule_id: raw["default"] for rule_id, raw in data.get("rules", {}).items()}
+    return RoleModel(
+        list(data["precedence"]),
+        roles,
+        attributions,
+        mentions,
+        _object_statement(data.get("object_statement", {}), env, line_of(lines, ("object_statement",))),
+        path,
+        findings,
+        _document_roles(data.get("document", []), env),
+        rule_defaults,
+    )
+
+
+def _object_statement(obj: dict[str, Any], env: LoadEnv, at: int | None) -> ObjectStatementSpec:
+    return ObjectStatementSpec(
         title=bool(obj.get("title", False)),
         headings=env.patterns(obj.get("headings", {}), at, "object_statement headings"),
         labels=env.patterns(obj.get("labels", {}), at, "object_statement labels"),
         cues=env.patterns(obj.get("cues", {}), at, "object_statement cues"),
+        vendor_roles=frozenset(obj.get("vendor_roles", [])),
     )
-    return RoleModel(list(data["precedence"]), roles, attributions, mentions, statement, path)
+
+
+def _document_roles(raw_list: list[dict[str, Any]], env: LoadEnv) -> list[DocumentRole]:
+    return [
+        DocumentRole(
+            role=raw["role"],
+            cues=env.patterns(raw["cues"], line_of(env.lines, ("document", i)), f"document role {i + 1}"),
+            categories=_names(raw, "categories"),
+            mentions=_names(raw, "mentions"),
+            note=dict(raw.get("note", {})),
+        )
+        for i, raw in enumerate(raw_list)
+    ]
 
 
 # --------------------------------------------------------------------------- the document
@@ -210,6 +287,7 @@ _KEYWORD = re.compile(
 )
 _LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
 _HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
+_STATEMENT_MAX = 300  # characters of a stated object found by a cue, after the cue
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
 
 
@@ -243,15 +321,20 @@ class BlockPlace:
 class DocumentContext:
     """Sections, list lead-ins and the stated object of one document, computed once."""
 
-    def __init__(self, model: RoleModel, blocks: list[Block], lang: str) -> None:
+    def __init__(
+        self, model: RoleModel, blocks: list[Block], lang: str, products: ProductLexicon | None = None
+    ) -> None:
         self.model = model
         self.lang = lang
+        self.products = products
+        self.object_vendors: dict[str, str] | None = None  # vendor -> the statement naming it (RoleStage fills it)
         self._section_roles: dict[str, list[str]] = {}
         self._object_headings: dict[str, bool] = {}
         self.places = self._sections(blocks)
         self._lead_ins(blocks)
         self.statements: list[str] = []
         self._stated_object(blocks)
+        self.document_roles = self._document_roles(blocks)
 
     def at(self, index: int) -> BlockPlace:
         return self.places[index] if 0 <= index < len(self.places) else BlockPlace()
@@ -286,11 +369,17 @@ class DocumentContext:
         return places
 
     def _lead_ins(self, blocks: list[Block]) -> None:
-        """A list (list items, or short lines) after a paragraph ending in ':' is introduced by it."""
+        """A list (list items, table cells, or lines that do not end a sentence: the rows of a
+        table a PDF reader splits into lines) after a paragraph ending in ':' is introduced by it."""
         lead: str | None = None
         for block, place in zip(blocks, self.places, strict=True):
             text = block.text.strip()
-            is_item = block.kind == "list_item" or (len(text.split()) <= 12 and not text.endswith("."))
+            is_item = (
+                block.kind == "list_item"
+                or block.location.table is not None
+                or (len(text.split()) <= 20 and not text.endswith(":"))
+                or (len(text.split()) <= 30 and not text.endswith((".", ":")))
+            )
             if is_item and lead is not None:
                 place.lead_in = lead
             if text.endswith(":"):
@@ -313,9 +402,30 @@ class DocumentContext:
             for i in sorted(prefilter.candidates(text)):
                 m = _search(cues[i], text)
                 if m is not None:
-                    s, e = _sentence_around(text, m.start(), m.end())
+                    # from the cue to the end of its sentence ("From: ..., Senior Officer. Subject: X"
+                    # states X); a run-in page without sentence ends is cut after a few lines
+                    _, e = _sentence_around(text, m.start(), m.end())
+                    s, e = m.start(), min(e, m.end() + _STATEMENT_MAX)
                     self._add_statement(place, s, e, text[s:e])
                     break
+
+    def _document_roles(self, blocks: list[Block]) -> list[tuple[DocumentRole, str]]:
+        """The document-wide roles whose cue occurs somewhere in the document, with its words."""
+        found: list[tuple[DocumentRole, str]] = []
+        for spec in self.model.document_roles:
+            patterns = spec.cues.for_lang(self.lang)
+            if not patterns:
+                continue
+            prefilter = Prefilter([p.pattern for p in patterns])
+            for block in blocks:
+                m = next(
+                    (m for i in sorted(prefilter.candidates(block.text)) if (m := _search(patterns[i], block.text))),
+                    None,
+                )
+                if m is not None:
+                    found.append((spec, m.group(0)))
+                    break
+        return found
 
     def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
         """Under an Object heading, or opening with an "Object:" label."""
@@ -358,6 +468,7 @@ class Decision:
     reason: str = ""
     note: str | None = None  # a rule exception's own explanation
     cap: str | None = None  # a rule exception's severity cap
+    by_cue: bool = False  # decided by words of the clause (not by a heading or a default)
 
 
 def _quote(words: str, limit: int = 60) -> str:
@@ -417,12 +528,20 @@ class RoleStage:
             words = self._attributed(attribution, cand, ctx, place)
             if words is not None:
                 return Decision(None, f"{attribution.name} {_quote(words)}")
-        return (
+        decision = (
             self._by_cue(cand, ctx, place)
+            or self._by_document(cand)
             or self._by_section(cand, place)
             or self._by_object(cand, ctx, place)
             or Decision(self._policy(cand).default, "no qualifying context")
         )
+        default = self.model.rule_defaults.get(cand.rule.id)
+        role = decision.role
+        if default is not None and (role not in self.model.roles or self.model.roles[role].outcome == "rule"):
+            # the rule names what its matches are (a continuity argument); only a role that
+            # reports less (negated, history, an example...) overrides it
+            return Decision(default, decision.reason if decision.by_cue else "no qualifying context", by_cue=True)
+        return self._object_vendor(cand, decision) or decision
 
     # -- the steps
 
@@ -456,10 +575,19 @@ class RoleStage:
                 if group.applies(cand):
                     words = self._found(group, cand, ctx, place, f"role {name} cue")
                     if words is not None:
-                        return Decision(name, _quote(words))
+                        return Decision(name, _quote(words), by_cue=True)
+        return None
+
+    def _by_document(self, cand: Candidate) -> Decision | None:
+        for spec, words in self.doc.document_roles:
+            if _filter_ok(spec.mentions, spec.categories, cand) and self.model.roles[spec.role].applies(cand):
+                note = spec.note.get(self.doc.lang) or spec.note.get("en")
+                return Decision(spec.role, f"document {_quote(words)}", note=note)
         return None
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
+        if not self._policy(cand).sections:
+            return None
         for heading in reversed(place.sections):
             for name in self.doc.section_roles(heading):
                 if self.model.roles[name].applies(cand):
@@ -474,11 +602,69 @@ class RoleStage:
                 return Decision("object", f"stated object {_quote(ctx.text[s:e])}")
         if cand.product is None or self._policy(cand).default != "required":
             return None
-        names = {cand.product.vendor, cand.product.name}
-        for statement in self.doc.statements:
-            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", statement, re.IGNORECASE) for n in names):
-                return Decision("object", f"stated object {_quote(statement)}")
+        statement = self._object_vendors().get(cand.product.vendor)
+        if statement is not None:
+            return Decision("object", f"stated object {_quote(statement)}")
         return None
+
+    def _object_vendor(self, cand: Candidate, decision: Decision) -> Decision | None:
+        """A mention of a vendor whose products the stated object buys is the object too, when
+        its own clause only reads as the installed base or a requirement ("the Oracle databases
+        in use", "compatible with Oracle Database" in a contract for Oracle support)."""
+        vendor = cand.product.vendor if cand.product is not None else cand.vendor
+        # a requirement only a heading or the default gave ("Requirements") is no clause of its own
+        weak = decision.role in ("drop", "required") and not decision.by_cue
+        if vendor is None or not (weak or decision.role in self.model.object_statement.vendor_roles):
+            return None
+        if not self.model.roles["object"].applies(cand):
+            return None
+        statement = self._object_vendors().get(vendor)
+        if statement is None:
+            return None
+        return Decision("object", f"stated object {_quote(statement)} buys {vendor}")
+
+    def _object_vendors(self) -> dict[str, str]:
+        """The vendors the document's stated object buys: a product or vendor named in an object
+        statement whose clause there reads as what is bought (an object cue, or no cue of another
+        role: "Renewal of Oracle support", not "migration from Oracle to an open platform")."""
+        doc = self.doc
+        if doc.object_vendors is not None:
+            return doc.object_vendors
+        found: dict[str, str] = {}
+        doc.object_vendors = found
+        lexicon = doc.products
+        if lexicon is None:
+            return found
+        for statement in dict.fromkeys(doc.statements):
+            ctx = BlockContext(statement, [(0, len(statement))], doc.lang)
+            # an ordinary-word product name ("Office", "Teams") is not trusted without its context here
+            named: list[tuple[int, int, str, str]] = [
+                (h.start, h.end, lexicon.entries[h.surface.entry].vendor, "product")
+                for h in lexicon.scan(statement)
+                if not h.surface.ambiguous
+            ]
+            named += [(h.start, h.end, h.vendor, "vendor") for h in lexicon.scan_vendors(statement)]
+            for start, end, vendor, mention in named:
+                if vendor not in found and self._statement_buys(ctx, start, end, mention):
+                    found[vendor] = statement
+        return found
+
+    def _statement_buys(self, ctx: BlockContext, start: int, end: int, mention: str) -> bool:
+        """Whether a mention in an object statement reads as what is bought there."""
+        for name in ["object", *(r for r in self.model.precedence if r != "object")]:
+            spec = self.model.roles[name]
+            if not _kind_ok(spec.mentions, spec.categories, mention, "brand"):
+                continue
+            for group in spec.groups:
+                if (
+                    group.check.scope == "lead_in"
+                    or group.markets is not None
+                    or not _kind_ok(group.mentions, group.categories, mention, "brand")
+                ):
+                    continue
+                if ctx.find(group.check, start, end, f"object statement ({group.check.name})") is not None:
+                    return spec.outcome == "rule" or name == "continuity"
+        return True
 
     # -- helpers
 
@@ -497,16 +683,30 @@ class RoleStage:
             patterns = self.index.patterns(check, self._possible)
             span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
             self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
-        return self._memo[key]
+        words = self._memo[key]
+        unless = group.unless
+        if words is not None and unless is not None and ctx.find(unless, cand.start, cand.end, f"{who} (unless)"):
+            return None
+        return words
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
-        return self.model.mentions.get(cand.mention) or MentionPolicy("required")
+        policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
+        default = self.model.rule_defaults.get(cand.rule.id)
+        return policy if default is None else MentionPolicy(default, policy.report, policy.sections)
 
     def _apply(self, cand: Candidate, decision: Decision, lang: str) -> bool:
         """Set role, reason, severity and note from the decision; False when nothing is reported."""
         role = decision.role
         policy = self._policy(cand)
         if role is None or role == "drop" or (policy.report is not None and role not in policy.report):
+            return False
+        finding = self.model.findings.get(cand.rule.category)
+        if (
+            finding is not None
+            and role not in finding.report
+            and cand.product is not None
+            and finding.defer_to in cand.product.findings
+        ):
             return False
         spec = self.model.roles[role]
         if spec.outcome == "none":

@@ -569,8 +569,8 @@ def test_role_cues_are_data(tmp_path):
     folder = _copy_rules(
         tmp_path,
         (
-            "          en: ['\\b(?:such as|e\\.\\s?g\\.|",
-            "          en: ['\\bas agreed\\b', '\\b(?:such as|e\\.\\s?g\\.|",
+            "          en: ['(?:\\b(?:such as|for example|",
+            "          en: ['\\bas agreed\\b', '(?:\\b(?:such as|for example|",
         ),
     )
     folder_roles = (folder / "roles.yaml").read_text(encoding="utf-8")

@@ -217,6 +217,15 @@ ROLE_CUE_GROUP = {
         "cues": CUES,
         "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
         "window": WINDOW,
+        # the cue does not count where this one is found too ("or equivalent" after a licence count)
+        "unless": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["cues"],
+            "properties": {"cues": CUES, "scope": SCOPE, "window": WINDOW},
+        },
+        # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
+        "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
         **_FILTERS,
     },
 }
@@ -251,12 +260,54 @@ ROLES_FILE = {
                     "properties": {
                         "default": {"enum": [*ROLES, "drop"]},
                         "report": {"type": "array", "items": {"enum": list(ROLES)}},
+                        "sections": {"type": "boolean"},
                     },
                 }
                 for m in MENTIONS
             },
         },
         "roles": {"type": "object", "propertyNames": {"enum": list(ROLES)}, "additionalProperties": ROLE},
+        # Per finding category: the roles it reports itself; the others are left to the `defer_to`
+        # finding of the same product (an object is the brand finding's, not the platform's).
+        "findings": {
+            "type": "object",
+            "propertyNames": {"enum": list(FINDING_CATEGORIES)},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["report", "defer_to"],
+                "properties": {
+                    "report": {"type": "array", "items": {"enum": list(ROLES)}},
+                    "defer_to": {"enum": list(FINDING_CATEGORIES)},
+                },
+            },
+        },
+        # A rule whose matches have their own default role (the continuity argument is `continuity`).
+        "rules": {
+            "type": "object",
+            "propertyNames": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["default"],
+                "properties": {"default": {"enum": list(ROLES)}},
+            },
+        },
+        # Roles stated once for the whole procedure (a direct award justified by an emergency).
+        "document": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["role", "cues"],
+                "properties": {
+                    "role": {"enum": list(ROLES)},
+                    "cues": CUES,
+                    "note": lang_map({"type": "string", "minLength": 1}),
+                    **_FILTERS,
+                },
+            },
+        },
         "attributions": {
             "type": "object",
             "propertyNames": CHECK_NAME,
@@ -274,7 +325,13 @@ ROLES_FILE = {
         "object_statement": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {"title": {"type": "boolean"}, "headings": CUES, "labels": CUES, "cues": CUES},
+            "properties": {
+                "title": {"type": "boolean"},
+                "headings": CUES,
+                "labels": CUES,
+                "cues": CUES,
+                "vendor_roles": {"type": "array", "items": {"enum": list(ROLES)}, "uniqueItems": True},
+            },
         },
     },
 }

@@ -1,0 +1,64 @@
+"""Regression floors on the real-tender corpus (benchmarks/corpus/real/, docs/labelling.md).
+
+Runs the real-corpus evaluation of benchmarks/real_eval.py on both parts, per language, and
+asserts finding precision and recall and a ceiling on role errors (error findings on a mention
+whose role is example, existing, procedural, excluded, negated, commentary or history), a little
+below what the rules reach today. It lists no errors (the test part is sealed: figures only), so a
+failure says which figure fell; investigate on the development part with
+`python benchmarks/corpus_eval.py --real --split dev --show-errors`.
+
+The floors are not the targets of issue 9 (precision 0.92, recall 0.88 per language on the test
+part); they only stop the figures from falling back. Raise them when the rules improve.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from real_eval import Baseline, Tally, evaluate_doc  # noqa: E402
+from realcorpus import load_corpus  # noqa: E402
+
+# Recall floors for dev es/fr/pt and test pt were lowered when adjudication round 1 labelled
+# sole-source statements and platform pairs the first labelling had left out (REVIEW.md).
+# (split, language): (finding precision floor, finding recall floor, role errors ceiling)
+FLOORS = {
+    ("dev", "en"): (0.78, 0.82, 5),
+    ("dev", "es"): (0.88, 0.54, 2),
+    ("dev", "fr"): (0.85, 0.54, 2),
+    ("dev", "pt"): (0.85, 0.58, 9),
+    ("test", "en"): (0.49, 0.62, 56),
+    ("test", "es"): (0.50, 0.70, 5),
+    ("test", "fr"): (0.95, 0.95, 1),
+    ("test", "pt"): (0.72, 0.57, 3),
+}
+
+
+@pytest.fixture(scope="module")
+def tallies() -> dict[tuple[str, str], Tally]:
+    baseline = Baseline()
+    per: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    for doc in load_corpus():
+        assert not doc.problems, (doc.id, doc.problems[:3])
+        per[(doc.meta["split"], doc.meta["language"])].add(evaluate_doc(doc, baseline, None))
+    return dict(per)
+
+
+@pytest.mark.parametrize("part", sorted(FLOORS), ids=[f"{s}-{lang}" for s, lang in sorted(FLOORS)])
+def test_findings_stay_above_their_floors(tallies, part):
+    p_floor, r_floor, role_ceiling = FLOORS[part]
+    t = tallies[part]
+    p, r = t.findings.p(), t.findings.r()
+    assert p is not None and p >= p_floor, f"{part}: finding precision {p} fell below {p_floor}"
+    assert r is not None and r >= r_floor, f"{part}: finding recall {r} fell below {r_floor}"
+    assert t.role_errors <= role_ceiling, f"{part}: {t.role_errors} role errors, more than {role_ceiling}"
+
+
+def test_every_part_and_language_has_a_floor(tallies):
+    assert set(tallies) == set(FLOORS)
