@@ -9,12 +9,13 @@ Entry points (the CLI is a thin layer over these):
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ospo_procure.constants import LINTABLE_SUFFIXES
-from ospo_procure.errors import InputError
+from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
@@ -99,12 +100,15 @@ def lint_document(
     ruleset: RuleSet | None = None,
     score: bool = True,
     waivers: FileWaivers | list[Waiver] | None = None,
+    limits: Limits | None = None,
 ) -> FileResult:
-    """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules."""
+    """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules.
+    `limits.max_seconds` bounds the lint: beyond it, LimitExceeded (a per-file error)."""
     ruleset = ruleset or load_ruleset()
     lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
     if lang not in SUPPORTED_LANGUAGES:
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
+    deadline = _Deadline(limits or Limits(), doc.path)
     compiled = compile_rules(ruleset, lang)
     result = FileResult(
         path=doc.path,
@@ -114,15 +118,19 @@ def lint_document(
         blocks=[b.detached() for b in doc.blocks],
         unreadable=doc.unreadable,
     )
-    texts = [b.text for b in doc.blocks]
     roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
-    for index, (block, sdoc) in enumerate(zip(doc.blocks, compiled.nlp.pipe(texts, batch_size=256), strict=False)):
-        sents = sentence_spans(sdoc, len(block.text))
-        ctx = BlockContext(block.text, sents, lang, index=index, label=block.location.label(), doc=sdoc)
-        raw = roles.assign(candidates(compiled, ctx), ctx)
-        for c in _resolve_overlaps(raw, block.text):
-            result_list = result.evidence if c.rule.kind == "evidence" else result.findings
-            result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+    for index, block in enumerate(doc.blocks):
+        deadline.check()
+        ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
+        raw = candidates(compiled, ctx)
+        if raw:
+            kept: list[Candidate] = []
+            for at in range(0, len(raw), _ROLE_BATCH):  # a long paragraph can hold thousands
+                deadline.check()
+                kept.extend(roles.assign(raw[at : at + _ROLE_BATCH], ctx))
+            for c in _resolve_overlaps(kept, block.text):
+                result_list = result.evidence if c.rule.kind == "evidence" else result.findings
+                result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     result.findings = with_sources(result.findings, doc.blocks)
@@ -137,17 +145,25 @@ def lint_document(
     return result
 
 
-def sentence_spans(sdoc: Any, length: int) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentencizer's sentences, read from arrays
-    (Span objects, and even `doc.text`, iterate Python-level tokens: slow on long tenders)."""
-    from spacy.attrs import IDX, SENT_START
+_ROLE_BATCH = 256
+_now = time.monotonic
 
-    if len(sdoc) == 0:
-        return [(0, length)]
-    arr = sdoc.to_array([SENT_START, IDX])
-    starts = [int(idx) for flag, idx in arr.tolist() if flag == 1] or [0]
-    starts[0] = 0
-    return list(zip(starts, [*starts[1:], length], strict=False))
+
+class _Deadline:
+    """`limits.max_seconds` for the lint of one document, checked between blocks."""
+
+    def __init__(self, limits: Limits, path: str) -> None:
+        self.limits = limits
+        self.path = path
+        self.end = _now() + limits.max_seconds
+
+    def check(self) -> None:
+        if _now() > self.end:
+            raise LimitExceeded(
+                f"linting took over {self.limits.max_seconds:g} s (max_seconds limit; raise it with --max-seconds); "
+                "the file was not fully checked",
+                path=self.path,
+            )
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
@@ -220,7 +236,7 @@ def lint_paths(
         try:
             doc = read_document(path, limits)
             file_waivers = waivers.for_file(path) if waivers is not None else None
-            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers))
+            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers, limits=limits))
         except InputError as exc:
             results.append(FileResult(path=display_path(path), error=exc.message))
     return results

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
-from ospo_procure.nlp import get_pipeline
+from ospo_procure.nlp import LanguageTables
 from ospo_procure.rules.loader import Rule, RuleSet
 from ospo_procure.rules.matchers import (
     MATCHER_KINDS,
@@ -32,25 +31,17 @@ class CompiledRules:
     lang: str
     ruleset: RuleSet
     rules: list[Rule]
-    nlp: Any
+    tables: LanguageTables  # tokens, sentences and lemmas, without spaCy (nlp.py)
     scanners: dict[str, Scanner] = field(default_factory=dict)  # matcher kind -> its scanner
-
-    @property
-    def needs_doc(self) -> bool:
-        """Whether any scanner reads the spaCy Doc (phrases, tokens)."""
-        return any(kind in self.scanners for kind in ("phrases", "tokens"))
-
-
-def _pattern_words(rules: list[Rule], lang: str) -> frozenset[str]:
-    return frozenset(w for rule in rules for m in rule.matchers for w in m.words(lang))
 
 
 @lru_cache(maxsize=32)
 def compile_rules(ruleset: RuleSet, lang: str) -> CompiledRules:
+    """The scanners of one language: built in milliseconds from the cached rule set."""
     rules = [r for r in ruleset.rules if lang in r.languages]
-    nlp = get_pipeline(lang, _pattern_words(ruleset.rules, lang))
-    compiled = CompiledRules(lang, ruleset, rules, nlp)
-    env = CompileEnv(lang, nlp, ruleset)
+    tables = ruleset.tables(lang)
+    compiled = CompiledRules(lang, ruleset, rules, tables)
+    env = CompileEnv(lang, tables, ruleset)
     for name, kind in MATCHER_KINDS.items():
         uses: list[tuple[Rule, Matcher]] = [(r, m) for r in rules for m in r.matchers if isinstance(m, kind)]
         scanner = kind.compile(uses, env) if uses else None

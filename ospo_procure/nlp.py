@@ -1,20 +1,26 @@
-"""Offline NLP: spaCy blank pipelines with lookup lemmas and a sentencizer, and language detection.
+"""Offline NLP: tokens, sentences and lookup lemmas per language, and language detection.
 
 No trained model is downloaded or required. Lemmas come from spacy-lookups-data tables,
 looked up on the lower-cased token, because the tables are case-sensitive and tenders
 write "Licencias POR USUARIO" as often as "licencias por usuario" (../shared/STACK.md).
+
+Everything the linter needs at run time is in `LanguageTables`: spaCy's tokenizer and
+sentencizer rules (ospo_procure/tokenizer.py runs them without spaCy) and the lemma table
+restricted to the rules' vocabulary. They are built with spaCy once per rule folder and
+cached with the compiled rule set (rules/cache.py); `LanguageTables.spacy()` builds the
+equivalent spaCy pipeline only for what has no spaCy-free path (token patterns).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from functools import cache
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ospo_procure.constants import LANGUAGES
-from ospo_procure.paths import cache_dir
+from ospo_procure.tokenizer import Tokenizer, TokenizerRules, export_rules
 
 SUPPORTED_LANGUAGES = LANGUAGES
 
@@ -128,13 +134,13 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def detect_language(text: str, default: str = "en") -> str:
     """Pick the language whose function words are most frequent in (a sample of) the text."""
-    words = _WORD.findall(text[:200_000].lower())
-    if not words:
+    counts = Counter(_WORD.findall(text[:200_000].lower()))
+    if not counts:
         return default
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    scores = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     # Portuguese and Spanish share "de", "que", "em/en": nasal endings separate them.
-    scores["pt"] += sum(1 for w in words if w.endswith(("ção", "ções", "ão", "ões")))
-    scores["es"] += sum(1 for w in words if w.endswith(("ción", "ciones")))
+    scores["pt"] += sum(n for w, n in counts.items() if w.endswith(("ção", "ções", "ão", "ões")))
+    scores["es"] += sum(n for w, n in counts.items() if w.endswith(("ción", "ciones")))
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] > 0 else default
 
@@ -161,47 +167,24 @@ def lemma_map(lang: str, words: frozenset[str]) -> dict[str, str]:
     """Lemmas restricted to what the rules can use.
 
     Only the lemmas of words that occur in phrase and token patterns matter for matching,
-    so we keep just the word forms whose lemma is one of those: a few thousand entries
-    instead of up to 800,000, which loads in milliseconds. The restricted map is cached on
-    disk per rule vocabulary (computing it reads the full table once, about 1-3 s).
+    so we keep just the word forms whose lemma is one of those: a few hundred entries
+    instead of up to 800,000 (computing it reads the full table once, about 1-3 s; the
+    result is cached with the compiled rule set).
     """
-    import hashlib
-    import json
-
-    try:
-        from importlib.metadata import version
-
-        data_version = version("spacy-lookups-data")
-    except Exception:
-        data_version = "none"
-    digest = hashlib.sha256("\n".join(["v2", lang, data_version, *sorted(words)]).encode()).hexdigest()[:20]
-    cache = cache_dir() / f"lemmas-{lang}-{digest}.json"
-    try:
-        return json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
     table = _full_lemma_table(lang)
     # Lookup tables are not consistent across inflections ("puesto" -> "poner" but
     # "puestos" -> "puesto"), so a text form joins a pattern word's class when its lemma is
     # the pattern word itself or the pattern word's lemma; the class is named by the latter.
-    canon = {w: table.get(w, w) for w in words}
+    canon = {w: table.get(w, w) for w in sorted(words)}
     classes: dict[str, str] = {}
     for word, lemma in canon.items():
         classes.setdefault(lemma, lemma)
         classes.setdefault(word, lemma)
     restricted = {form: classes[lemma] for form, lemma in table.items() if lemma in classes and form == form.lower()}
     restricted.update(canon)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(restricted, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only home only costs the recomputation next time
     return restricted
 
 
-_LEMMA_MAPS: dict[str, dict[int, int]] = {}
 # French elisions split off as prefixes: "l'utilisateur" -> "l'" + "utilisateur".
 _FRENCH_ELISION = r"(?i:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]"
 
@@ -223,18 +206,55 @@ def _blank(lang: str) -> Any:
     return nlp
 
 
-@cache
-def get_pipeline(lang: str, words: frozenset[str] = frozenset()) -> Any:
-    """A blank pipeline for `lang`: sentencizer, plus lower-cased lookup lemmas when the
-    rules use lemmas (`words` = the pattern words); cached per process."""
-    from spacy.language import Language
+@dataclass
+class LanguageTables:
+    """What linting one language needs from spaCy, as data: tokenizer and sentencizer
+    rules, and lemmas (lower-cased form -> lemma) restricted to the rules' vocabulary."""
 
+    lang: str
+    tokenizer_rules: TokenizerRules
+    lemmas: dict[str, str]
+    _tokenizer: Tokenizer | None = field(default=None, repr=False, compare=False)
+    _nlp: Any = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_tokenizer": None, "_nlp": None}  # run-time objects are rebuilt
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = Tokenizer(self.tokenizer_rules)
+        return self._tokenizer
+
+    def lemma(self, lower: str) -> str:
+        return self.lemmas.get(lower, lower)
+
+    def spacy(self) -> Any:
+        """The equivalent spaCy pipeline (sentencizer and the same lemmas): only for token
+        patterns, which spaCy's Matcher runs. Imports spaCy on first use."""
+        if self._nlp is None:
+            self._nlp = _spacy_pipeline(self.lang, self.lemmas)
+        return self._nlp
+
+
+def build_language_tables(lang: str, words: frozenset[str]) -> LanguageTables:
+    """Export spaCy's tokenizer rules for `lang` and restrict its lemma table (imports spaCy)."""
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
     nlp = _blank(lang)
     nlp.add_pipe("sentencizer")
-    if not words:
-        return nlp  # no rule matches on lemmas in this language: skip the work
+    return LanguageTables(lang, export_rules(nlp), lemma_map(lang, words) if words else {})
+
+
+_LEMMA_MAPS: dict[str, dict[int, int]] = {}
+
+
+def _spacy_pipeline(lang: str, lemmas: dict[str, str]) -> Any:
+    """A blank pipeline for `lang`: sentencizer, plus lower-cased lookup lemmas."""
+    from spacy.language import Language
+
+    nlp = _blank(lang)
+    nlp.add_pipe("sentencizer")
     if "ospo_lookup_lemma" not in Language.factories:
 
         @Language.factory("ospo_lookup_lemma", default_config={"key": ""})
@@ -256,8 +276,8 @@ def get_pipeline(lang: str, words: frozenset[str] = frozenset()) -> Any:
 
             return lemmatize
 
-    key = f"{lang}:{hash(words)}"
+    key = f"{lang}:{len(_LEMMA_MAPS)}"
     strings = nlp.vocab.strings
-    _LEMMA_MAPS[key] = {strings.add(form): strings.add(lemma) for form, lemma in lemma_map(lang, words).items()}
+    _LEMMA_MAPS[key] = {strings.add(form): strings.add(lemma) for form, lemma in lemmas.items()}
     nlp.add_pipe("ospo_lookup_lemma", config={"key": key})
     return nlp

@@ -636,7 +636,7 @@ class RoleStage:
         if lexicon is None:
             return found
         for statement in dict.fromkeys(doc.statements):
-            ctx = BlockContext(statement, [(0, len(statement))], doc.lang)
+            ctx = BlockContext(statement, doc.lang)  # no tables: the statement is one sentence
             # an ordinary-word product name ("Office", "Teams") is not trusted without its context here
             named: list[tuple[int, int, str, str]] = [
                 (h.start, h.end, lexicon.entries[h.surface.entry].vendor, "product")

@@ -135,7 +135,7 @@ def _term_value(term: dict[str, Any], n: float) -> float:
 
 
 def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) -> Scorecard:
-    rubric = load_rubric(ruleset.directory / "checklist.yaml")
+    rubric = ruleset.rubric or load_rubric(ruleset.directory / "checklist.yaml")  # cached with the rule set
     lang = lang or result.language or "en"
     counted = [f for f in result.findings if f.severity != "info"]
     criteria = {

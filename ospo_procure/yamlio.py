@@ -8,15 +8,14 @@ goes through `load_yaml` and `validate`, so a mistake is reported as
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import DataError
 
+if TYPE_CHECKING:  # imported where used: a lint whose rule set is cached parses no YAML
+    import yaml
+
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
-# libyaml's parser is about 7x faster on the 300 KB products lexicon; same safe constructor.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LineMap = dict[tuple[Any, ...], int]
 
 
@@ -47,10 +46,13 @@ def read_data_file(path: Path) -> tuple[bytes, str]:
 
 def load_yaml(path: str | Path, *, text: str | None = None) -> tuple[Any, LineMap]:
     """Parse one YAML file; return the data and a map from key path to 1-based line."""
+    import yaml
+
     p = Path(path)
     if text is None:
         _, text = read_data_file(p)
-    loader = _Loader(text)
+    # libyaml's parser is about 7x faster on the 300 KB products lexicon; same safe constructor.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -72,6 +74,8 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> tuple[Any, LineMa
 
 
 def _walk(node: yaml.Node, at: tuple[Any, ...], lines: LineMap, path: Path, seen_nodes: set[int]) -> None:
+    import yaml
+
     # Aliases make the node graph a DAG that can expand exponentially ("billion laughs"):
     # data files have no need for them, so refuse any node reached twice.
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):

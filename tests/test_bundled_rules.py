@@ -121,5 +121,6 @@ def test_french_is_detected_and_elisions_tokenised(bundled_rules):
         score=False,
     )
     assert result.language == "fr"
-    tokens = [t.text for t in compile_rules(bundled_rules, "fr").nlp("L'administration n'exige qu'une licence.")]
+    text = "L'administration n'exige qu'une licence."
+    tokens = [text[s:e] for s, e in compile_rules(bundled_rules, "fr").tables.tokenizer.tokens(text)]
     assert tokens[:4] == ["L'", "administration", "n'", "exige"]

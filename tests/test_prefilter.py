@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ospo_procure.matching import compile_rules
 from ospo_procure.rules.patterns import REGEX_FLAGS
-from ospo_procure.rules.prefilter import Prefilter, required_literals
+from ospo_procure.rules.prefilter import Prefilter, required_literals, required_sets
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,8 @@ from ospo_procure.rules.prefilter import Prefilter, required_literals
         (r"\b(?:licen[cs]e|subscription)s? per\b", {"licen", "subscription"}),
         (r"\bsource code\b[^.]{0,40}\bescrow\b", {"source code"}),
         (r"(?:a+)+", None),  # nothing literal
-        (r"\b\d+ ?(?:points|%)", None),  # "%" alone is too short to select anything
+        (r"\b\d+ ?(?:points|%)", {"points", "%"}),  # a rare sign selects, however short
+        (r"\b\d+ ?(?:points|of)", None),  # "of" alone is too short to select anything
         (r"(?-i:ODF)|OpenDocument", {"odf", "opendocument"}),
         (r"\blicença por usuário\b", {"licença por usuário"}),
     ],
@@ -32,6 +33,28 @@ from ospo_procure.rules.prefilter import Prefilter, required_literals
 def test_required_literals(pattern, expected):
     got = required_literals(pattern)
     assert (None if got is None else set(got)) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        (
+            r"\b(?:the )?(?:Contractor|Supplier)\b[^.]{0,60}\bshall (?:own|retain)\b",
+            [{"contractor", "supplier"}, {"shall "}, {"retain", "own"}],
+        ),
+        (r"\bper (?:named |concurrent )?users?\b", [{"per "}, {"user"}]),
+        (r"(?:source code){1,3} escrow", [{"source code"}, {" escrow"}]),
+        (r"\bsource code\b(?: in escrow)?", [{"source code"}]),  # an optional part requires nothing
+    ],
+)
+def test_required_sets_are_each_necessary(pattern, expected):
+    assert [set(s) for s in required_sets(pattern) or ()] == expected
+
+
+def test_a_pattern_runs_only_where_every_required_set_occurs():
+    pf = Prefilter([r"\bthe (?:Contractor|Supplier)\b[^.]{0,60}\bshall own\b"])
+    assert pf.candidates("The Contractor shall deliver the reports.") == set()
+    assert pf.candidates("The Supplier alone shall own the code.") == {0}
 
 
 @pytest.mark.parametrize(
@@ -166,7 +189,7 @@ def test_prefilter_never_loses_a_match(case):
 def test_case_folding_covers_every_case_insensitive_equivalence():
     """For every character, each character the `regex` module matches it with case-insensitively
     (among its case variants) folds to the same text, so folded literals are found in folded text."""
-    from ospo_procure.rules.prefilter import _fold
+    from ospo_procure.rules.prefilter import fold
 
     bad = []
     for cp in range(0x20, 0x30000):
@@ -177,7 +200,7 @@ def test_case_folding_covers_every_case_insensitive_equivalence():
         variants |= {w for v in list(variants) for w in (v.lower(), v.upper()) if len(w) == 1 and w != c}
         variants |= {"i"} if c in "\u0130\u0131" else set()
         for v in variants:
-            if regex.fullmatch(regex.escape(c), v, REGEX_FLAGS) and _fold(c) != _fold(v):
+            if regex.fullmatch(regex.escape(c), v, REGEX_FLAGS) and fold(c) != fold(v):
                 bad.append((c, v))
     assert bad == []
 
@@ -197,5 +220,5 @@ def test_prefilter_never_hides_a_match_in_the_bundled_rules(bundled_rules):
             for index, (_rule, _m, pattern) in enumerate(scanner.entries):  # type: ignore[attr-defined]
                 if pattern.search(text, timeout=1):
                     checked += 1
-                    assert index in candidates, (lang, pattern.pattern[:80], text)
+                    assert scanner.slot[index] in candidates, (lang, pattern.pattern[:80], text)  # type: ignore[attr-defined]
     assert checked > 300

@@ -137,24 +137,6 @@ def test_missing_rule_folder(tmp_path):
         load_ruleset(tmp_path / "nope")
 
 
-def test_validated_folder_is_remembered_and_edits_revalidate(tmp_path, monkeypatch):
-    """A folder that passed full validation loads lazily next time; any edit validates again."""
-    from ospo_procure.rules import loader
-
-    monkeypatch.setenv("OSPO_PROCURE_CACHE", str(tmp_path / "cache"))
-    folder = write_rule_folder(tmp_path / "r")
-    marker = loader._validated_marker(folder.resolve())
-    assert marker is not None and not marker.exists()
-    loader._load_cached.cache_clear()
-    load_ruleset(folder)
-    assert marker.exists()
-    (folder / "rules" / "test.yaml").write_text(MINI_RULES.replace("'\\bdirect award\\b'", "'\\bdirect (award'"))
-    assert not loader._validated_marker(folder.resolve()).exists()
-    loader._load_cached.cache_clear()
-    with pytest.raises(DataError, match="bad regular expression"):
-        load_ruleset(folder)
-
-
 TERMS_RULE = """
 version: 1
 rules:

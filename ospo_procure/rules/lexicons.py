@@ -3,6 +3,12 @@
 Lexicon matching is case-insensitive on the raw block text with word-boundary checks;
 pyahocorasick scans millions of words per second, where a regex alternation of
 thousands of names would be two orders of magnitude slower (../shared/STACK.md).
+
+The lexicons are cached with the compiled rule set (rules/cache.py), so they are built to
+load fast: automata map keys to integer ids (pyahocorasick loads those several times faster
+than Python values), and a product named with its vendor ("Microsoft SQL Server") is found
+from its name's hit and the vendor written before it, instead of as one more key: three
+quarters of the product keys were such combinations.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -19,8 +26,7 @@ from ospo_procure.rules import schema
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
 
-@dataclass
-class ProductEntry:
+class ProductEntry(NamedTuple):
     vendor: str
     name: str
     category: str
@@ -34,8 +40,7 @@ class ProductEntry:
         return self.name if self.name.lower().startswith(self.vendor.lower()) else f"{self.vendor} {self.name}"
 
 
-@dataclass
-class Surface:
+class Surface(NamedTuple):
     """One way of writing a product: the entry, its exact spelling and whether it is an ordinary word."""
 
     entry: int
@@ -60,34 +65,61 @@ def _boundary_ok(text: str, start: int, end: int) -> bool:
     return left_ok and right_ok
 
 
+def lower(text: str) -> str:
+    """The text lower-cased character by character, so offsets stay those of the text
+    (what every lexicon scan reads; compute it once per block and pass it on)."""
+    low = text.lower()
+    if len(low) != len(text):  # rare Unicode case changes length: fall back to casefold-free scan
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
 class _Automaton:
+    """Case-insensitive keys, each with the list of values added under it, in order."""
+
     def __init__(self) -> None:
-        self._a = ahocorasick.Automaton()
+        self._a = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.values: list[list[Any]] = []
+        self.lengths: list[int] = []
         self._built = False
 
-    def add(self, key: str, value: object) -> None:
+    def add(self, key: str, value: object) -> int:
         key = key.lower()
         existing = self._a.get(key, None)
-        if existing is None:
-            self._a.add_word(key, (len(key), [value]))
-        else:
-            existing[1].append(value)
+        if existing is not None:
+            self.values[existing].append(value)
+            return int(existing)
+        ident = len(self.values)
+        self._a.add_word(key, ident)
+        self.values.append([value])
+        self.lengths.append(len(key))
+        return ident
 
-    def iter(self, text: str) -> Iterator[tuple[int, int, list]]:
+    def ident(self, key: str) -> int | None:
+        found = self._a.get(key.lower(), None)
+        return None if found is None else int(found)
+
+    def build(self) -> None:
+        """Make the automaton (before it is cached, so a loaded one is ready)."""
         if not self._built:
             self._a.make_automaton()
             self._built = True
-        if len(self._a) == 0:
-            return
-        low = text.lower()
-        if len(low) != len(text):  # rare Unicode case changes length: fall back to casefold-free scan
-            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        for end_idx, (key_len, values) in self._a.iter(low):
-            yield end_idx - key_len + 1, end_idx + 1, values
+
+    def find(self, low: str) -> list[tuple[int, int, int]]:
+        """(start, end, key id) of every key in `low`, a text lower-cased by lower()."""
+        self.build()
+        if not self.values:
+            return []
+        lengths = self.lengths
+        return [(end - lengths[ident] + 1, end + 1, ident) for end, ident in self._a.iter(low)]
+
+    def iter(self, text: str, low: str | None = None) -> Iterator[tuple[int, int, list[Any]]]:
+        values = self.values
+        for start, end, ident in self.find(lower(text) if low is None else low):
+            yield start, end, values[ident]
 
 
-@dataclass
-class VendorSurface:
+class VendorSurface(NamedTuple):
     """One way of writing a vendor's name on its own ("Microsoft", "MS", "Oracle Corporation")."""
 
     vendor: str
@@ -108,18 +140,68 @@ class ProductLexicon:
     surfaces: _Automaton = field(default_factory=_Automaton)
     vendors: set[str] = field(default_factory=set)
     vendor_surfaces: _Automaton = field(default_factory=_Automaton)
+    # Keys that are only "vendor name" combinations, found from the name's key:
+    # name key id -> [(lower-cased vendor name, combination id)]; surfaces per combination.
+    combined: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    combined_surfaces: list[list[tuple[int, str]]] = field(default_factory=list)
+    # While loading: every surface in the order added, by key, with "vendor name" parts.
+    _pending: dict[str, list[tuple[Surface, str | None, str | None]]] = field(default_factory=dict, repr=False)
 
-    def scan(self, text: str) -> list[LexHit]:
+    def add_surface(self, key: str, surface: Surface, vendor: str | None = None, name: str | None = None) -> None:
+        """Add a way of writing a product; `vendor` and `name` when it is "vendor name"."""
+        self._pending.setdefault(key.lower(), []).append((surface, vendor, name))
+
+    def finish(self) -> None:
+        """Build the automata. A key written only as "vendor name" becomes a combination found
+        from its name's key; every other key keeps all its surfaces, in the order they came."""
+        combos: list[tuple[str, list[tuple[Surface, str | None, str | None]]]] = []
+        for key, items in self._pending.items():
+            split = all(
+                v is not None and n is not None and key == f"{v.lower()} {n.lower()}" and n.lower() in self._pending
+                for _, v, n in items
+            )
+            if split:
+                combos.append((key, items))
+            else:
+                for surface, _, _ in items:
+                    self.surfaces.add(key, surface)
+        for _key, items in combos:
+            combo = len(self.combined_surfaces)
+            self.combined_surfaces.append([(s.entry, s.text) for s, _, _ in items])
+            for vendor, name in dict.fromkeys((str(v).lower(), str(n)) for _, v, n in items):
+                name_id = self.surfaces.ident(name)
+                assert name_id is not None  # every product name is a surface of its own
+                self.combined.setdefault(name_id, []).append((vendor, combo))
+        self._pending = {}
+        self.surfaces.build()
+        self.vendor_surfaces.build()
+
+    def scan(self, text: str, low: str | None = None) -> list[LexHit]:
+        """Products named in `text` (`low`: lower(text), when the caller has it)."""
         hits: list[LexHit] = []
-        for start, end, values in self.surfaces.iter(text):
+        low = lower(text) if low is None else low
+        values = self.surfaces.values
+        seen: set[tuple[int, int]] = set()
+        for start, end, ident in self.surfaces.find(low):
             if _boundary_ok(text, start, end):
-                hits.extend(LexHit(start, end, s) for s in values)
+                hits.extend(LexHit(start, end, s) for s in values[ident])
+            for vendor, combo in self.combined.get(ident, ()):
+                begin = start - 1 - len(vendor)
+                if begin < 0 or low[start - 1] != " " or not low.startswith(vendor, begin):
+                    continue
+                if (begin, combo) in seen:
+                    continue
+                seen.add((begin, combo))
+                if _boundary_ok(text, begin, end):
+                    hits.extend(
+                        LexHit(begin, end, Surface(e, t, False, True)) for e, t in self.combined_surfaces[combo]
+                    )
         return hits
 
-    def scan_vendors(self, text: str) -> list[VendorHit]:
+    def scan_vendors(self, text: str, low: str | None = None) -> list[VendorHit]:
         """Vendor names anywhere in the text, longest first where they overlap."""
         hits: list[VendorHit] = []
-        for start, end, values in self.vendor_surfaces.iter(text):
+        for start, end, values in self.vendor_surfaces.iter(text, low):
             if not _boundary_ok(text, start, end):
                 continue
             for v in values:
@@ -134,8 +216,7 @@ class ProductLexicon:
         return kept
 
 
-@dataclass
-class FormatEntry:
+class FormatEntry(NamedTuple):
     id: str
     extensions: tuple[str, ...]
     names: tuple[str, ...]
@@ -151,9 +232,9 @@ class FormatLexicon:
     surfaces: _Automaton = field(default_factory=_Automaton)
     open_formats: list[str] = field(default_factory=list)
 
-    def scan(self, text: str) -> list[tuple[int, int, FormatEntry, str]]:
+    def scan(self, text: str, low: str | None = None) -> list[tuple[int, int, FormatEntry, str]]:
         out = []
-        for start, end, values in self.surfaces.iter(text):
+        for start, end, values in self.surfaces.iter(text, low):
             if not _boundary_ok(text, start, end):
                 continue
             for idx, surface in values:
@@ -198,10 +279,11 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
             )
             ambiguous = {a.lower() for a in prod.get("ambiguous", [])}
             for name in [prod["name"], *list(prod.get("aliases", []))]:
-                lex.surfaces.add(name, Surface(idx, name, name.lower() in ambiguous, False))
+                lex.add_surface(name, Surface(idx, name, name.lower() in ambiguous, False))
                 for v in vnames:
                     if not name.lower().startswith(v.lower()):
-                        lex.surfaces.add(f"{v} {name}", Surface(idx, f"{v} {name}", False, True))
+                        lex.add_surface(f"{v} {name}", Surface(idx, f"{v} {name}", False, True), v, name)
+    lex.finish()
     return lex
 
 

@@ -6,6 +6,10 @@ Layout of a rule folder:
   roles.yaml          the role of every mention: cues, sections, stated object (ospo_procure/roles.py)
   lexicons/products.yaml, lexicons/formats.yaml
   checklist.yaml      the scoring rubric (read by ospo_procure.scoring)
+
+A folder is loaded in full (schemas, every regex compiled and probed) the first time its
+exact content is seen; the result, with everything derived from it, is cached on disk
+(rules/cache.py) and later runs load it in milliseconds.
 """
 
 from __future__ import annotations
@@ -15,11 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from ospo_procure.errors import DataError
-from ospo_procure.paths import cache_dir, data_dir
-from ospo_procure.rules import schema
+from ospo_procure.paths import data_dir
+from ospo_procure.rules import cache, prefilter, schema
 from ospo_procure.rules.lexicons import (
     FormatLexicon,
     ProductLexicon,
@@ -31,7 +33,9 @@ from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns, compile_reg
 from ospo_procure.yamlio import line_of, load_yaml
 
 if TYPE_CHECKING:
+    from ospo_procure.nlp import LanguageTables
     from ospo_procure.roles import RoleModel
+    from ospo_procure.scoring import Rubric
 
 __all__ = ["Context", "Rule", "RuleException", "RuleSet", "compile_regex", "load_ruleset"]
 
@@ -92,6 +96,17 @@ class RuleSet:
     formats: FormatLexicon
     files: list[Path]
     roles: RoleModel
+    key: str = ""  # the cache key: folder content and environment (rules/cache.py)
+    rubric: Rubric | None = None  # checklist.yaml, when it loaded (scoring reports its errors)
+    # Per language, the words of every rule's phrase and token patterns (whose lemmas the
+    # linter needs), and the language tables built from them (shared by selections).
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _tables: dict[str, LanguageTables] = field(default_factory=dict, repr=False)
+    # The prefilter's analysis of every regex in the folder (rules/prefilter.py), cached.
+    analyses: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_tables": {}}
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -104,7 +119,32 @@ class RuleSet:
             return any(n.upper() == rule.id or n.lower() == rule.category for n in names)
 
         kept = [r for r in self.rules if (not select or hit(r, select)) and not (ignore and hit(r, ignore))]
-        return RuleSet(self.directory, kept, self.context, self.products, self.formats, self.files, self.roles)
+        return RuleSet(
+            self.directory,
+            kept,
+            self.context,
+            self.products,
+            self.formats,
+            self.files,
+            self.roles,
+            self.key,
+            self.rubric,
+            self.words,
+            self._tables,
+            self.analyses,
+        )
+
+    def tables(self, lang: str) -> LanguageTables:
+        """Tokenizer, sentencizer and lemma tables for `lang` (nlp.py), cached on disk with
+        the rule set: built with spaCy the first time, loaded in milliseconds after."""
+        if lang not in self._tables:
+            from ospo_procure.nlp import build_language_tables
+
+            words = self.words.get(lang, frozenset())
+            self._tables[lang] = cache.load_or_build(
+                f"lang-{lang}", f"{self.key}|{lang}", lambda: build_language_tables(lang, words)
+            )
+        return self._tables[lang]
 
 
 def _text_map(value: Any) -> dict[str, str]:
@@ -189,41 +229,34 @@ def _rule_files(root: Path) -> list[Path]:
     return sorted((root / "rules").glob("*.yaml")) + sorted((root / "rules").glob("*.yml"))
 
 
-def _validated_marker(root: Path) -> Path | None:
-    """A cache file whose existence says: this exact folder content passed full validation."""
-    import hashlib
-
-    from ospo_procure import __version__
-
-    digest = hashlib.sha256(f"{__version__}|{regex.__version__}".encode())
-    try:
-        for f in _folder_files(root):
-            if f.is_file():
-                digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    except OSError:
-        return None
-    return cache_dir() / f"rules-validated-{digest.hexdigest()[:24]}"
-
-
 @lru_cache(maxsize=8)
 def _load_cached(root: Path) -> RuleSet:
     if not root.is_dir():
         raise DataError("rule folder not found", path=root)
-    context_path = root / "context.yaml"
-    if not context_path.is_file():
+    if not (root / "context.yaml").is_file():
         raise DataError("missing context.yaml in the rule folder", path=root)
-    marker = _validated_marker(root)
-    eager = marker is None or not marker.exists()
-    products = load_products(root / "lexicons" / "products.yaml", validate_schema=eager)
-    formats = load_formats(root / "lexicons" / "formats.yaml", validate_schema=eager)
+    try:
+        key = f"{cache.folder_digest(root)}|{cache.environment_digest()}"
+    except OSError as exc:
+        raise DataError(f"cannot read the rule folder ({exc.strerror or exc})", path=root) from None
+    ruleset = cache.load_or_build("ruleset", key, lambda: _build(root, key))
+    ruleset.directory = root  # the same content may be cached from another place
+    prefilter.remember(ruleset.analyses)
+    return ruleset
+
+
+def _build(root: Path, key: str) -> RuleSet:
+    """Load and validate the folder in full, and everything derived from it that is cached."""
+    products = load_products(root / "lexicons" / "products.yaml")
+    formats = load_formats(root / "lexicons" / "formats.yaml")
     macros = {"open_formats": formats.open_formats_regex()}
-    context = load_context(context_path, eager, macros=macros)
+    context = load_context(root / "context.yaml", True, macros=macros)
     from ospo_procure.roles import load_roles  # not at import time: roles.py uses this package
 
     roles_path = root / "roles.yaml"
     if not roles_path.is_file():
         raise DataError("missing roles.yaml in the rule folder (docs/roles.md)", path=root)
-    roles = load_roles(roles_path, eager, macros=macros)
+    roles = load_roles(roles_path, True, macros=macros)
     rule_files = _rule_files(root)
     if not rule_files:
         raise DataError("no rule files (rules/*.yaml) in the rule folder", path=root)
@@ -232,7 +265,7 @@ def _load_cached(root: Path) -> RuleSet:
     term_lists: dict[str, Any] = {}
     for path in rule_files:
         data, lines = load_yaml(path)
-        ld = LoadEnv(path, lines, eager, term_lists, macros)
+        ld = LoadEnv(path, lines, True, term_lists, macros)
         ld.validate(data, schema.RULE_FILE)
         for i, raw in enumerate(data["rules"]):
             rule = _load_rule(raw, ("rules", i), ld)
@@ -244,10 +277,48 @@ def _load_cached(root: Path) -> RuleSet:
                 )
             seen[rule.id] = rule.source
             rules.append(rule)
-    if eager and marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass  # no cache: the next run validates again
-    return RuleSet(root, rules, context, products, formats, rule_files, roles)
+    ruleset = RuleSet(root, rules, context, products, formats, rule_files, roles, key, _rubric(root))
+    ruleset.words = {
+        lang: frozenset(w for rule in rules for m in rule.matchers for w in m.words(lang))
+        for lang in sorted({lang for rule in rules for lang in rule.languages})
+    }
+    formats.surfaces.build()
+    ruleset.analyses = prefilter.analyses(
+        sorted({p for patterns in _all_patterns(ruleset) for p in patterns.sources()})
+    )
+    return ruleset
+
+
+def _all_patterns(ruleset: RuleSet) -> list[Patterns]:
+    """Every Patterns object of the rules, the context and the role model."""
+    found: list[Patterns] = []
+    seen: set[int] = set()
+
+    def walk(obj: Any) -> None:
+        if id(obj) in seen or isinstance(obj, (str, bytes, int, float, Path, ProductLexicon, FormatLexicon)):
+            return
+        seen.add(id(obj))
+        if isinstance(obj, Patterns):
+            found.append(obj)
+        elif isinstance(obj, dict):
+            for value in obj.values():
+                walk(value)
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            for value in obj:
+                walk(value)
+        elif hasattr(obj, "__dict__"):
+            for value in vars(obj).values():
+                walk(value)
+
+    walk([ruleset.rules, ruleset.context, ruleset.roles])
+    return found
+
+
+def _rubric(root: Path) -> Rubric | None:
+    from ospo_procure.scoring import load_rubric
+
+    path = root / "checklist.yaml"
+    try:
+        return load_rubric(path) if path.is_file() else None
+    except DataError:
+        return None  # reported when a document is scored, as before

@@ -7,10 +7,14 @@ Each kind owns its whole life cycle, the way Vale gives each check kind its own 
   scan      (the Scanner) find candidates in one block
 
 Kinds: `lexicon` (products, vendors and formats lexicons, Aho-Corasick on raw text),
-`phrases` (inline phrases or a `terms:` list, spaCy PhraseMatcher on lower-cased lookup
-lemmas), `tokens` (spaCy token patterns) and `regex` (the `regex` module with a timeout,
-behind a literal prefilter). The loader and the matching code only go through
-`MATCHER_KINDS` and `matcher_kind`, never through a kind's name.
+`phrases` (inline phrases or a `terms:` list, matched on spaCy's tokens and lower-cased
+lookup lemmas, as spaCy's PhraseMatcher does, without spaCy), `tokens` (spaCy token
+patterns, run by spaCy's Matcher) and `regex` (the `regex` module with a timeout). Every
+kind sits behind a prefilter that only skips a block when the kind provably cannot match
+in it: literals for regexes, the surface forms of the pattern lemmas for phrases and
+tokens. So tokens are computed only for blocks that can hold a phrase or a candidate, and
+spaCy is imported only when a token pattern can match. The loader and the matching code
+only go through `MATCHER_KINDS` and `matcher_kind`, never through a kind's name.
 
 A pattern or cue that times out on a block is not silently skipped: it becomes a warning
 on the block, which the linter reports on the file.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,11 +32,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import regex
 
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
+from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
-from ospo_procure.rules.prefilter import Prefilter
+from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, fold, required_sets
 
 if TYPE_CHECKING:
+    from ospo_procure.nlp import LanguageTables
     from ospo_procure.rules.loader import Rule, RuleSet
+    from ospo_procure.tokenizer import Span
 
 _VERSIONISH = re.compile(r"^(?:v?\d[\w.]*|[IVX]+|E\d|R\d|XP|Vista|NT|S/4HANA|z/OS|\d{2,4}[a-z]?)$", re.IGNORECASE)
 
@@ -64,22 +72,71 @@ class Candidate:
 
 @dataclass
 class BlockContext:
-    """A block's text with its sentence spans, its lexicon hits (computed once, shared by
-    every rule) and the warnings raised while checking it."""
+    """A block's text with what is computed once and shared by every rule: its tokens and
+    sentence spans (computed on first use: most blocks never need them), its lexicon hits,
+    and the warnings raised while checking it."""
 
     text: str
-    sents: list[tuple[int, int]]
     lang: str
     index: int = 0  # block index in the document
     label: str = ""  # the block's location, for warnings
-    doc: Any = None  # the spaCy Doc (phrase and token matchers need it)
+    tables: LanguageTables | None = None  # tokenizer, sentencizer and lemmas (nlp.py)
+    location: Any = None  # the block's Location: its label is made only for a warning
     warnings: list[str] = field(default_factory=list)
     product_hits: list[LexHit] | None = None
     format_hits: list[tuple[int, int, FormatEntry, str]] | None = None
     vendor_hits: list[VendorHit] | None = None
+    _tokens: list[Span] | None = field(default=None, repr=False)
+    _sents: list[Span] | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
+    _spacy_doc: Any = field(default=None, repr=False)
+    _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+
+    @property
+    def tokens(self) -> list[Span]:
+        """spaCy's tokens of the block, as (start, end) offsets."""
+        if self._tokens is None:
+            self._tokens = self.tables.tokenizer.tokens(self.text) if self.tables is not None else []
+        return self._tokens
+
+    @property
+    def sents(self) -> list[Span]:
+        """The sentencizer's sentences, covering the block."""
+        if self._sents is None:
+            if self.tables is None or not self.text:
+                self._sents = [(0, len(self.text))]
+            else:
+                self._sents = self.tables.tokenizer.sentences(self.text, self.tokens)
+        return self._sents
+
+    @sents.setter
+    def sents(self, spans: list[Span]) -> None:
+        self._sents, self._starts = spans, None
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def spacy_doc(self) -> Any:
+        """The block through the equivalent spaCy pipeline (token patterns only)."""
+        if self._spacy_doc is None:
+            assert self.tables is not None
+            self._spacy_doc = self.tables.spacy()(self.text)
+        return self._spacy_doc
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        for s, e in self.sents:
+        """The sentence holding `start` (extended to `end`); a bisection, so a paragraph of
+        thousands of sentences costs no more per lookup than a short one."""
+        sents = self.sents
+        if self._starts is None:
+            self._starts = [s for s, _ in sents]
+        i = bisect_right(self._starts, start) - 1
+        if i >= 0:
+            s, e = sents[i]
             if s <= start < e:
                 return s, max(e, end)
         return 0, len(self.text)
@@ -103,14 +160,25 @@ class BlockContext:
         return s, e
 
     def where(self) -> str:
-        return f"block {self.index + 1}" + (f" ({self.label})" if self.label else "")
+        label = self.label or (self.location.label() if self.location is not None else "")
+        return f"block {self.index + 1}" + (f" ({label})" if label else "")
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
 
     def search(self, pattern: regex.Pattern[str], lo: int, hi: int, who: str) -> regex.Match[str] | None:
-        """pattern.search on text[lo:hi]; a timeout is a warning (and counts as no match)."""
+        """pattern.search on text[lo:hi]; a timeout is a warning (and counts as no match).
+        A pattern whose required literals (rules/prefilter.py) are not all in the region
+        cannot match there and is not run: the block-level prefilter saw them elsewhere."""
+        sets = required_sets(pattern.pattern)
+        if sets:
+            folded = self._folded.get((lo, hi))
+            if folded is None:
+                folded = self._folded[(lo, hi)] = fold(self.text[lo:hi])
+            for options in sets:
+                if not any(lit in folded for lit in options):
+                    return None
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:
@@ -123,6 +191,15 @@ class BlockContext:
         """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
         occurs around the span start:end, as absolute offsets, or None."""
         lo, hi = self.region(check.scope, check.window, start, end)
+        # Candidates in the same sentence (clause, block) ask the same question: search once.
+        key = (id(check), lo, hi, None if patterns is None else tuple(map(id, patterns)))
+        if key not in self._found:
+            self._found[key] = self._find(check, lo, hi, who, patterns)
+        return self._found[key]
+
+    def _find(
+        self, check: CueCheck, lo: int, hi: int, who: str, patterns: Iterable[regex.Pattern[str]] | None
+    ) -> tuple[int, int] | None:
         for pattern in check.patterns(self.lang) if patterns is None else patterns:
             m = self.search(pattern, lo, hi, who)
             if m is not None:
@@ -146,7 +223,7 @@ Use = tuple["Rule", "Matcher"]
 @dataclass
 class CompileEnv:
     lang: str
-    nlp: Any
+    tables: LanguageTables
     ruleset: RuleSet
 
 
@@ -209,24 +286,29 @@ class _LexiconScanner(Scanner):
             self.by_lexicon.setdefault(m.lexicon, []).append((rule, m))
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
+        out: list[Candidate] = []
+        low = lexicon_lower(ctx.text)  # one lower-casing for the three lexicons
         products = self.by_lexicon.get("products", [])
         vendors = self.by_lexicon.get("vendors", [])
         if products or vendors:
-            yield from self._products(ctx, products)
+            self._products(ctx, products, low, out)
         if vendors:
-            yield from self._vendors(ctx, vendors)
+            self._vendors(ctx, vendors, low, out)
         formats = self.by_lexicon.get("formats", [])
         if formats:
             if ctx.format_hits is None:
-                ctx.format_hits = self.ruleset.formats.scan(ctx.text)
+                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low)
             for rule, m in formats:
-                yield from (Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
+                out.extend(Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
+        return out
 
-    def _products(self, ctx: BlockContext, uses: list[Use]) -> Iterable[Candidate]:
+    def _products(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
         lexicon = self.ruleset.products
         if ctx.product_hits is None:
-            raw = [h for h in lexicon.scan(ctx.text) if _product_ok(h, ctx, self.ruleset)]
-            ctx.product_hits = _drop_contained(raw)
+            raw = [h for h in lexicon.scan(ctx.text, low) if _product_ok(h, ctx, self.ruleset)]
+            ctx.product_hits = _drop_contained(raw) if raw else raw
+        if not ctx.product_hits:
+            return
         edition_words = self.ruleset.context.edition_words
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
@@ -234,19 +316,20 @@ class _LexiconScanner(Scanner):
                 entry = lexicon.entries[hit.surface.entry]
                 if m.finding in entry.findings:
                     end = _extend_product(ctx.text, hit.start, hit.end, edition_words)
-                    yield Candidate(rule, hit.start, end, m, product=entry)
+                    out.append(Candidate(rule, hit.start, end, m, product=entry))
 
-    def _vendors(self, ctx: BlockContext, uses: list[Use]) -> Iterable[Candidate]:
+    def _vendors(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
         """Vendors named on their own: never inside a product name ("Microsoft SQL Server")."""
         if ctx.vendor_hits is None:
-            taken = ctx.product_hits or []
-            ctx.vendor_hits = [
-                h
-                for h in self.ruleset.products.scan_vendors(ctx.text)
-                if not any(p.start < h.end and h.start < p.end for p in taken)
-            ]
+            taken = ctx.product_hits or []  # sorted and disjoint (_drop_contained): ends ascend too
+            starts = [p.start for p in taken]
+            ctx.vendor_hits = []
+            for h in self.ruleset.products.scan_vendors(ctx.text, low):
+                i = bisect_left(starts, h.end) - 1  # the last product starting before the vendor ends
+                if i < 0 or taken[i].end <= h.start:
+                    ctx.vendor_hits.append(h)
         for rule, m in uses:
-            yield from (Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in ctx.vendor_hits)
+            out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in ctx.vendor_hits)
 
 
 class PhraseMatcher(Matcher):
@@ -272,22 +355,84 @@ class PhraseMatcher(Matcher):
 
     @classmethod
     def compile(cls, uses: list[Use], env: CompileEnv) -> Scanner | None:
-        from spacy.matcher import PhraseMatcher as SpacyPhraseMatcher
-
-        scanner = _SpacyScanner(env.nlp)
-        matchers: dict[str, Any] = {}
+        scanner = _PhraseScanner(env.tables)
         for rule, m in uses:
             assert isinstance(m, PhraseMatcher)
-            if not m.phrases.get(env.lang):
-                continue
-            attr = "LEMMA" if m.attr == "lemma" else "LOWER"
-            pm = matchers.get(attr)
-            if pm is None:
-                pm = matchers[attr] = SpacyPhraseMatcher(env.nlp.vocab, attr=attr)
-            # nlp() (not make_doc) so the pattern tokens get the same lemmas as the text.
-            pm.add(scanner.key(rule, m), list(env.nlp.pipe(m.phrases[env.lang])))
-        scanner.matchers = list(matchers.values())
-        return scanner if scanner.matchers else None
+            for phrase in m.phrases.get(env.lang, []):
+                scanner.add(rule, m, phrase)
+        return scanner if scanner.entries else None
+
+
+class _PhraseScanner(Scanner):
+    """spaCy's PhraseMatcher, on LEMMA or LOWER, over our tokens (ospo_procure/tokenizer.py):
+    every token sequence whose lemmas (or lower-cased texts) are a phrase's, phrases tokenized
+    like the text. Matches come in spaCy's order: attribute by attribute in the order the rules
+    first use them, then by start and end."""
+
+    def __init__(self, tables: LanguageTables) -> None:
+        self.tables = tables
+        # attr -> first token value -> [(values, uses)]
+        self.entries: dict[str, dict[str, list[tuple[tuple[str, ...], list[Use]]]]] = {}
+        self._needs: list[tuple[frozenset[str], ...]] = []  # per phrase: surface forms of each token
+        self._prefilter: LiteralFilter | None = None
+
+    def add(self, rule: Rule, m: PhraseMatcher, phrase: str) -> None:
+        attr = "LEMMA" if m.attr == "lemma" else "LOWER"
+        toks = self.tables.tokenizer.tokens(phrase)
+        if not toks:
+            return
+        values = tuple(_attr_value(phrase[s:e].lower(), attr, self.tables) for s, e in toks)
+        bucket = self.entries.setdefault(attr, {}).setdefault(values[0], [])
+        for known, uses in bucket:
+            if known == values:
+                if (rule, m) not in uses:
+                    uses.append((rule, m))
+                return
+        bucket.append((values, [(rule, m)]))
+        # Prefilter: a match needs, for each token of the phrase, one surface form of its value.
+        needs = {_surfaces(v, attr, self.tables) for v in values}
+        self._needs.append(tuple(sorted(needs, key=_selectivity, reverse=True)))
+
+    def possible(self, ctx: BlockContext) -> bool:
+        if self._prefilter is None:
+            self._prefilter = LiteralFilter(list(self._needs))
+        # str.lower() keeps every token's lower-cased text a substring of the block's, except
+        # where a capital sigma's lower case depends on the letters around it.
+        return "\u03a3" in ctx.text or bool(self._prefilter.candidates(ctx.lower))
+
+    def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
+        if not self.possible(ctx):
+            return
+        toks = ctx.tokens
+        lowers = [ctx.text[s:e].lower() for s, e in toks]
+        for attr, index in self.entries.items():
+            values = lowers if attr == "LOWER" else [self.tables.lemma(t) for t in lowers]
+            for i, value in enumerate(values):
+                found = index.get(value)
+                if not found:
+                    continue
+                hits = [(len(seq), uses) for seq, uses in found if tuple(values[i : i + len(seq)]) == seq]
+                for n, uses in sorted(hits, key=lambda h: h[0]):
+                    for rule, m in uses:
+                        yield Candidate(rule, toks[i][0], toks[i + n - 1][1], m)
+
+
+def _attr_value(lower: str, attr: str, tables: LanguageTables) -> str:
+    return tables.lemma(lower) if attr == "LEMMA" else lower
+
+
+def _surfaces(value: str, attr: str, tables: LanguageTables) -> frozenset[str]:
+    """Every lower-cased token text whose `attr` is `value`."""
+    if attr != "LEMMA":
+        return frozenset([value])
+    forms = {form for form, lemma in tables.lemmas.items() if lemma == value}
+    if value not in tables.lemmas:
+        forms.add(value)  # a form missing from the table is its own lemma
+    return frozenset(forms)
+
+
+def _selectivity(surfaces: frozenset[str]) -> tuple[int, int]:
+    return (min((len(s) for s in surfaces), default=0), -len(surfaces))
 
 
 class TokenMatcher(Matcher):
@@ -317,38 +462,83 @@ class TokenMatcher(Matcher):
 
     @classmethod
     def compile(cls, uses: list[Use], env: CompileEnv) -> Scanner | None:
-        from spacy.matcher import Matcher as SpacyMatcher
+        patterns: list[Use] = [(rule, m) for rule, m in uses if isinstance(m, TokenMatcher) and m.tokens.get(env.lang)]
+        return _TokenScanner(patterns, env) if patterns else None
 
-        scanner = _SpacyScanner(env.nlp)
-        token_matcher = SpacyMatcher(env.nlp.vocab)
-        for rule, m in uses:
+
+class _TokenScanner(Scanner):
+    """spaCy's Matcher, on the blocks where a pattern can match: each pattern needs one of
+    the surface forms of a token it requires (LOWER, ORTH, TEXT or LEMMA values); a pattern
+    with no such token always runs. spaCy is imported on the first block that needs it."""
+
+    def __init__(self, uses: list[Use], env: CompileEnv) -> None:
+        self.tables = env.tables
+        self.lang = env.lang
+        self.uses = uses
+        needs: list[tuple[frozenset[str], ...] | None] = []
+        for _rule, m in uses:
             assert isinstance(m, TokenMatcher)
-            if m.tokens.get(env.lang):
-                patterns = [[_lower_lemmas(t) for t in p] for p in m.tokens[env.lang]]
-                token_matcher.add(scanner.key(rule, m), patterns)
-        scanner.matchers = [token_matcher] if len(token_matcher) else []
-        return scanner if scanner.matchers else None
+            for pattern in m.tokens[env.lang]:
+                required = [_token_surfaces(_lower_lemmas(t), env.tables) for t in pattern if _required(t)]
+                usable = {r for r in required if r}
+                needs.append(tuple(sorted(usable, key=_selectivity, reverse=True)) or None)
+        self._prefilter = LiteralFilter(needs)
+        self._matcher: Any = None
+        self._keys: dict[int, Use] = {}
 
+    def possible(self, ctx: BlockContext) -> bool:
+        return "\u03a3" in ctx.text or bool(self._prefilter.candidates(ctx.lower))
 
-class _SpacyScanner(Scanner):
-    """PhraseMatcher / token Matcher objects over the block's spaCy Doc."""
+    def _spacy_matcher(self) -> Any:
+        if self._matcher is None:
+            from spacy.matcher import Matcher as SpacyMatcher
 
-    def __init__(self, nlp: Any) -> None:
-        self.nlp = nlp
-        self.matchers: list[Any] = []
-        self.keys: dict[int, Use] = {}
-
-    def key(self, rule: Rule, m: Matcher) -> str:
-        name = f"{rule.id}#{rule.matchers.index(m)}"
-        self.keys[self.nlp.vocab.strings.add(name)] = (rule, m)
-        return name
+            nlp = self.tables.spacy()
+            matcher = SpacyMatcher(nlp.vocab)
+            for rule, m in self.uses:
+                assert isinstance(m, TokenMatcher)
+                name = f"{rule.id}#{rule.matchers.index(m)}"
+                self._keys[nlp.vocab.strings.add(name)] = (rule, m)
+                matcher.add(name, [[_lower_lemmas(t) for t in p] for p in m.tokens[self.lang]])
+            self._matcher = matcher
+        return self._matcher
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
-        for matcher in self.matchers:
-            for key, s, e in matcher(ctx.doc):
-                rule, m = self.keys[key]
-                span = ctx.doc[s:e]
-                yield Candidate(rule, span.start_char, span.end_char, m)
+        if not ctx.text or not self.possible(ctx):
+            return
+        matcher = self._spacy_matcher()
+        doc = ctx.spacy_doc()
+        for key, s, e in matcher(doc):
+            rule, m = self._keys[key]
+            span = doc[s:e]
+            yield Candidate(rule, span.start_char, span.end_char, m)
+
+
+_TOKEN_TEXT_ATTRS = ("LOWER", "ORTH", "TEXT", "LEMMA")
+
+
+def _required(tok: dict[str, Any]) -> bool:
+    """A token spec every match must consume at least once (no operator, or `+`)."""
+    return tok.get("OP") in (None, "+")
+
+
+def _token_surfaces(tok: dict[str, Any], tables: LanguageTables) -> frozenset[str] | None:
+    """Lower-cased texts one of which a token matching `tok` has, or None when unknown."""
+    options: list[frozenset[str]] = []
+    for attr in _TOKEN_TEXT_ATTRS:
+        value = tok.get(attr)
+        if isinstance(value, str):
+            values = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            values = list(value["IN"])
+        else:
+            continue
+        forms: set[str] = set()
+        for v in values:
+            forms |= _surfaces(v, "LEMMA", tables) if attr == "LEMMA" else {v.lower()}
+        options.append(frozenset(forms))
+    usable = [o for o in options if o and all(o)]
+    return max(usable, key=_selectivity) if usable else None
 
 
 class RegexMatcher(Matcher):
@@ -375,20 +565,40 @@ class RegexMatcher(Matcher):
 
 
 class _RegexScanner(Scanner):
+    """Every rule regex of a language behind one literal prefilter; a pattern text used by
+    several rules is searched once per block and its matches shared."""
+
     def __init__(self, entries: list[tuple[Rule, RegexMatcher, regex.Pattern[str]]]) -> None:
         self.entries = entries
-        self.prefilter = Prefilter([pattern.pattern for _, _, pattern in entries])
+        sources: dict[str, int] = {}
+        self.slot = [sources.setdefault(pattern.pattern, len(sources)) for _, _, pattern in entries]
+        self.prefilter = Prefilter(list(sources))
+        self._entries_of: dict[int, list[int]] = {}
+        for index, slot in enumerate(self.slot):
+            self._entries_of.setdefault(slot, []).append(index)
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         text = ctx.text
-        for index in sorted(self.prefilter.candidates(text)):
+        possible = self.prefilter.candidates(text)
+        if not possible:
+            return
+        entries_of = self._entries_of
+        indexes = [i for slot in possible for i in entries_of[slot]]
+        indexes.sort()
+        hits: dict[int, list[tuple[int, int]] | None] = {}
+        for index in indexes:
             rule, m, pattern = self.entries[index]
-            try:
-                hits = [(h.start(), h.end()) for h in pattern.finditer(text, timeout=REGEX_TIMEOUT)]
-            except TimeoutError:
+            slot = self.slot[index]
+            found = hits.get(slot, ())
+            if found == ():
+                try:
+                    found = hits[slot] = [h.span() for h in pattern.finditer(text, timeout=REGEX_TIMEOUT)]
+                except TimeoutError:
+                    found = hits[slot] = None
+            if found is None:
                 ctx.warn(f"rule {rule.id}'s pattern timed out on {ctx.where()}; that block was not fully checked")
                 continue
-            for hs, he in hits:
+            for hs, he in found:
                 start, end = tidy_span(text, hs, he)
                 if end > start:
                     yield Candidate(rule, start, end, m)

@@ -7,6 +7,7 @@ Kept apart from the loader so the matcher kinds (rules/matchers.py) and the role
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +56,10 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
 class Patterns:
     """Regular expressions per language ("any" applies to every language).
 
-    Compiling the `regex` module's patterns is the slowest part of loading a rule folder, so
-    a folder that was validated before (same bytes, see loader._validated_marker) compiles
-    each language on first use; a new or edited folder compiles and probes everything on
-    load, so a bad pattern is reported with its file and line before any linting.
+    A new or edited folder compiles and probes everything on load (`eager`), so a bad
+    pattern is reported with its file and line before any linting. The compiled patterns are
+    cached with the rule set (rules/cache.py) one language per blob, and a language's blob
+    is unpickled (which restores the compiled code without parsing) on first use.
     """
 
     def __init__(
@@ -75,11 +76,20 @@ class Patterns:
         self.what = what
         self._where = (path, line, what)
         self._compiled: dict[str, list[regex.Pattern[str]]] = {}
+        self._blobs: dict[str, bytes] = {}
+        self._for_lang: dict[str, list[regex.Pattern[str]]] = {}
         if eager:
             for lang in self.raw:
                 self._compile(lang, probe=True)
 
+    def __getstate__(self) -> dict[str, Any]:
+        blobs = dict(self._blobs)
+        blobs.update({lang: pickle.dumps(ps, protocol=pickle.HIGHEST_PROTOCOL) for lang, ps in self._compiled.items()})
+        return {**self.__dict__, "_compiled": {}, "_blobs": blobs, "_for_lang": {}}
+
     def _compile(self, lang: str, probe: bool = False) -> list[regex.Pattern[str]]:
+        if lang not in self._compiled and lang in self._blobs:
+            self._compiled[lang] = pickle.loads(self._blobs.pop(lang))
         if lang not in self._compiled:
             path, line, what = self._where
             self._compiled[lang] = [
@@ -88,7 +98,15 @@ class Patterns:
         return self._compiled[lang]
 
     def for_lang(self, lang: str) -> list[regex.Pattern[str]]:
-        return self._compile(lang) + self._compile("any")
+        """The patterns of `lang` and `any` (one list per language: do not modify it)."""
+        found = self._for_lang.get(lang)
+        if found is None:
+            found = self._for_lang[lang] = self._compile(lang) + self._compile("any")
+        return found
+
+    def sources(self) -> list[str]:
+        """Every pattern text, macros expanded, in every language."""
+        return [p for patterns in self.raw.values() for p in patterns]
 
     def __bool__(self) -> bool:
         return bool(self.raw)

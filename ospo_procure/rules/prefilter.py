@@ -1,9 +1,12 @@
 r"""Literal prefilters for rule regexes, so most patterns never run on most blocks.
 
-For a regex we compute a set of literal strings such that every match contains at least one
-of them (in the spirit of RE2's and code-search prefilters). One Aho-Corasick pass over the
-case-folded block then tells which patterns can match at all; only those run. A pattern we
-cannot analyse simply always runs, so the prefilter never changes results, only speed.
+For a regex we compute sets of literal strings such that every match contains at least one
+literal of each set (in the spirit of RE2's and code-search prefilters): `\bthe (?:Contractor|
+Supplier)\b[^.]{0,60}\bshall (?:own|retain)` needs one of {contractor, supplier}, and "shall ",
+and one of {own, retain}. One Aho-Corasick pass over the case-folded block then tells which
+patterns can match at all (every set hit); only those run. A pattern we cannot analyse
+simply always runs, so the prefilter never changes results, only speed. Analyses are
+memoised per pattern text and cached with the compiled rule set (rules/cache.py).
 
 Rule patterns are `regex`-module patterns, but the analysis parses them with CPython's
 `re` parser, which reads some `regex`-only syntax differently (`[[:alpha:]]` is a POSIX
@@ -16,6 +19,8 @@ fuzzy {e<=1}, (?V1), inline global flags, atomic groups, branch reset...) always
 from __future__ import annotations
 
 import re
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 _c: Any
@@ -27,8 +32,11 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c
     import sre_parse as _parser
 
-MIN_LITERAL = 3  # shorter anchors ("of", "de") select nothing
+MIN_LITERAL = 3  # shorter anchors ("of", "de") select nothing...
+_COMMON_CHARS = frozenset(".,;:-'\"()[]/ ")  # ...unless made of rarer signs ("%", "€", "§")
+_RARE_RUN = re.compile(r"[^\w\s.,;:\-'\"()\[\]/]+")
 MAX_ANCHORS = 300
+MAX_SETS = 3  # literal sets required together per pattern
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _NEUTRAL = {_c.AT}  # zero-width anchors such as \b and ^ keep a literal run going
@@ -119,7 +127,7 @@ def _common_syntax(pattern: str) -> bool:
     return True
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case folding the prefilter applies to literals and text alike, so that whatever the
     `regex` module's IGNORECASE (simple case folding, V0) matches, the folded text contains the
     folded literal: full case folding maps the Kelvin sign to 'k', the long s to 's' and both
@@ -128,37 +136,98 @@ def _fold(text: str) -> str:
     return text.replace("\u0130", "i").replace("\u0131", "i").casefold()
 
 
+def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Sets of literals (case-folded) such that every match contains one literal of each set,
+    or None when nothing is known. The most selective set comes first; at most MAX_SETS - 1
+    others follow. Sets of two-letter words ({no, not, nor}) are kept: an `in` test can still
+    rule a region out, though they are too common to search a block for (see Prefilter)."""
+    if pattern in _ANALYSES:
+        return _ANALYSES[pattern]
+    result: tuple[frozenset[str], ...] | None = None
+    if _common_syntax(pattern):
+        try:
+            tree = _parser.parse(pattern, re.IGNORECASE)
+        except Exception:  # not valid `re` syntax after all: no prefilter
+            tree = None
+        if tree is not None:
+            found = [frozenset(fold(lit) for lit in s) for s in _sets(list(tree)) if s]
+            usable = [s for s in found if _useful(s) or _weak(s)]
+            if usable:
+                chosen: list[frozenset[str]] = []
+                for candidate in sorted(usable, key=lambda s: (_useful(s), _score(s)), reverse=True):
+                    if candidate not in chosen and len(chosen) < MAX_SETS:
+                        chosen.append(candidate)
+                result = tuple(chosen)
+    _ANALYSES[pattern] = result
+    return result
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
-    """Literals (case-folded) of which every match contains one, or None when unknown."""
-    if not _common_syntax(pattern):
-        return None
-    try:
-        tree = _parser.parse(pattern, re.IGNORECASE)
-    except Exception:  # not valid `re` syntax after all: no prefilter
-        return None
-    found = _sequence(list(tree))
-    if not found or len(found) > MAX_ANCHORS or min(len(s) for s in found) < MIN_LITERAL:
-        return None
-    return frozenset(_fold(s) for s in found)
+    """The best single set of literals (case-folded) of which every match contains one, when
+    it is selective enough to search for."""
+    sets = required_sets(pattern)
+    return sets[0] if sets and _useful(sets[0]) else None
 
 
-def _score(candidate: set[str]) -> tuple[int, int]:
+# Analyses by pattern text: filled on use, saved with the compiled rule set and restored
+# from it, so a cached rule set never parses a pattern again.
+_ANALYSES: dict[str, tuple[frozenset[str], ...] | None] = {}
+
+
+def analyses(patterns: list[str]) -> dict[str, tuple[frozenset[str], ...] | None]:
+    return {p: required_sets(p) for p in patterns}
+
+
+def remember(known: dict[str, tuple[frozenset[str], ...] | None]) -> None:
+    _ANALYSES.update(known)
+
+
+def _useful(found: set[str] | frozenset[str]) -> bool:
+    """Selective enough to search for: no literal shorter than MIN_LITERAL unless it is made
+    of rarer signs. (Weaker sets still serve as later checks, see required_sets.)"""
+    if not found or len(found) > MAX_ANCHORS:
+        return False
+    return all(
+        len(lit) >= MIN_LITERAL or not (set(lit) & _COMMON_CHARS or any(c.isalnum() for c in lit)) for lit in found
+    )
+
+
+def _rare_core(literal: str) -> str:
+    """A short literal stands for its longest run of rarer signs ("% " -> "%"): any part of a
+    required literal is required too."""
+    if len(literal) >= MIN_LITERAL:
+        return literal
+    runs = _RARE_RUN.findall(literal)
+    return max(runs, key=len) if runs else literal
+
+
+def _score(candidate: set[str] | frozenset[str]) -> tuple[int, int]:
     return (min(len(s) for s in candidate), -len(candidate))
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Any one element's requirement is a valid requirement for the whole sequence: keep the best."""
-    best: set[str] | None = None
-    run: list[str] = []
+def _best(sets: list[set[str]]) -> set[str] | None:
+    """The alternative's most selective set; a weak one (short literals) rather than none, so a
+    branch like (?:cores?|CPUs?|PCs?) still requires one of its words."""
+    useful = [s for s in sets if _useful(s)]
+    if useful:
+        return max(useful, key=_score)
+    weak = [s for s in sets if _weak(s)]
+    return max(weak, key=_score) if weak else None
 
-    def consider(candidate: set[str] | None) -> None:
-        nonlocal best
-        if candidate and (best is None or _score(candidate) > _score(best)):
-            best = candidate
+
+def _weak(found: set[str] | frozenset[str]) -> bool:
+    """Worth a later check (an `in` test per literal), not a search: two-letter words."""
+    return bool(found) and len(found) <= MAX_ANCHORS and min(map(len, found)) >= 2
+
+
+def _sets(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Every requirement of a sequence: each element's requirement is one of the whole's."""
+    out: list[set[str]] = []
+    run: list[str] = []
 
     def close_run() -> None:
         if run:
-            consider({"".join(run)})
+            out.append({_rare_core("".join(run))})
             run.clear()
 
     for op, arg in items:
@@ -171,53 +240,88 @@ def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
             run.append(chr(arg[0][1]))
             continue
         close_run()
-        consider(_node(op, arg))
+        out.extend(_node(op, arg))
     close_run()
-    return best
+    return out
 
 
-def _node(op: Any, arg: Any) -> set[str] | None:
+def _node(op: Any, arg: Any) -> list[set[str]]:
     if op is _c.SUBPATTERN:
-        return _sequence(list(arg[-1]))
+        return _sets(list(arg[-1]))
     if op is _c.BRANCH:
         union: set[str] = set()
         for alternative in arg[1]:
-            part = _sequence(list(alternative))
+            part = _best(_sets(list(alternative)))
             if not part:
-                return None
+                return []
             union |= part
-        return union
+        return [union]
     if op in _REPEATS:
         low, _high, body = arg
-        return _sequence(list(body)) if low >= 1 else None
-    return None  # classes, categories, look-arounds, back-references: no literal
+        return _sets(list(body)) if low >= 1 else []
+    return []  # classes, categories, look-arounds, back-references: no literal
 
 
-class Prefilter:
-    """Which of a list of patterns can match a text, by their required literals."""
+class LiteralFilter:
+    """Which items can occur in a text, each item requiring one literal of each of its sets
+    (None: always possible). The first set of each item is searched with one Aho-Corasick
+    pass; for the items found, small later sets are checked with `in` tests. Common words in
+    later sets ("shall ", "the ") then cost nothing on blocks that lack the first, and a large
+    later set, whose absence would cost more `in` scans than running the pattern, is not checked."""
 
-    def __init__(self, patterns: list[str]) -> None:
+    MAX_LATER = 1000  # literals in a later set checked with `in`
+
+    def _checked(self, later: frozenset[str]) -> bool:
+        return len(later) <= self.MAX_LATER
+
+    def __init__(self, requirements: list[tuple[frozenset[str], ...] | None]) -> None:
         import ahocorasick
 
-        self.always: list[int] = []
+        self.always = [i for i, sets in enumerate(requirements) if not sets]
+        self._later: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._automaton = ahocorasick.Automaton()
         anchors: dict[str, list[int]] = {}
-        for index, pattern in enumerate(patterns):
-            literals = required_literals(pattern)
-            if literals is None:
-                self.always.append(index)
-                continue
-            for lit in literals:
-                anchors.setdefault(lit, []).append(index)
+        for index, sets in enumerate(requirements):
+            if sets:
+                for lit in sets[0]:
+                    anchors.setdefault(lit, []).append(index)
+                later = sorted((s for s in sets[1:] if self._checked(s)), key=len)
+                self._later[index] = tuple(tuple(sorted(s, key=len, reverse=True)) for s in later)
         for lit, indexes in anchors.items():
-            self._automaton.add_word(lit, indexes)
+            self._automaton.add_word(lit, tuple(indexes))
+        self._single = frozenset(i for i, sets in self._later.items() if not sets)  # nothing to check later
         self._empty = not anchors
         if not self._empty:
             self._automaton.make_automaton()
 
     def candidates(self, text: str) -> set[int]:
+        """`text` normalised as the literals are (case-folded, or lower-cased)."""
         hits = set(self.always)
-        if not self._empty:
-            for _end, indexes in self._automaton.iter(_fold(text)):
-                hits.update(indexes)
+        if self._empty:
+            return hits
+        found = set(chain.from_iterable(map(itemgetter(1), self._automaton.iter(text))))
+        hits |= found & self._single
+        later = self._later
+        for index in found - self._single:
+            for options in later[index]:
+                for lit in options:
+                    if lit in text:
+                        break
+                else:  # no literal of this set: the item cannot occur
+                    break
+            else:
+                hits.add(index)
         return hits
+
+
+class Prefilter:
+    """Which of a list of patterns can match a text, by their required literal sets."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        requirements = [required_sets(p) for p in patterns]
+        # A pattern whose best set is only two-letter words is not worth searching for: it runs.
+        self._filter = LiteralFilter([sets if sets and _useful(sets[0]) else None for sets in requirements])
+        self.always = self._filter.always
+
+    def candidates(self, text: str) -> set[int]:
+        return self._filter.candidates(fold(text))
