@@ -325,40 +325,6 @@ class Finding:
         new.__dict__.update(changes)
         return new
 
-    def to_dict(self) -> dict[str, Any]:
-        from ospo_procure.excerpt import excerpt  # bounded context: report size linear in the input
-
-        ex = excerpt(self.context, self.start, self.end)
-        d: dict[str, Any] = {
-            "rule": self.rule,
-            "category": self.category,
-            "severity": self.severity,
-            "message": self.message,
-            "match": self.match,
-            "start": ex.start,
-            "end": ex.end,
-            "context": ex.text,
-            "context_offset": ex.offset,
-            "location": self.location.to_dict(),
-            "source": self.source.to_dict() if self.source is not None else None,
-            "suggestion": self.suggestion,
-            "criteria": list(self.criteria),
-            "legal_basis": self.legal_basis,
-            "note": self.note,
-            "role": self.role,
-            "role_reason": self.role_reason,
-            "waived": self.waived,
-        }
-        if self.waiver is not None:
-            d["waiver"] = {
-                "justification": self.waiver.justification,
-                "approved_by": self.waiver.approved_by,
-                "approved_on": self.waiver.approved_on,
-                "source": str(self.waiver.source) if self.waiver.source else "",
-                "origin": self.waiver.source.to_dict() if self.waiver.source else None,
-            }
-        return d
-
 
 _FINDING_FIELDS = frozenset(f.name for f in fields(Finding))
 

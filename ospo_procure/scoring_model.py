@@ -83,19 +83,6 @@ class CriterionScore:
             out.append(f"total {self.total:g} → {self.score} (kept within 0-5, rounded half up)")
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "score": self.score,
-            "reasons": self.reasons,
-            "base": self.base,
-            "terms": [t.to_dict() for t in self.terms],
-            "cap": {"score": self.cap.score, "categories": list(self.cap.categories)} if self.cap else None,
-            "total": self.total,
-            "evidence": [_ref(f) for f in self.evidence],
-            "findings": [_ref(f) for f in self.findings],
-        }
-
 
 @dataclass(frozen=True)
 class Scorecard:
@@ -103,25 +90,6 @@ class Scorecard:
     overall: float  # mean of the nine scores, one decimal
     unreadable: bool = False  # no text could be read: scores are not meaningful
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "criteria": {str(n): c.to_dict() for n, c in sorted(self.criteria.items())},
-            "overall": self.overall,
-            "unreadable": self.unreadable,
-        }
-
 
 def _signed(x: float) -> str:
     return f"{x:+.1f}".replace(".0", "")
-
-
-def _ref(f: Finding) -> dict[str, Any]:
-    """A compact reference to a finding or evidence item inside the scorecard."""
-    return {
-        "rule": f.rule,
-        "category": f.category,
-        "severity": f.severity,
-        "match": f.match,
-        "location": f.location.to_dict(),
-        "waived": f.waived,
-    }

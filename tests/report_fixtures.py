@@ -98,7 +98,7 @@ def make_finding(
         match=match,
         start=start,
         end=end,
-        context=block.text[s:e],
+        context=block.text,  # as the linter gives it: the whole block, offsets in it
         location=block.location,
         suggestion="Describe the function; add “or equivalent”." if kind == "finding" else "",
         criteria=criteria,

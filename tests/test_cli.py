@@ -52,32 +52,22 @@ def test_json_schema(tmp_path, rules_dir):
     f.write_text(LOCKIN)
     res = run("lint", str(f), "--rules", rules_dir, "--format", "json", "--lang", "en")
     data = json.loads(res.output)
-    assert data["version"] == 1
+    assert data["version"] == 2
     (file,) = data["files"]
-    assert {"path", "language", "findings", "evidence", "scorecard"} <= set(file)
+    assert {"path", "language", "rules", "blocks", "findings", "evidence", "scorecard"} <= set(file)
     assert file["language"] == "en"
-    keys = {
-        "rule",
-        "category",
-        "severity",
-        "message",
-        "match",
-        "start",
-        "end",
-        "context",
-        "location",
-        "suggestion",
-        "criteria",
-        "legal_basis",
-    }
+    keys = {"rule", "category", "severity", "message", "match", "block", "start", "end", "location", "suggestion"}
     for item in file["findings"]:
         assert keys <= set(item)
-        assert item["context"][item["start"] : item["end"]] == item["match"]
-        assert {"part", "page", "paragraph", "table", "row", "cell", "heading"} <= set(item["location"])
+        assert file["blocks"][str(item["block"])][item["start"] : item["end"]] == item["match"]
+        assert item["location"]["part"] == "body" and item["location"]["line"] >= 1  # a text file: no page or table
+        assert {"legal_basis", "criteria"} <= set(file["rules"][item["rule"]])
     sc = file["scorecard"]
     assert set(sc["criteria"]) == {str(i) for i in range(1, 10)}
     for crit in sc["criteria"].values():
         assert 0 <= crit["score"] <= 5 and {"evidence", "findings"} <= set(crit)
+        assert all(0 <= i < len(file["findings"]) for i in crit["findings"])
+        assert all(0 <= i < len(file["evidence"]) for i in crit["evidence"])
     assert 0 <= sc["overall"] <= 5
 
 

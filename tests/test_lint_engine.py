@@ -123,24 +123,15 @@ def test_finding_carries_location_offsets_and_schema(mini_rules):
     (f,) = r.findings
     assert f.context[f.start : f.end] == f.match == "Microsoft SQL Server"
     assert f.block_index == 1 and f.location == loc
-    d = f.to_dict()
-    for key in (
-        "rule",
-        "category",
-        "severity",
-        "message",
-        "match",
-        "start",
-        "end",
-        "context",
-        "location",
-        "suggestion",
-        "criteria",
-        "legal_basis",
-    ):
+    from ospo_procure.report.json_report import item_dict, rules_dict
+
+    d = item_dict(f)
+    for key in ("rule", "category", "severity", "message", "match", "block", "start", "end", "location", "suggestion"):
         assert key in d
-    assert set(d["location"]) >= {"part", "page", "paragraph", "table", "row", "cell", "heading"}
-    assert d["location"]["table"] == 2 and d["criteria"] == [1]
+    # a location names only what applies: a table cell has no page or line
+    assert d["location"] == {"part": "table", "table": 2, "row": 3, "cell": 1, "heading": "4 Requirements > 4.2 Data"}
+    assert d["block"] == 1 and doc.blocks[1].text[d["start"] : d["end"]] == "Microsoft SQL Server"
+    assert rules_dict([f])[f.rule]["criteria"] == [1] and rules_dict([f])[f.rule]["legal_basis"] == f.legal_basis
     assert "PostgreSQL" in d["suggestion"]
 
 

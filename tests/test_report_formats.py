@@ -106,32 +106,30 @@ def test_output_file_formats_are_refused_without_o(tmp_path: Path) -> None:
             assert not zipfile.is_zipfile(io.BytesIO(res.stdout_bytes))
 
 
+def _materialised(value: object) -> object:
+    """The value with every generator read into a list (what json.dumps of it would give)."""
+    if isinstance(value, dict):
+        return {k: _materialised(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or hasattr(value, "__next__"):
+        return [_materialised(v) for v in value]  # type: ignore[attr-defined]
+    return value
+
+
 def test_streamed_json_is_the_model_serialised(run: LintRun) -> None:
-    """The streaming writer gives exactly the data of the model's own dicts, odd text included."""
+    """The streaming writer gives exactly the data of the report's dicts, odd text included,
+    and every item can be placed: its block's text is in `blocks`, its rule in `rules`, and the
+    scorecard's references are its positions."""
     from dataclasses import replace
+
+    from ospo_procure.report.json_report import file_dict
 
     fr = run.files[0]
     odd = replace(fr.findings[0], message='quote " backslash \\ tab \t nul \x00 line sep \u2028 «» ñ')
     run = LintRun([replace(fr, findings=[odd, *fr.findings[1:]]), *run.files[1:]], run.unused_waivers)
     expected = {
-        "version": 1,
+        "version": 2,
         "tool": {"name": "ospo-procure", "version": "9.9"},
-        "files": [
-            {
-                "path": r.path,
-                "language": r.language,
-                "format": r.format,
-                "error": r.error,
-                "warnings": r.warnings,
-                "words": r.words,
-                "unreadable": r.unreadable,
-                "findings": [f.to_dict() for f in r.findings],
-                "evidence": [e.to_dict() for e in r.evidence],
-                "scorecard": r.scorecard.to_dict() if r.scorecard else None,
-                "unused_waivers": [w.to_dict() for w in r.unused_waivers],
-            }
-            for r in run.files
-        ],
+        "files": [_materialised(file_dict(r)) for r in run.files],
         "unused_waivers": [w.to_dict() for w in run.unused_waivers],
     }
     data = render("json", run, ReportOptions(tool_version="9.9"))
@@ -139,6 +137,17 @@ def test_streamed_json_is_the_model_serialised(run: LintRun) -> None:
     empty = render("json", LintRun(), ReportOptions(tool_version="9.9"))
     assert json.loads(empty) == {**expected, "files": [], "unused_waivers": []}
     # One line per finding: a reader can grep the report.
-    assert sum(1 for line in data.decode().splitlines() if '"context": ' in line) == sum(
+    assert sum(1 for line in data.decode().splitlines() if re.search(r'"block":\d', line)) == sum(
         len(r.findings) + len(r.evidence) for r in run.files
     )
+    files = json.loads(data)["files"]
+    assert any(f["findings"] and f["evidence"] for f in files)
+    for r, f in zip(run.files, files, strict=True):
+        for item, model in zip(f["findings"] + f["evidence"], r.findings + r.evidence, strict=True):
+            assert f["blocks"][str(item["block"])][item["start"] : item["end"]] == item["match"] == model.match
+            assert f["rules"][item["rule"]]["legal_basis"] == model.legal_basis
+        if f["scorecard"] is None:
+            continue
+        for n, c in f["scorecard"]["criteria"].items():
+            model_refs = r.scorecard.criteria[int(n)].findings
+            assert [f["findings"][i]["match"] for i in c["findings"]] == [m.match for m in model_refs]

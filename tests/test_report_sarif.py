@@ -177,6 +177,16 @@ def test_scorecards_errors_and_notifications(results: LintRun) -> None:
     assert [c["artifactIndex"] for c in cards] == [0, 1]
     assert cards[0]["criteria"]["8"]["score"] == 0
     assert cards[0]["criteria"]["2"]["evidence"][0]["match"] == "software libre"
+    # the findings behind a criterion are the run's results, by index
+    for card, fr in zip(cards, results.files, strict=False):
+        for n, c in card["criteria"].items():
+            behind = [run["results"][i]["properties"]["match"] for i in c["findings"]]
+            assert behind == [f.match for f in fr.scorecard.criteria[int(n)].findings]
+            assert all(
+                run["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]["index"]
+                == card["artifactIndex"]
+                for i in c["findings"]
+            )
     inv = run["invocations"][0]
     assert inv["executionSuccessful"] is True
     errors = [n for n in inv["toolExecutionNotifications"] if n["level"] == "error"]

@@ -123,7 +123,8 @@ def test_review_shows_findings_on_the_text_and_the_cli_json(client, tmp_path):
     assert len(cards) == len(expected["findings"])
     first = expected["findings"][0]
     shown = tree.text_content()
-    assert first["message"] in shown and first["legal_basis"] in shown and first["suggestion"] in shown
+    legal_basis = expected["rules"][first["rule"]]["legal_basis"]
+    assert first["message"] in shown and legal_basis in shown and first["suggestion"] in shown
     for m in marks:
         assert tree.xpath(f"//li[@id='{m.get('href')[1:]}']"), "a highlight points at its finding card"
     # The scorecard: nine criteria with their reasons.
@@ -153,11 +154,12 @@ def test_docx_review_offers_the_annotated_copy(client):
 
 def test_filters_by_severity_category_and_criterion(client):
     url = wait(client, upload(client, DOCX.name, DOCX.read_bytes())).url.path
-    data = json.loads(client.get(url + "/download/json").content)["files"][0]["findings"]
+    file = json.loads(client.get(url + "/download/json").content)["files"][0]
+    data, rules = file["findings"], file["rules"]
     for query, keep in [
         ("severity=warning", lambda f: f["severity"] == "warning"),
         ("category=brand", lambda f: f["category"] == "brand"),
-        ("criterion=8", lambda f: 8 in f["criteria"]),
+        ("criterion=8", lambda f: 8 in rules[f["rule"]]["criteria"]),
     ]:
         tree = lxml_html.fromstring(client.get(f"{url}?{query}").text)
         cards = tree.xpath("//li[contains(@class, 'finding')]//code[@class='rule']/text()")
@@ -445,3 +447,14 @@ def test_token_auth_and_host_check():
         assert c.get("/openapi.json", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
     with TestClient(app, base_url="http://evil.example") as c:
         assert c.get("/login").status_code == 400
+
+
+def test_a_finding_deep_in_a_long_paragraph_is_highlighted(client):
+    """Items point at their block by number: a match far into a long paragraph (past any
+    excerpt window a report shows) is still highlighted in the page's text."""
+    filler = "The platform keeps an audit trail of every change and trains the staff of the registry. " * 30
+    text = filler + "The database must be Microsoft SQL Server 2019 for the reporting layer.\n"
+    page = wait(client, upload(client, "long.txt", text.encode()))
+    tree = lxml_html.fromstring(page.text)
+    marks = tree.xpath("//a[contains(@class, 'hl-error')]")
+    assert any("Microsoft SQL Server" in m.text_content() for m in marks)

@@ -34,6 +34,7 @@ from ospo_procure.report._shared import (
     unused_waiver_text,
     waiver_text,
 )
+from ospo_procure.report.json_report import scorecard_dict
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -108,10 +109,19 @@ class _Run:
             self.notifications.append(_notification("note", f"{fr.path}: {unused_waiver_text(w)}", art_loc))
         text_file = is_text_file(fr.path)
         seen: dict[str, int] = {}
+        first = len(self.results)
         for f in fr.findings:
             self.results.append(_result(f, art_loc, rule_index[f.rule], text_file, seen))
-        if fr.scorecard is not None:
-            card = fr.scorecard.to_dict()
+        card = scorecard_dict(fr.scorecard, fr.findings, None)
+        if card is not None:
+            assert fr.scorecard is not None
+            for n, criterion in card["criteria"].items():
+                # findings behind it as indexes of `results`; evidence (no result of its own) in short
+                criterion["findings"] = [first + i for i in criterion["findings"]]
+                criterion["evidence"] = [
+                    {"rule": e.rule, "match": e.match, "location": e.location.label()}
+                    for e in fr.scorecard.criteria[int(n)].evidence
+                ]
             card.update({"artifactIndex": index, "uri": uri})
             self.scorecards.append(card)
 

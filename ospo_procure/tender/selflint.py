@@ -35,13 +35,18 @@ def active(findings: list[Any], severity: str | None = None) -> list[Any]:
 
 
 def scorecard_json(results: dict[str, FileResult]) -> dict[str, Any]:
-    """scorecard.json: per generated file, its scores and findings (no paths, no times)."""
+    """scorecard.json: per generated file, its scores and findings (no paths, no times), in the
+    shapes of the JSON report (docs/json-format.md)."""
+    from ospo_procure.report.json_report import blocks_dict, item_dict, rules_dict, scorecard_dict
+
     out: dict[str, Any] = {}
     for name, r in sorted(results.items()):
         out[name] = {
             "language": r.language,
-            "scorecard": r.scorecard.to_dict() if r.scorecard is not None else None,
-            "findings": [f.to_dict() for f in r.findings],
+            "scorecard": scorecard_dict(r.scorecard, r.findings, None),
+            "rules": rules_dict(r.findings),
+            "blocks": blocks_dict(r.findings),
+            "findings": [item_dict(f) for f in r.findings],
             "evidence": len(r.evidence),
             "warnings": list(r.warnings),
         }

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ospo_procure.web.engine import BlockView, Review, location_label
+from ospo_procure.web.engine import BlockView, Review
 
 CONTEXT_BLOCKS = 1  # paragraphs shown around a highlighted one before the rest folds away
 FOLD_AT = 4  # runs of at least this many quiet paragraphs fold into a "show" element
@@ -132,45 +132,48 @@ class ReviewPage:
 
 def review_page(review: Review, filters: Filters) -> ReviewPage:
     file = review.file
-    findings = [Item(i, "finding", f) for i, f in enumerate(file["findings"], 1)]
-    evidence = [Item(i, "evidence", e) for i, e in enumerate(file["evidence"], 1)]
+    findings, evidence = _items(file, "findings", "finding"), _items(file, "evidence", "evidence")
     shown = [it for it in findings if filters.keep(it.data)]
     highlighted = shown + ([e for e in evidence if filters.keep(e.data)] if filters.evidence else [])
     by_block: dict[int, list[tuple[int, int, Item]]] = {}
     for it in highlighted:
-        index = _block_index(review.blocks, it.data)
-        if index is not None:
+        index = it.data["block"]
+        if 0 <= index < len(review.blocks):
             by_block.setdefault(index, []).append((it.data["start"], it.data["end"], it))
     rows = [BlockRow(i, b, segments(b.text, by_block.get(i, [])), i in by_block) for i, b in enumerate(review.blocks)]
-    counts = Counter(it.data["severity"] for it in findings if not it.data.get("waived"))
-    scorecard = file.get("scorecard") or {}
-    criteria = [
-        {"number": int(n), **c} for n, c in sorted((scorecard.get("criteria") or {}).items(), key=lambda kv: int(kv[0]))
-    ]
     return ReviewPage(
         file=file,
         findings=findings,
         evidence=evidence,
         shown_findings=shown,
         document=fold(rows),
-        counts=counts,
+        counts=Counter(it.data["severity"] for it in findings if not it.data.get("waived")),
         waived=sum(1 for it in findings if it.data.get("waived")),
         categories=sorted({it.data["category"] for it in findings}),
-        criteria=criteria,
+        criteria=_criteria(file),
     )
 
 
-def _block_index(blocks: list[BlockView], item: Mapping[str, Any]) -> int | None:
-    """The block a JSON finding belongs to: its text (`context`) at its location label."""
-    context = item["context"]
-    candidates = [i for i, b in enumerate(blocks) if b.text == context]
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    label = location_label(item["location"])
-    for i in candidates:
-        if blocks[i].label == label:
-            return i
-    return candidates[0]
+def _items(file: Mapping[str, Any], key: str, kind: str) -> list[Item]:
+    """The file's findings or evidence, each with what its rule says once per file (legal
+    basis, criteria) folded back in, and the keys the report leaves out when they do not apply."""
+    rules = file.get("rules") or {}
+    blank = {"note": None, "role": None, "role_reason": ""}
+    return [Item(i, kind, {**blank, **rules.get(d["rule"], {}), **d}) for i, d in enumerate(file[key], 1)]
+
+
+def _criteria(file: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The scorecard's criteria in order, with the items behind each (the report names them by position)."""
+    scorecard = file.get("scorecard") or {}
+    return [
+        {
+            "number": int(n),
+            **c,
+            "findings": [file["findings"][i] for i in c.get("findings", [])],
+            "evidence": [file["evidence"][i] for i in c.get("evidence", [])],
+        }
+        for n, c in sorted((scorecard.get("criteria") or {}).items(), key=lambda kv: int(kv[0]))
+    ]
 
 
 def fold(rows: list[BlockRow]) -> list[BlockRow | Fold]:
