@@ -53,11 +53,18 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     + "); `-o -` writes it to stdout.",
 )
 @lang_option(help="Language of the documents (default: detected per document).")
+@lang_option("--report-lang", help="Language of everything the report says (default: each document's language).")
+@click.option(
+    "--absolute-paths",
+    is_flag=True,
+    help="Absolute file paths in the report (default: relative to the current folder).",
+)
 @click.option(
     "--rules",
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Use this rule folder instead of the bundled lint_rules/.",
+    help="Rule folder (default: the project's lint_rules/, found from the current folder upward, else the "
+    "bundled one).",
 )
 @click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories.")
@@ -133,11 +140,13 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     help="Refuse documents with more text than this.",
 )
 @handle_errors
-def lint(
+def lint(  # long: one parameter per option, passed on to LintOptions
     paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
     lang: str | None,
+    report_lang: str | None,
+    absolute_paths: bool,
     rules_dir: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -163,6 +172,8 @@ def lint(
         fmt=fmt,
         output=output,
         language=lang,
+        report_lang=report_lang,
+        absolute_paths=absolute_paths,
         rules_dir=rules_dir,
         select=_csv(select),
         ignore=_csv(ignore),
@@ -202,8 +213,20 @@ _rules_option = click.option(
     "--rules",
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Rule folder (default: bundled lint_rules/).",
+    help="Rule folder (default: the project's lint_rules/, found from the current folder upward, else the bundled one).",
 )
+
+
+def _ruleset(rules_dir: Path | None) -> Any:
+    """The rules a `rules` command reads (docs/ospo-workflow.md), said in one line on stderr
+    once they loaded (a rule folder that does not load is named by its error)."""
+    from ospo_procure.paths import data_source
+    from ospo_procure.rules import load_ruleset
+
+    source = data_source("lint_rules", rules_dir)
+    ruleset = load_ruleset(source.path)
+    click.echo(source.describe(), err=True)
+    return ruleset
 
 
 @rules.command("list")
@@ -213,16 +236,17 @@ _rules_option = click.option(
 @handle_errors
 def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -> None:
     """One line per rule: id, kind, category, severity, criteria, languages, message."""
-    from ospo_procure.rules import load_ruleset
+    from ospo_procure.cli_common import aligned
 
-    rs = load_ruleset(rules_dir)
+    rs = _ruleset(rules_dir)
+    rows = []
     for r in rs.rules:
         if (category and r.category != category) or (lang and lang not in r.languages):
             continue
-        crit = ",".join(map(str, r.criteria))
-        click.echo(
-            f"{r.id:<28} {r.kind:<8} {r.category:<28} {r.severity:<7} crit {crit:<7} {'/'.join(r.languages):<12} {r.text('message', lang)}"
-        )
+        crit = "crit " + ",".join(map(str, r.criteria))
+        rows.append([r.id, r.kind, r.category, r.severity, crit, "/".join(r.languages), r.text("message", lang)])
+    for line in aligned(rows):
+        click.echo(line)
 
 
 @rules.command("show")
@@ -232,19 +256,18 @@ def rules_list(rules_dir: Path | None, category: str | None, lang: str | None) -
 @handle_errors
 def rules_show(rule_id: str, rules_dir: Path | None, lang: str) -> None:
     """Explain one rule: what it detects, why it locks in, its legal basis, examples."""
-    from ospo_procure.rules import load_ruleset
     from ospo_procure.rules.docs import rule_help
 
-    rs = load_ruleset(rules_dir)
+    rs = _ruleset(rules_dir)
     rule = rs.by_id.get(rule_id.upper())
     if rule is None:
         raise UsageError(f"no rule {rule_id!r}; see `ospo-procure rules list`")
-    click.echo(rule_help(rule, lang))
+    click.echo(rule_help(rule, lang, markdown=False))
     click.echo("")
-    for kind in ("bad", "good"):
+    for kind, mark in (("bad", "✗"), ("good", "✓")):  # flagged / not flagged, in every language
         for ex_lang, texts in rule.examples[kind].items():
             for t in texts:
-                click.echo(f"  {kind:<4} [{ex_lang}] {t}")
+                click.echo(f"  {mark} [{ex_lang}] {t}")
 
 
 @rules.command("check")
@@ -252,11 +275,10 @@ def rules_show(rule_id: str, rules_dir: Path | None, lang: str) -> None:
 @handle_errors
 def rules_check(rules_dir: Path | None) -> int:
     """Validate a rule folder and run every rule's examples (for an OSPO's own CI)."""
-    from ospo_procure.rules import load_ruleset
     from ospo_procure.rules.check import run_examples
     from ospo_procure.scoring import check_rubric
 
-    rs = load_ruleset(rules_dir)
+    rs = _ruleset(rules_dir)
     check_rubric(rs)
     count, failures = run_examples(rs)
     for f in failures:

@@ -73,3 +73,12 @@ def _silence_stdout() -> None:
 def lang_option(*names: str, **kwargs: Any) -> Callable[[F], F]:
     """A --lang option whose choices are the supported languages."""
     return click.option(*(names or ("--lang",)), type=click.Choice(LANGUAGES), **kwargs)
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of a listing as lines whose columns line up however long a value is (an OSPO's
+    own rule or clause ids may be longer than ours); the last column is left as it is."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [" ".join([*(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]]) for row in rows]

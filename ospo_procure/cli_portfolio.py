@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,7 +45,13 @@ _MAX_LISTED_ERRORS = 20
     help="Dask: folder for result partitions, shared with the workers (default: STORE.parts beside the store).",
 )
 @lang_option(help="Language of every tender (default: detected).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), help="Rule folder.")
+@lang_option("--report-lang", help="Language of the stored findings and of this summary (default: each tender's).")
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Rule folder (default: the project's lint_rules/, found from the current folder upward, else the bundled one).",
+)
 @click.option("--waivers", "waiver_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
     "--metadata",
@@ -62,6 +69,7 @@ def scan_cmd(
     scheduler: str | None,
     staging: Path | None,
     lang: str | None,
+    report_lang: str | None,
     rules_dir: Path | None,
     waiver_file: Path | None,
     metadata_csv: Path | None,
@@ -73,23 +81,37 @@ def scan_cmd(
     documents and OCDS release files (.json, .jsonl). Files that cannot be read are
     reported and skipped; Ctrl-C keeps what was done, and the same command resumes.
     """
+    from ospo_procure.paths import data_source
     from ospo_procure.portfolio.progress import terminal_progress
     from ospo_procure.portfolio.scan import ScanOptions, scan
-    from ospo_procure.portfolio.strings import text
+    from ospo_procure.portfolio.strings import language
 
+    rules = data_source("lint_rules", rules_dir)
     options = ScanOptions(
         store=store,
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,
         staging=staging,
-        rules_dir=rules_dir,
+        rules_dir=rules.path,
         language=lang,
+        report_lang=report_lang,
         waiver_file=waiver_file,
         metadata_csv=metadata_csv,
         prune=prune,
     )
-    summary = scan(list(paths), options, progress=terminal_progress())
+    with language(report_lang):
+        summary = scan(list(paths), options, progress=terminal_progress())
+        code = _scan_summary(summary)
+    if rules.origin == "project":  # the OSPO's own rules are said; the bundled ones go without saying
+        click.echo(rules.describe(), err=True)
+    return code
+
+
+def _scan_summary(summary: Any) -> int:
+    """What the scan tells the user on stderr, and its exit status."""
+    from ospo_procure.portfolio.strings import text
+
     for source, reason in summary.errors[:_MAX_LISTED_ERRORS]:
         click.echo(text("scan_unreadable", source=source, reason=reason), err=True)
     if len(summary.errors) > _MAX_LISTED_ERRORS:
@@ -127,13 +149,14 @@ def scan_cmd(
 @click.option(
     "--worst", type=click.IntRange(1, 100), default=10, show_default=True, help="Lowest-scoring tenders shown."
 )
+@lang_option("--report-lang", help="Language of the page (default: the language most tenders are in).")
 @handle_errors
-def dashboard_cmd(store: Path, output: Path, top: int, worst: int) -> int:
+def dashboard_cmd(store: Path, output: Path, top: int, worst: int, report_lang: str | None) -> int:
     """The OSPO's KPI page of a scanned portfolio, as self-contained HTML or PDF."""
     from ospo_procure.portfolio.dashboard import render_dashboard
     from ospo_procure.portfolio.strings import text
 
-    path = render_dashboard(store, output, top=top, worst=worst)
+    path = render_dashboard(store, output, top=top, worst=worst, lang=report_lang)
     click.echo(text("dashboard_written", path=path), err=True)
     return ExitCode.OK
 

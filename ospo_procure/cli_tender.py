@@ -46,7 +46,18 @@ def _terminate_as_exit() -> Iterator[None]:
 @click.option("--pdf", is_flag=True, help="Also write terms_of_reference.pdf.")
 @click.option("--strict", is_flag=True, help="Exit 1 on any error-level self-lint finding; refuse draft clauses.")
 @click.option("--explain", is_flag=True, help="Print, for every clause, whether it was included and why.")
-@click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: the bundled one).")
+@click.option(
+    "--clauses",
+    "clause_dir",
+    type=_dir,
+    help="Clause library folder (default: the project's clause_library/, else the bundled one).",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=_dir,
+    help="Rule folder for the self-lint (default: the project's lint_rules/, else the bundled one).",
+)
 @click.option(
     "--template",
     "--templates",
@@ -63,17 +74,21 @@ def build_cmd(
     strict: bool,
     explain: bool,
     clause_dir: Path | None,
+    rules_dir: Path | None,
     template_dir: Path | None,
     no_lint: bool,
 ) -> int:
     """Assemble the tender documents of SPEC (a tender spec YAML) into a folder."""
     from ospo_procure.tender import build_tender
 
+    clauses = _data("clause_library", clause_dir)
+    rules = _data("lint_rules", rules_dir) if not no_lint else None
     with _terminate_as_exit():
         result = build_tender(
             spec,
             out_dir,
-            clause_dir=clause_dir,
+            clause_dir=clauses.path,
+            rules_dir=rules.path if rules is not None else None,
             template_dir=template_dir,
             pdf=pdf,
             strict=strict,
@@ -86,6 +101,9 @@ def build_cmd(
         click.echo(f"warning: {w}", err=True)
     included = sum(1 for d in result.decisions if d.included)
     click.echo(f"built {len(result.outputs)} files in {result.out_dir} ({included} clauses)")
+    for source in (clauses, rules):  # the OSPO's own data is said; the bundled data goes without saying
+        if source is not None and source.origin == "project":
+            click.echo(source.describe())
     for line in result.summary():
         click.echo(line)
     if strict and result.findings:
@@ -121,14 +139,31 @@ def clauses_group() -> None:
     """List, show, validate and measure the clause library."""
 
 
-_clauses_opt = click.option("--clauses", "clause_dir", type=_dir, help="Clause library folder (default: bundled).")
+_clauses_opt = click.option(
+    "--clauses",
+    "clause_dir",
+    type=_dir,
+    help="Clause library folder (default: the project's clause_library/, found from the current folder "
+    "upward, else the bundled one).",
+)
+
+
+def _data(name: str, explicit: Path | None) -> Any:
+    """The data folder a command uses: the option's, the project's or the bundled one
+    (docs/ospo-workflow.md). Commands say which with their result; an error names the file."""
+    from ospo_procure.paths import data_source
+
+    return data_source(name, explicit)
 
 
 def _library(clause_dir: Path | None) -> Any:
-    from ospo_procure.paths import data_dir
+    """The clause library, loaded; which one is said on stderr once it loaded."""
     from ospo_procure.tender.clauses import load_library
 
-    return load_library(clause_dir or data_dir("clause_library"))
+    source = _data("clause_library", clause_dir)
+    library = load_library(source.path)
+    click.echo(source.describe(), err=True)
+    return library
 
 
 @clauses_group.command("list")
@@ -142,8 +177,10 @@ def clauses_list(
     clause_dir: Path | None, category: str | None, criterion: int | None, language: str | None, status: str | None
 ) -> None:
     """One line per clause: id, version, status, document/section, criteria, title."""
+    from ospo_procure.cli_common import aligned
+
     lib = _library(clause_dir)
-    shown = 0
+    rows = []
     for c in lib.ordered():
         if (
             (category and c.category != category)
@@ -154,9 +191,10 @@ def clauses_list(
             continue
         title = c.title.get(language or "en") or next(iter(c.title.values()))
         crit = ",".join(map(str, c.criteria)) or "-"
-        click.echo(f"{c.id:<34} {c.version:<8} {c.status:<10} {c.document + '/' + c.section:<22} [{crit}] {title}")
-        shown += 1
-    click.echo(f"{shown} clause(s)", err=True)
+        rows.append([c.id, c.version, c.status, f"{c.document}/{c.section}", f"[{crit}] {title}"])
+    for line in aligned(rows):
+        click.echo(line)
+    click.echo(f"{len(rows)} clause(s)", err=True)
 
 
 @clauses_group.command("show")
@@ -203,19 +241,24 @@ def clauses_show(clause_id: str, clause_dir: Path | None, language: str, raw: bo
 @click.option("--no-lint", is_flag=True, help="Skip linting the clause text with the project linter.")
 @handle_errors
 def clauses_validate(clause_dir: Path | None, no_lint: bool) -> int:
-    """Check every clause file and the library as a whole; exit 2 when anything is wrong."""
-    from ospo_procure.paths import data_dir
+    """Check every clause file and the library as a whole; exit 2 when anything is wrong.
+
+    The clause text is linted with the project's rules (or the bundled ones).
+    """
     from ospo_procure.tender.validation import validate_library
 
-    report = validate_library(clause_dir or data_dir("clause_library"), lint=not no_lint)
+    library = _data("clause_library", clause_dir)
+    rules = _data("lint_rules", None) if not no_lint else None
+    report = validate_library(library.path, lint=not no_lint, rules_dir=rules.path if rules is not None else None)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for problem in report.problems:
         click.echo(problem)
+    checked = "; ".join(s.describe() for s in (library, rules) if s is not None)
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) in {report.files} clause file(s)", err=True)
+        click.echo(f"{len(report.problems)} problem(s) in {report.files} clause file(s); {checked}", err=True)
         return ExitCode.ERROR
-    click.echo(f"ok: {report.files} clause file(s), {report.approved} approved, all criteria covered")
+    click.echo(f"ok: {report.files} clause file(s), {report.approved} approved, all criteria covered; {checked}")
     return ExitCode.OK
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -150,7 +150,7 @@ def atomic_write_bytes(
     target = check_output(path, inputs=inputs, protected=protected, follow_symlinks=follow_symlinks)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = _create_temp(target)
     except OSError as exc:
         raise _write_error(exc, target) from None
     try:
@@ -166,6 +166,48 @@ def atomic_write_bytes(
             raise _write_error(exc, target) from None
         raise
     return target
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new temporary file beside `target`, with the permissions the output will have.
+
+    `tempfile.mkstemp` makes files private (0600) whatever the umask, so a report renamed
+    into place would be unreadable by colleagues on a shared drive while the build outputs
+    beside it are 0644. The file is created with mode 0666 and the kernel applies the
+    user's umask, like any program that writes a file; a file being replaced keeps its own
+    permissions (a report the user made private stays private).
+    """
+    try:
+        keep: int | None = stat.S_IMODE(os.stat(target).st_mode) & 0o777
+    except OSError:
+        keep = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None:
+            with contextlib.suppress(OSError, AttributeError):  # no fchmod on some platforms
+                os.fchmod(fd, keep)
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), since
+    setting it to read it back races with other threads creating files."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write_error(exc: OSError, target: Path) -> OspoError:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import gettext
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -44,6 +44,10 @@ class _Catalogue(gettext.NullTranslations):
 
     def gettext(self, message: str) -> str:
         found = self._messages.get(message)
+        return found if isinstance(found, str) and found else message
+
+    def pgettext(self, context: str, message: str) -> str:
+        found = self._messages.get(f"{context}\x04{message}")
         return found if isinstance(found, str) and found else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
@@ -73,10 +77,11 @@ def translations(lang: str | None) -> gettext.NullTranslations:
     for m in catalog:
         if not m.id or m.fuzzy:
             continue
+        prefix = f"{m.context}\x04" if m.context else ""  # GNU gettext's key for a message in a context
         if isinstance(m.id, (tuple, list)):
-            messages[str(m.id[0])] = tuple(str(s) for s in (m.string or ()))
+            messages[prefix + str(m.id[0])] = tuple(str(s) for s in (m.string or ()))
         else:
-            messages[str(m.id)] = str(m.string or "")
+            messages[prefix + str(m.id)] = str(m.string or "")
     return _Catalogue(messages, catalog.plural_expr and _plural_function(catalog.plural_expr))
 
 
@@ -95,14 +100,50 @@ def extract() -> Catalog:
     from babel.messages.extract import extract_from_dir
 
     template = Catalog(domain=DOMAIN, project="ospo-procure", msgid_bugs_address="")
-    methods = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
+    # Python through the syntax tree: Babel's tokenizer does not look inside f-strings,
+    # where reporters call `_()` too.
+    methods: list[tuple[str, Any]] = [("**.py", _extract_python), ("**/templates/**.html", "jinja2")]
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None, "pgettext": ((1, "c"), 2)}
     package = LOCALE_DIR.parent
-    for filename, lineno, message, comments, _ctx in extract_from_dir(
+    for filename, lineno, message, comments, context in extract_from_dir(
         package, methods, keywords=keywords, comment_tags=("Translators:",), strip_comment_tags=True
     ):
-        template.add(message, locations=[(f"ospo_procure/{filename}", lineno)], auto_comments=comments)
+        template.add(message, locations=[(f"ospo_procure/{filename}", lineno)], auto_comments=comments, context=context)
     return template
+
+
+def _extract_python(
+    fileobj: IO[bytes], keywords: Iterable[str], comment_tags: Iterable[str], options: object
+) -> Iterator[tuple[int, str, str | tuple[str | None, ...], list[str]]]:
+    """Babel extraction method: every call of a keyword (`_("...")`, `_.ngettext(...)`,
+    `self(N_("..."))`), wherever it sits, with the `# Translators:` comment just above it."""
+    import ast
+
+    source = fileobj.read().decode("utf-8")
+    lines = source.splitlines()
+    names = set(keywords)
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name not in names:
+            continue
+        args = tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args)
+        if not any(args):
+            continue
+        yield node.lineno, name, args if len(args) > 1 else args[0] or "", _comments(lines, node.lineno, comment_tags)
+
+
+def _comments(lines: list[str], lineno: int, tags: Iterable[str]) -> list[str]:
+    """The `# Translators: ...` comment lines right above line `lineno` (1-based)."""
+    out: list[str] = []
+    i = lineno - 2
+    while i >= 0 and lines[i].strip().startswith("#"):
+        out.insert(0, lines[i].strip().lstrip("#").strip())
+        i -= 1
+    tagged = next((k for k, line in enumerate(out) if any(line.startswith(t) for t in tags)), None)
+    return out[tagged:] if tagged is not None else []
 
 
 def update() -> None:

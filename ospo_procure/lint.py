@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 from ospo_procure.constants import LINTABLE_SUFFIXES
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.i18n import N_, translator
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.roles import DocumentContext, RoleStage
+from ospo_procure.rules.lexicons import names_in
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
 
@@ -73,24 +75,41 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.rule.id))
 
 
-def _values(c: Candidate, text: str) -> dict[str, str]:
+# What a message says where the lexicon lists no alternatives or standards for a product.
+NO_ALTERNATIVES = N_("the open-source solutions on the market")
+NO_STANDARDS = N_("the relevant open standards")
+
+
+def _values(c: Candidate, text: str, lang: str) -> dict[str, str]:
+    """The placeholders of a rule's message and suggestion, worded in `lang`."""
     values = {"match": text[c.start : c.end]}
+    _ = translator(lang)
     if c.product is not None:
         values.update(
             product=c.product.full_name,
             vendor=c.product.vendor,
-            alternatives=", ".join(c.product.alternatives) or "open-source alternatives",
-            standards=", ".join(c.product.standards) or "the relevant open standards",
+            alternatives=", ".join(names_in(c.product.alternatives, lang)) or _(NO_ALTERNATIVES),
+            standards=", ".join(names_in(c.product.standards, lang)) or _(NO_STANDARDS),
         )
-    if c.vendor is not None:
-        values.update(product=c.vendor, vendor=c.vendor, alternatives="open-source alternatives")
-        values.setdefault("standards", "the relevant open standards")
+    if c.vendor is not None:  # a vendor named on its own: no product's alternatives apply
+        values.update(product=c.vendor, vendor=c.vendor, alternatives=_(NO_ALTERNATIVES))
+        values.setdefault("standards", _(NO_STANDARDS))
     if c.fmt is not None:
         values.update(
             format=(c.fmt.extensions[0] if c.fmt.extensions else c.fmt.id),
-            open_alternatives=", ".join(c.fmt.open_alternatives),
+            open_alternatives=", ".join(names_in(c.fmt.open_alternatives, lang)),
         )
     return values
+
+
+def _without_echo(message: str, values: dict[str, str]) -> str:
+    """'Proprietary format '.xls' (.xls)', 'product 'Oracle' (Oracle)': a format or vendor in
+    brackets that repeats the quoted match goes."""
+    for key in ("format", "vendor"):
+        value = values.get(key)
+        if value and values["match"].casefold() == value.casefold():
+            message = message.replace(f" ({value})", "", 1)
+    return message
 
 
 def lint_document(
@@ -100,14 +119,19 @@ def lint_document(
     ruleset: RuleSet | None = None,
     score: bool = True,
     waivers: FileWaivers | list[Waiver] | None = None,
+    report_language: str | None = None,
     limits: Limits | None = None,
 ) -> FileResult:
     """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules.
-    `limits.max_seconds` bounds the lint: beyond it, LimitExceeded (a per-file error)."""
+    Messages, suggestions, legal bases, notes and criterion titles are worded in
+    `report_language` (default: the document's language). `limits.max_seconds` bounds the
+    lint: beyond it, LimitExceeded (a per-file error)."""
     ruleset = ruleset or load_ruleset()
     lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
     if lang not in SUPPORTED_LANGUAGES:
         raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
+    words_lang = report_language or lang
+    notes = _note_translations(ruleset, lang, words_lang) if words_lang != lang else None
     deadline = _Deadline(limits or Limits(), doc.path)
     compiled = compile_rules(ruleset, lang)
     result = FileResult(
@@ -129,8 +153,10 @@ def lint_document(
                 deadline.check()
                 kept.extend(roles.assign(raw[at : at + _ROLE_BATCH], ctx))
             for c in _resolve_overlaps(kept, block.text):
+                if notes is not None and c.note:
+                    c.note = notes.get(c.note, c.note)
                 result_list = result.evidence if c.rule.kind == "evidence" else result.findings
-                result_list.append(_finding(c, block.text, index, block.location, ctx, lang))
+                result_list.append(_finding(c, block.text, index, block.location, ctx, words_lang))
         result.warnings.extend(ctx.warnings)
         result.words += len(block.text.split())
     result.findings = with_sources(result.findings, doc.blocks)
@@ -141,8 +167,15 @@ def lint_document(
     if score:
         from ospo_procure.scoring import score_result
 
-        result.scorecard = score_result(result, ruleset)
+        result.scorecard = score_result(result, ruleset, words_lang)
     return result
+
+
+def _note_translations(ruleset: RuleSet, lang: str, to: str) -> dict[str, str]:
+    """Each note the role stage can write in `lang` (roles.yaml, rule exceptions), in `to`."""
+    tables = [spec.note for spec in ruleset.roles.roles.values()]
+    tables += [exc.note for rule in ruleset.rules for exc in rule.exceptions]
+    return {t[lang]: t.get(to) or t[lang] for t in tables if t.get(lang)}
 
 
 _ROLE_BATCH = 256
@@ -167,10 +200,12 @@ class _Deadline:
 
 
 def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, lang: str) -> Finding:
+    """The finding of a candidate, its texts worded in `lang`."""
     rule: Rule = c.rule
-    values = _values(c, text)
-    message = _fill(rule.text("message", lang), values)
-    if c.note and c.severity == "info":  # a note, not a finding: say why instead of repeating the accusation
+    values = _values(c, text, lang)
+    message = _without_echo(_fill(rule.text("message", lang), values), values)
+    note_only = bool(c.note) and c.severity == "info"
+    if c.note and note_only:  # a note, not a finding: say why instead of repeating the accusation
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,
@@ -182,9 +217,10 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
         end=c.end,
         context=text,
         location=location,
-        suggestion=_fill(rule.text("suggestion", lang), values),
+        # A mention the tender need not change (the system in place, an example) gets no advice to replace it.
+        suggestion="" if note_only else _fill(rule.text("suggestion", lang), values),
         criteria=rule.criteria,
-        legal_basis=rule.legal_basis,
+        legal_basis=rule.text("legal_basis", lang),
         kind=rule.kind,
         block_index=index,
         sentence=ctx.sentence(c.start, c.end),
@@ -225,9 +261,11 @@ def lint_paths(
     ruleset: RuleSet | None = None,
     limits: Limits | None = None,
     waivers: WaiverIndex | None = None,
+    report_language: str | None = None,
 ) -> list[FileResult]:
     """Lint files and folders. A file that cannot be read becomes a FileResult with `error` set,
-    and the others are still linted. `waivers` gives each file its waiver-file entries."""
+    and the others are still linted. `waivers` gives each file its waiver-file entries;
+    `report_language` words the findings (default: each document's language)."""
     from ospo_procure.readers import read_document
 
     ruleset = ruleset or load_ruleset()
@@ -236,7 +274,16 @@ def lint_paths(
         try:
             doc = read_document(path, limits)
             file_waivers = waivers.for_file(path) if waivers is not None else None
-            results.append(lint_document(doc, language=language, ruleset=ruleset, waivers=file_waivers, limits=limits))
+            results.append(
+                lint_document(
+                    doc,
+                    language=language,
+                    ruleset=ruleset,
+                    waivers=file_waivers,
+                    report_language=report_language,
+                    limits=limits,
+                )
+            )
         except InputError as exc:
             results.append(FileResult(path=display_path(path), error=exc.message))
     return results

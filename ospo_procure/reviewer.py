@@ -1,4 +1,5 @@
-"""The reviewer's own configuration: where waivers come from and whose in-document waivers count.
+"""The project's own configuration: its data folders, where waivers come from, and whose
+in-document waivers count. One discovery serves every command (lint, rules, clauses, build, scan).
 
 A tender is written by someone else (the party whose lock-in is being reviewed); the tool is
 run by the reviewer. Anything that can silence a finding must therefore come from the
@@ -9,11 +10,15 @@ never picked up beside an input.
 The project root is the first folder, from the current one upward, that holds one of
   * `.ospo-procure.toml` (keys at top level),
   * `pyproject.toml` with a `[tool.ospo-procure]` table,
-  * `ospo-waivers.yaml` (a waiver file alone; no other settings).
+  * `ospo-waivers.yaml` (a waiver file alone; no other settings),
+  * a `lint_rules/` or `clause_library/` folder (an OSPO's checkout of its data).
 Keys:
   waivers = "ospo-waivers.yaml"        # or a list; relative to the configuration file
   trust-document-waivers = false       # honour "ospo-procure: allow ..." comments and markers
   waiver-authors = ["Legal unit"]      # honour Word/ODF comment waivers by these authors only
+  lint-rules = "lint_rules"            # the rule folder (default: lint_rules/ beside the file, if any)
+  clause-library = "clause_library"    # the clause library (default: clause_library/ beside it, if any)
+Data folders that the project does not have come from the installed package (paths.py).
 
 A project root that directly holds one of the files being linted is a folder of received
 documents, not a reviewer's project (a tender shipped with its own `ospo-waivers.yaml` or
@@ -41,7 +46,9 @@ CONFIG_NAME = ".ospo-procure.toml"
 PYPROJECT = "pyproject.toml"
 WAIVER_FILE_NAME = "ospo-waivers.yaml"
 _MAX_CONFIG_BYTES = 1024 * 1024
-_KEYS = ("waivers", "trust-document-waivers", "waiver-authors")
+_KEYS = ("waivers", "trust-document-waivers", "waiver-authors", "lint-rules", "clause-library")
+# Data folders a project may hold, by the name paths.data_dir knows them, with their config key.
+DATA_FOLDERS = {"lint_rules": "lint-rules", "clause_library": "clause-library"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ class ReviewerConfig:
     trust_document_waivers: bool = False
     waiver_authors: frozenset[str] = frozenset()  # normalised with `author_key`
     notes: tuple[str, ...] = field(default=(), compare=False)  # what the run should tell the user
+    data: tuple[tuple[str, Path], ...] = ()  # the project's data folders: ("lint_rules", path)...
+
+    def data_folder(self, name: str) -> Path | None:
+        """The project's folder for `name` ("lint_rules", "clause_library"), or None."""
+        return dict(self.data).get(name)
 
     @property
     def files_read(self) -> tuple[Path, ...]:
@@ -73,10 +85,10 @@ def find_project_root(start: Path | None = None) -> tuple[Path, Path] | None:
     except OSError:  # the current folder was deleted: there is no project to find
         return None
     for folder in (here, *here.parents):
-        for name in (CONFIG_NAME, PYPROJECT, WAIVER_FILE_NAME):
+        for name in (CONFIG_NAME, PYPROJECT, WAIVER_FILE_NAME, *DATA_FOLDERS):
             marker = folder / name
             try:
-                if not marker.is_file():
+                if not (marker.is_dir() if name in DATA_FOLDERS else marker.is_file()):
                     continue
             except OSError:
                 continue
@@ -84,6 +96,16 @@ def find_project_root(start: Path | None = None) -> tuple[Path, Path] | None:
                 continue
             return folder, marker
     return None
+
+
+def _default_data(root: Path) -> tuple[tuple[str, Path], ...]:
+    """The data folders a project root holds under their usual names."""
+    out = []
+    for name in DATA_FOLDERS:
+        with contextlib.suppress(OSError):
+            if (root / name).is_dir():
+                out.append((name, root / name))
+    return tuple(out)
 
 
 def _read(path: Path) -> bytes:
@@ -162,7 +184,24 @@ def load_config(path: Path) -> ReviewerConfig:
         waiver_files=tuple(files),
         trust_document_waivers=trust,
         waiver_authors=frozenset(author_key(a) for a in authors),
+        data=_configured_data(path, table),
     )
+
+
+def _configured_data(path: Path, table: dict[str, Any]) -> tuple[tuple[str, Path], ...]:
+    """The data folders a configuration names (which must exist), else the usual ones beside it."""
+    data = dict(_default_data(path.parent))
+    for name, key in DATA_FOLDERS.items():
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value:
+            raise DataError(f"{key} must be a folder name", path=path, line=_line_of(path, key))
+        folder = path.parent / value
+        if not folder.is_dir():
+            raise DataError(f"{key}: folder {value!r} not found", path=path, line=_line_of(path, key))
+        data[name] = folder
+    return tuple(data.items())
 
 
 def discover(start: Path | None = None) -> ReviewerConfig:
@@ -172,7 +211,9 @@ def discover(start: Path | None = None) -> ReviewerConfig:
         return ReviewerConfig()
     root, marker = found
     if marker.name == WAIVER_FILE_NAME:
-        return ReviewerConfig(root=root, waiver_files=(marker,))
+        return ReviewerConfig(root=root, waiver_files=(marker,), data=_default_data(root))
+    if marker.name in DATA_FOLDERS:
+        return ReviewerConfig(root=root, data=_default_data(root))
     return load_config(marker)
 
 
@@ -190,11 +231,16 @@ def for_inputs(config: ReviewerConfig, inputs: Iterable[Path]) -> ReviewerConfig
     beside = next((p for p in inputs if _holds(config.root, p)), None)
     if beside is None:
         return config
-    what = config.source.name if config.source is not None else WAIVER_FILE_NAME
+    if config.source is not None:
+        what = config.source.name
+    elif config.waiver_files:
+        what = WAIVER_FILE_NAME
+    else:
+        what = config.data[0][0] + "/"
     note = (
         f"{display_path(config.root / what)} sits beside the linted file {display_path(beside)}: "
-        "settings and waivers shipped with a received document could silence its findings, so they are "
-        "not used; keep received files in their own folder, or pass --waivers FILE"
+        "settings, rules and waivers shipped with a received document could silence its findings, so they "
+        "are not used; keep received files in their own folder, or pass --waivers FILE / --rules DIR"
     )
     return ReviewerConfig(notes=(note,))
 
@@ -224,6 +270,7 @@ def reviewer_config(
         trust_document_waivers=config.trust_document_waivers or trust_document_waivers,
         waiver_authors=config.waiver_authors,
         notes=notes,
+        data=config.data,
     )
 
 

@@ -477,8 +477,18 @@ def _quote(words: str, limit: int = 60) -> str:
     if len(words) <= limit:
         return f'"{words}"'
     parts = words.split(" ")
-    head, tail = " ".join(parts[:5])[: limit // 2], " ".join(parts[-4:])[-(limit // 2) :]
-    return f'"{head} … {tail}"'
+    head, tail = _words_within(parts[:5], limit // 2), _words_within(parts[-4:][::-1], limit // 2)[::-1]
+    return f'"{" ".join(head)} … {" ".join(tail)}"'
+
+
+def _words_within(words: list[str], limit: int) -> list[str]:
+    """The first words that fit in `limit` characters (at least one): a word is never cut."""
+    out: list[str] = []
+    for w in words:
+        if out and len(" ".join([*out, w])) > limit:
+            break
+        out.append(w)
+    return out
 
 
 class RoleStage:

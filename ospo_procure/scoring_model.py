@@ -1,9 +1,10 @@
 """Scorecard data classes (kept apart from the scorer so reporters import no rules code).
 
 A criterion's score is explained by its parts: the rubric's `base`, one `ScoreTerm` per
-rubric term that applied (its points, and the items behind them), and the `cap` when
-one was applied. `reasons` words them in English; a reporter in another language can
-word the same parts itself.
+rubric term that applied (its points, and the items behind them), the `cap` when one was
+applied, and the `total` they add up to before it is kept within 0-5 and rounded. They are
+data; `reasons(lang)` words them in a language (report/words.py), the same way in every
+report format.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ospo_procure.model import Finding
-
-UNREADABLE_REASON = "the document's text could not be read (no text layer): score not meaningful"
 
 
 @dataclass(frozen=True)
@@ -26,24 +25,16 @@ class ScoreTerm:
     points: float
     waived: int = 0  # findings among `count` that are waived (each counted x waived_factor)
     waived_factor: float = 1.0
-    rules: tuple[str, ...] = ()  # the term counts only these rules' items (empty: the whole categories)
-
-    def label(self) -> str:
-        cats = "/".join(self.categories)
-        return f"{cats} ({', '.join(self.rules)})" if self.rules else cats
-
-    def reason(self) -> str:
-        extra = f" ({self.waived} waived, counted ×{self.waived_factor:g})" if self.waived else ""
-        return f"{_signed(self.points)} for {self.count} × {self.label()}{extra}"
+    rules: tuple[str, ...] = ()  # the rules the term counts, when the rubric names them (else all)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "categories": list(self.categories),
+            "rules": list(self.rules),
             "count": self.count,
             "points": self.points,
             "waived": self.waived,
-            "rules": list(self.rules),
         }
 
 
@@ -53,9 +44,6 @@ class ScoreCap:
 
     score: float
     categories: tuple[str, ...]
-
-    def reason(self) -> str:
-        return f"capped at {self.score:g} while any {'/'.join(self.categories)} finding remains"
 
 
 @dataclass(frozen=True)
@@ -71,17 +59,11 @@ class CriterionScore:
     unreadable: bool = False  # no text could be read: the score is not meaningful
     total: float | None = None  # base + terms after the cap, before clamping and rounding
 
-    @property
-    def reasons(self) -> list[str]:
-        """Why this score, in words: the base, each term, the cap."""
-        out = [UNREADABLE_REASON] if self.unreadable else []
-        out.append(f"base {self.base:g} (what the criterion scores with nothing said about it)")
-        out += [t.reason() for t in self.terms]
-        if self.cap is not None:
-            out.append(self.cap.reason())
-        if self.total is not None:
-            out.append(f"total {self.total:g} → {self.score} (kept within 0-5, rounded half up)")
-        return out
+    def reasons(self, lang: str | None = None) -> list[str]:
+        """Why this score, in words of `lang` (default English): base, each term, cap, total."""
+        from ospo_procure.report.words import words
+
+        return words(lang).criterion_reasons(self)
 
 
 @dataclass(frozen=True)
@@ -89,7 +71,3 @@ class Scorecard:
     criteria: dict[int, CriterionScore]
     overall: float  # mean of the nine scores, one decimal
     unreadable: bool = False  # no text could be read: scores are not meaningful
-
-
-def _signed(x: float) -> str:
-    return f"{x:+.1f}".replace(".0", "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ospo_procure import __version__
 from ospo_procure.constants import SUFFIX_LIST, ExitCode
@@ -33,6 +34,9 @@ class LintOptions:
     author: str = "ospo-procure"
     show_evidence: bool = False
     verbose: bool = False
+    # The language of everything the report says (None: each document's own).
+    report_lang: str | None = None
+    absolute_paths: bool = False  # report paths absolute instead of relative to the current folder
     limits: Limits = field(default_factory=Limits)
     # Trust boundaries (SECURITY.md): in-document waivers are honoured only when trusted;
     # the reviewer's project configuration is searched from `project_start` (default: cwd).
@@ -67,9 +71,8 @@ def exit_status(results: list[FileResult], fail_on: str, fail_under: float | Non
 
 def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
     from ospo_procure.lint import expand_paths, lint_paths
-    from ospo_procure.report import REPORTERS, ReportOptions, render, rule_infos
-    from ospo_procure.reviewer import files_in_use, reviewer_config
-    from ospo_procure.rules import load_ruleset
+    from ospo_procure.report import REPORTERS, render
+    from ospo_procure.reviewer import files_in_use
     from ospo_procure.waivers import WaiverIndex
 
     reporter = REPORTERS.get(options.fmt)
@@ -82,35 +85,27 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         raise UsageError(f"no lintable files ({SUFFIX_LIST}) in the given paths")
     if options.annotate is not None and (len(files) != 1 or files[0].suffix.lower() != ".docx"):
         raise UsageError("--annotate needs exactly one .docx input")
-    ruleset = load_ruleset(options.rules_dir)
-    if options.select or options.ignore:
-        ruleset = ruleset.select(options.select, options.ignore)
-        if not ruleset.rules:
-            raise UsageError("--select/--ignore leave no rules to run")
-
-    config = reviewer_config(
-        files,
-        waiver_file=options.waiver_file,
-        trust_document_waivers=options.trust_document_waivers,
-        start=options.project_start,
-        discover_project=options.discover_project,
-    )
+    config, rules, ruleset = _project(files, options)
     # Every output is checked before any work: one clear line, nothing linted for nothing.
     protected = files_in_use(config, ruleset.directory)
     output = _checked_outputs(options, files, protected)
     waivers = WaiverIndex(config=config, limits=options.limits)
-    results = lint_paths(files, language=options.language, ruleset=ruleset, limits=options.limits, waivers=waivers)
+    results = lint_paths(
+        files,
+        language=options.language,
+        ruleset=ruleset,
+        limits=options.limits,
+        waivers=waivers,
+        report_language=options.report_lang,
+    )
     unused = waivers.unused()
 
-    messages: list[str] = list(config.notes)
+    # A project's own rules are said (and every report's metadata names the rules); the bundled
+    # ones, or those the user named with --rules, go without saying.
+    messages: list[str] = [rules.describe()] if rules.origin == "project" else []
+    messages += config.notes
     annotate_status = _annotate(options, files, results, protected, messages)
-    report_options = ReportOptions(
-        rules=rule_infos(ruleset),
-        tool_version=__version__,
-        verbose=options.verbose,
-        show_evidence=options.show_evidence,
-    )
-    data = render(options.fmt, LintRun(results, unused), report_options)
+    data = render(options.fmt, LintRun(results, unused), _report_options(options, ruleset, rules, results))
     report, binary = None, None
     if output is not None:
         atomic_write_bytes(output, data, inputs=files, protected=protected, follow_symlinks=options.follow_symlinks)
@@ -121,6 +116,44 @@ def run_lint(paths: list[Path], options: LintOptions) -> LintOutcome:
         report = data.decode("utf-8")
     code = max(exit_status(results, options.fail_on, options.fail_under), annotate_status)
     return LintOutcome(results, report, messages, code, unused, binary)
+
+
+def _project(files: list[Path], options: LintOptions) -> tuple[Any, Any, Any]:
+    """The reviewer's configuration, the rule folder it points to (or --rules, or the bundled
+    one) and the rules loaded from it, narrowed by --select/--ignore."""
+    from ospo_procure.paths import data_source
+    from ospo_procure.reviewer import reviewer_config
+    from ospo_procure.rules import load_ruleset
+
+    config = reviewer_config(
+        files,
+        waiver_file=options.waiver_file,
+        trust_document_waivers=options.trust_document_waivers,
+        start=options.project_start,
+        discover_project=options.discover_project,
+    )
+    rules = data_source("lint_rules", options.rules_dir, config)
+    ruleset = load_ruleset(rules.path)
+    if options.select or options.ignore:
+        ruleset = ruleset.select(options.select, options.ignore)
+        if not ruleset.rules:
+            raise UsageError("--select/--ignore leave no rules to run")
+    return config, rules, ruleset
+
+
+def _report_options(options: LintOptions, ruleset: Any, rules: Any, results: list[FileResult]) -> Any:
+    from ospo_procure.report import ReportOptions, rule_infos
+    from ospo_procure.report.words import run_language
+
+    return ReportOptions(
+        rules=rule_infos(ruleset, run_language(results, options.report_lang)),
+        tool_version=__version__,
+        verbose=options.verbose,
+        show_evidence=options.show_evidence,
+        lang=options.report_lang,
+        absolute_paths=options.absolute_paths,
+        rules_source=rules.shown,
+    )
 
 
 def _checked_outputs(options: LintOptions, files: list[Path], protected: Iterable[Protected]) -> Path | None:
@@ -153,6 +186,7 @@ def _annotate(
         limits=options.limits,
         protected=protected,
         follow_symlinks=options.follow_symlinks,
+        lang=options.report_lang,
     )
     messages.append(line)
     return status

@@ -146,7 +146,7 @@ def txt_result(base: Path) -> FileResult:
         source=WaiverSource("file", path="waivers.yaml", line=3),
     )
     findings = [
-        make_finding(doc, 1, "Microsoft Office 365", "es-brand", role="required", role_reason="suministrará"),
+        make_finding(doc, 1, "Microsoft Office 365", "es-brand", role="required", role_reason='"suministrará"'),
         # Spans the line break in the source file (block text joins lines with a space).
         make_finding(
             doc,

@@ -270,8 +270,8 @@ def test_comments_show_the_role_of_the_mention(tender: tuple[Path, FileResult], 
     office, *rest = result.findings
     header = rest[-1]
     roles = {
-        office: office.evolve(role="required", role_reason="usará"),
-        header: header.evolve(role="commentary", role_reason="Confidencial"),
+        office: office.evolve(role="required", role_reason='"usará"'),
+        header: header.evolve(role="commentary", role_reason='"Confidencial"'),
     }
     result = FileResult(path=result.path, format="docx", findings=[roles.get(f, f) for f in result.findings])
     dest = tmp_path / "roles.docx"

@@ -60,7 +60,9 @@ def test_init_writes_a_commented_spec_and_refuses_overwrite(lang: str, tmp_path:
     res = runner.invoke(init_cmd, ["--lang", lang, "-o", str(out)])
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
-    assert text == starter_text(lang) and f"language: {lang}" in text and text.startswith("# ")
+    assert text == starter_text(lang, str(out)) and f"language: {lang}" in text and text.startswith("# ")
+    # The comment names the file that was written, so the command it gives works as it is.
+    assert f"ospo-procure build {out} -o" in text.splitlines()[1]
     res = runner.invoke(init_cmd, ["--lang", lang, "-o", str(out)])
     assert res.exit_code == 2 and "--force" in res.stderr
     assert runner.invoke(init_cmd, ["--lang", lang, "-o", str(out), "--force"]).exit_code == 0

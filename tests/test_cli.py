@@ -33,7 +33,7 @@ def test_exit_status_1_on_error_findings_and_text_format(tmp_path, rules_dir):
     first = res.output.splitlines()[0]
     assert first.startswith(f"{f}:1: error T-BRAND ")
     assert "»Microsoft SQL Server 2019 Enterprise«" in res.output
-    assert "2 error(s)" in res.output and "Checklist score" in res.output
+    assert "2 errors" in res.stdout and "Checklist score" in res.stdout
 
 
 def test_exit_status_0_when_clean_and_fail_on(tmp_path, rules_dir):
@@ -51,7 +51,7 @@ def test_json_schema(tmp_path, rules_dir):
     f = tmp_path / "t.txt"
     f.write_text(LOCKIN)
     res = run("lint", str(f), "--rules", rules_dir, "--format", "json", "--lang", "en")
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["version"] == 2
     (file,) = data["files"]
     assert {"path", "language", "rules", "blocks", "findings", "evidence", "scorecard"} <= set(file)
@@ -77,11 +77,11 @@ def test_select_ignore_by_category(tmp_path, rules_dir):
     res = run(
         "lint", str(f), "--rules", rules_dir, "--format", "json", "--select", "per_user_licensing", "--lang", "en"
     )
-    assert {x["rule"] for x in json.loads(res.output)["files"][0]["findings"]} == {"T-PER-USER"}
+    assert {x["rule"] for x in json.loads(res.stdout)["files"][0]["findings"]} == {"T-PER-USER"}
     res = run(
         "lint", str(f), "--rules", rules_dir, "--format", "json", "--ignore", "T-PER-USER,T-BRAND", "--lang", "en"
     )
-    assert json.loads(res.output)["files"][0]["findings"] == []
+    assert json.loads(res.stdout)["files"][0]["findings"] == []
 
 
 def test_folder_and_several_files(tmp_path, rules_dir):
@@ -90,7 +90,7 @@ def test_folder_and_several_files(tmp_path, rules_dir):
     (tmp_path / "sub" / "b.md").write_text("# Title\n\n" + CLEAN)
     (tmp_path / "ignored.png").write_bytes(b"\x89PNG....")
     res = run("lint", str(tmp_path), "--rules", rules_dir, "--format", "json")
-    assert [Path(f["path"]).name for f in json.loads(res.output)["files"]] == ["a.txt", "b.md"]
+    assert [Path(f["path"]).name for f in json.loads(res.stdout)["files"]] == ["a.txt", "b.md"]
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,9 @@ def test_rules_commands(rules_dir):
     res = run("rules", "list", "--rules", rules_dir)
     assert res.exit_code == 0 and "T-BRAND" in res.output and "T-OSS" in res.output
     res = run("rules", "show", "t-brand", "--rules", rules_dir)
-    assert res.exit_code == 0 and "Product {match} required" in res.output and "bad  [en]" in res.output
+    assert res.exit_code == 0 and "Product {match} required" in res.stdout and "✗ [en]" in res.stdout
+    assert "**" not in res.stdout  # plain text in a terminal, not markdown
+    assert res.stdout.startswith("T-BRAND (finding: brand names, error; checklist criteria")
     res = run("rules", "check", "--rules", rules_dir)
     assert res.exit_code == 0 and "13 examples: 13 passed, 0 failed" in res.output
     assert run("rules", "show", "NOPE-1", "--rules", rules_dir).exit_code == 2

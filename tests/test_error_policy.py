@@ -3,6 +3,7 @@ line and exit 3 (never a traceback), a closed pipe ends quietly."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,9 +103,32 @@ def test_closed_pipe_ends_quietly() -> None:
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.read(40)
     proc.stdout.close()
-    err = proc.stderr.read()
+    err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, err
-    assert first and err == b""
+    # Nothing but the line that names the rules in use (`rules` commands say it on stderr).
+    assert first and all(line.startswith("lint rules: ") for line in err.splitlines()), err
+
+
+def test_a_reader_gone_before_the_report_ends_the_lint_quietly() -> None:
+    """`ospo-procure lint ... | head` where head has already exited: the report's write meets a
+    pipe with no reader (EPIPE whatever the pipe's size), and lint ends quietly with status 0
+    although the tender has findings (nobody is left to act on them)."""
+    root = Path(__file__).resolve().parents[1]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before lint writes a byte
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ospo_procure", "lint", "examples/tenders/pliego_gestion_documental.md"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=root,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "error" not in err.lower() and "Traceback" not in err, err
 
 
 def test_ctrl_c_is_status_130(monkeypatch: pytest.MonkeyPatch) -> None:

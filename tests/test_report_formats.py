@@ -54,11 +54,11 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LintRun:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_shows_waivers_errors_warnings_and_roles(fmt: str, run: LintRun) -> None:
-    text = visible_text(fmt, render(fmt, run, ReportOptions(tool_version="0.1.0")))
+    text = visible_text(fmt, render(fmt, run, ReportOptions(tool_version="0.1.0", lang="en")))
     # A waived finding, with its justification.
     assert "SAP es el sistema del que se migra" in text
     # The tender's own waiver that waived nothing, and the waiver file's.
-    assert "es-sole-source" in text and "marker in body ¶5" in text
+    assert "es-sole-source" in text and ("a marker line in body ¶5" in text or '"marker in body ¶5"' in text)
     assert "es-brand (waivers.yaml:9)" in text or ("waivers.yaml:9" in text and "obsoleto desde" in text)
     # The file that could not be read, and a reader warning.
     assert "not a valid PDF" in text
@@ -67,6 +67,19 @@ def test_every_format_shows_waivers_errors_warnings_and_roles(fmt: str, run: Lin
     # so the check is that they come together: "required (“suministrará”)", "role": "required",
     # "role_reason": "suministrará"...).
     assert re.search(r"required\W{1,20}(?:role_reason\W{1,6})?suministrará", text), fmt
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
+def test_every_format_speaks_the_documents_language(fmt: str, run: LintRun) -> None:
+    """Without --report-lang, what the report says about the Spanish tender is in Spanish."""
+    text = visible_text(fmt, render(fmt, run, ReportOptions(tool_version="0.1.0")))
+    assert "una línea de marca en cuerpo ¶5" in text  # the marker waiver's place
+    if fmt != "text":  # the terminal shows a waived finding's justification alone
+        assert "aprobada por Ana Núñez el 2026-01-15" in text  # the waiver file's approval
+    if fmt != "sarif":  # SARIF keeps the role as an identifier, in the result's properties
+        assert re.search(r"exigido\W{1,6}suministrará", text), fmt  # the role and its cue
+    for english in ("marker in body", "approved by", "required («", "role: "):
+        assert english not in text, (fmt, english)
 
 
 def test_formats_are_the_registry_and_the_cli_choices() -> None:
@@ -126,6 +139,7 @@ def test_streamed_json_is_the_model_serialised(run: LintRun) -> None:
     fr = run.files[0]
     odd = replace(fr.findings[0], message='quote " backslash \\ tab \t nul \x00 line sep \u2028 «» ñ')
     run = LintRun([replace(fr, findings=[odd, *fr.findings[1:]]), *run.files[1:]], run.unused_waivers)
+
     expected = {
         "version": 2,
         "tool": {"name": "ospo-procure", "version": "9.9"},

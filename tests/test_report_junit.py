@@ -12,6 +12,7 @@ from ospo_procure.report import ReportOptions, junit
 
 
 def render(results: LintRun, **kw) -> bytes:
+    kw.setdefault("lang", "en")  # the assertions read English words (other languages: test_report_language.py)
     return junit.render(results, ReportOptions(**kw))
 
 
@@ -78,8 +79,8 @@ def test_failure_lists_the_findings(results: LintRun) -> None:
     out = txt.find("system-out").text
     assert "waived: SAP es el sistema" in out
     assert "es-hostile" in out
-    assert "unused waiver for es-sole-source (marker in body ¶5)" in out
-    assert "(role: existing)" in out
+    assert "unused waiver for es-sole-source (a marker line in body ¶5)" in out
+    assert "(role: existing system)" in out
 
 
 def test_threshold_and_waivers(results: LintRun) -> None:

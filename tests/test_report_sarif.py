@@ -29,6 +29,7 @@ def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LintRun:
 
 
 def render(results: LintRun, **kw) -> dict:
+    kw.setdefault("lang", "en")  # the assertions read English words (other languages: test_report_language.py)
     return json.loads(sarif.render(results, ReportOptions(tool_version="0.1.0", **kw)).decode("utf-8"))
 
 
@@ -145,7 +146,11 @@ def test_binary_artifacts_have_logical_locations_only(results: LintRun) -> None:
     for res in docx:
         phys = res["locations"][0]["physicalLocation"]
         assert "region" not in phys
-        assert phys["artifactLocation"] == {"uri": "tenders/termo_refer%C3%AAncia.docx", "index": 1}
+        assert phys["artifactLocation"] == {
+            "uri": "tenders/termo_refer%C3%AAncia.docx",
+            "uriBaseId": "%SRCROOT%",
+            "index": 1,
+        }
         assert {"match", "start", "end", "context", "location"} <= set(res["properties"])
     kinds = [r["locations"][0]["logicalLocations"][0]["kind"] for r in docx]
     assert kinds == ["paragraph", "tableCell", "header"]
@@ -195,7 +200,7 @@ def test_scorecards_errors_and_notifications(results: LintRun) -> None:
     levels = sorted(n["level"] for n in inv["toolExecutionNotifications"])
     assert levels == ["error", "note", "note", "warning"]  # + two unused waivers, + reader warning
     notes = [n["message"]["text"] for n in inv["toolExecutionNotifications"] if n["level"] == "note"]
-    assert any("es-sole-source (marker in body ¶5)" in t for t in notes)  # in the tender: on its file
+    assert any("es-sole-source (a marker line in body ¶5)" in t for t in notes)  # in the tender: on its file
     assert any(t.startswith("unused waiver for es-brand (waivers.yaml:9)") for t in notes)  # the run's
 
     only_errors = render(run_of(error_result(), replace(error_result(), path="b.odt")))

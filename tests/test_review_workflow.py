@@ -35,7 +35,7 @@ def lint(*args: str):
 def test_json_finds_the_lock_in_of_the_example(tender):
     res = lint(str(tender), "--format", "json")
     assert res.exit_code == 1
-    (f,) = json.loads(res.output)["files"]
+    (f,) = json.loads(res.stdout)["files"]
     assert f["language"] == "en"
     categories = {x["category"] for x in f["findings"] if x["severity"] != "info"}
     assert {
@@ -103,7 +103,7 @@ def test_refuses_to_annotate_over_the_input(tender):
 
 def test_sarif_is_schema_valid_with_logical_locations(tender):
     res = lint(str(tender), "--format", "sarif", "--trust-document-waivers")
-    log = json.loads(res.output)
+    log = json.loads(res.stdout)
     jsonschema.Draft7Validator(SARIF_SCHEMA).validate(log)
     run = log["runs"][0]
     assert run["artifacts"][0]["mimeType"].endswith("wordprocessingml.document")
@@ -128,7 +128,7 @@ def test_pdf_and_html_and_junit_reports(tender, tmp_path):
     page = html.read_text("utf-8")
     assert "<script" not in page.lower() and "Dynamics 365" in page and "<mark" in page
     res = lint(str(tender), "--format", "junit")
-    suites = ET.fromstring(res.output)
+    suites = ET.fromstring(res.stdout)
     cases = suites.findall(".//testcase")
     assert len(cases) == 10  # nine criteria + lock-in findings
     assert suites.findall(".//failure")
@@ -139,6 +139,6 @@ def test_multi_file_run_reports_bad_files_and_lints_good_ones(tender, tmp_path):
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     res = lint(str(tmp_path), "--format", "json")
     assert res.exit_code == 2
-    files = {Path(f["path"]).name: f for f in json.loads(res.output)["files"]}
+    files = {Path(f["path"]).name: f for f in json.loads(res.stdout)["files"]}
     assert files["legacy.docx"]["error"] and not files["legacy.docx"]["findings"]
     assert files["received.docx"]["findings"]

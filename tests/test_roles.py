@@ -592,7 +592,7 @@ def test_json_output_carries_role_and_reason(tmp_path):
     )
     res = CliRunner().invoke(main, ["lint", str(tender), "--format", "json", "--lang", "en"])
     assert res.exit_code == 1, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     findings = [f for file in data["files"] for f in file["findings"]]
     by_match = {(f["match"], f["rule"]): f for f in findings}
     required = by_match[("Microsoft SharePoint Server", "BRAND-PRODUCT")]

@@ -199,7 +199,7 @@ def test_waiver_scoring_counts_less(tmp_path, mini_rules):
         ],
     )
     assert waived.scorecard.criteria[1].score > plain.scorecard.criteria[1].score
-    assert any("waived" in r for r in waived.scorecard.criteria[1].reasons)
+    assert any("waived" in r for r in waived.scorecard.criteria[1].reasons())
 
 
 # ------------------------------------------------------------------ in-document claims

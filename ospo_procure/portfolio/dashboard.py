@@ -46,22 +46,39 @@ def draw_charts(k: Kpis, fmt: str) -> Charts:
     return {name: render(draw) for name, draw in wanted.items()}
 
 
-def render_dashboard(store_path: Path, output: Path, *, top: int = 12, worst: int = 10) -> Path:
-    """Write the dashboard of a result store to OUTPUT (.html or .pdf), atomically."""
+def render_dashboard(
+    store_path: Path, output: Path, *, top: int = 12, worst: int = 10, lang: str | None = None
+) -> Path:
+    """Write the dashboard of a result store to OUTPUT (.html or .pdf), atomically, in `lang`
+    (default: the language most of the stored tenders are in)."""
     from ospo_procure.fsutil import atomic_write_bytes
+    from ospo_procure.portfolio.strings import language
 
     fmt = FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise UsageError("the dashboard is written as .html or .pdf; name the output file accordingly", path=output)
     with Store(store_path, create=False) as store:
-        k = compute(store, top=top, worst=worst)
-    drawn = draw_charts(k, fmt)
-    if fmt == "html":
-        from ospo_procure.portfolio.dashboard_html import render_html
+        lang = lang or portfolio_language(store)
+        with language(lang):
+            k = compute(store, top=top, worst=worst)
+    with language(lang):
+        drawn = draw_charts(k, fmt)
+        if fmt == "html":
+            from ospo_procure.portfolio.dashboard_html import render_html
 
-        data = render_html(k, drawn)
-    else:
-        from ospo_procure.portfolio.dashboard_pdf import render_pdf
+            data = render_html(k, drawn)
+        else:
+            from ospo_procure.portfolio.dashboard_pdf import render_pdf
 
-        data = render_pdf(k, drawn)
+            data = render_pdf(k, drawn)
     return atomic_write_bytes(output, data, inputs=[store_path])
+
+
+def portfolio_language(store: Store) -> str:
+    """The language most stored tenders are in (English when none is known)."""
+    from ospo_procure.report.words import REPORT_LANGUAGES
+
+    rows = store.query(
+        "SELECT language, COUNT(*) AS n FROM files WHERE language != '' GROUP BY language ORDER BY n DESC, language"
+    )
+    return next((r[0] for r in rows if r[0] in REPORT_LANGUAGES), "en")

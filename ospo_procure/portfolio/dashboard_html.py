@@ -9,7 +9,7 @@ from typing import Any
 
 from ospo_procure.portfolio.dashboard import Charts
 from ospo_procure.portfolio.kpis import HEADLINE, Kpis, TenderReport
-from ospo_procure.portfolio.strings import text
+from ospo_procure.portfolio.strings import current_language, place, quoted, severity_label, text
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 CSS = """
@@ -141,8 +141,9 @@ def _report(r: TenderReport) -> str:
         sev = "waived" if f["waived"] else f["severity"]
         waiver = f"<br><span class='muted'>{_e(text('waived', why=f['waiver']))}</span>" if f["waived"] else ""
         items.append(
-            f"<tr><td><span class='sev sev-{sev}'>{_e(sev)}</span></td><td><q>{_e(f['match'])}</q>"
-            f"<br><span class='muted'>{_e(f['location'])} · {_e(f['rule'])}</span></td>"
+            f"<tr><td><span class='sev sev-{sev}'>{_e(severity_label(f['severity'], f['waived']))}</span></td>"
+            f"<td><i>{_e(quoted(f['match']))}</i>"
+            f"<br><span class='muted'>{_e(place(f['location']))} · {_e(f['rule'])}</span></td>"
             f"<td>{_e(f['message'])}{waiver}</td></tr>"
         )
     more = f"<p class='muted'>{_e(text('report_more', n=r.more))}</p>" if r.more else ""
@@ -220,7 +221,7 @@ def render_html(k: Kpis, c: Charts, **_: Any) -> bytes:
     subtitle = text("subtitle", tenders=f"{k.tenders:,}", period=period, generated=k.generated, version=k.version)
     body = _body(k, c) if k.tenders else f"<section><p>{_e(text('nothing'))}</p></section>"
     page = f"""<!DOCTYPE html>
-<html lang="{text("html_lang")}"><head><meta charset="utf-8">
+<html lang="{current_language()}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(text("title"))}</title><style>{CSS}</style></head>

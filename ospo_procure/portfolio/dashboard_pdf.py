@@ -28,7 +28,7 @@ from reportlab.platypus import (
 from ospo_procure.portfolio.charts import SCORE_COLOURS
 from ospo_procure.portfolio.dashboard import Charts
 from ospo_procure.portfolio.kpis import HEADLINE, Kpis, TenderReport
-from ospo_procure.portfolio.strings import text
+from ospo_procure.portfolio.strings import place, quoted, severity_label, text
 from ospo_procure.report._fonts import FontSet, register_fonts
 from ospo_procure.report._shared import xml_safe
 
@@ -192,8 +192,13 @@ def _report(r: TenderReport, st: dict[str, ParagraphStyle], f: FontSet) -> list[
         sev = "waived" if x["waived"] else x["severity"]
         rows.append(
             [
-                Paragraph(f'<font color="{SEVERITY[sev]}"><b>{_e(sev.upper())}</b></font>', st["small"]),
-                Paragraph(f"<i>“{_e(x['match'])}”</i><br/>{_e(x['location'])} · {_e(x['rule'])}", st["cell"]),
+                Paragraph(
+                    f'<font color="{SEVERITY[sev]}"><b>{_e(severity_label(x["severity"], x["waived"]).upper())}</b></font>',
+                    st["small"],
+                ),
+                Paragraph(
+                    f"<i>{_e(quoted(x['match']))}</i><br/>{_e(place(x['location']))} · {_e(x['rule'])}", st["cell"]
+                ),
                 Paragraph(_e(x["message"]), st["cell"]),
             ]
         )

@@ -99,13 +99,16 @@ class Kpis:
 
 
 def _criterion_titles() -> dict[int, str]:
-    """English criterion titles from the bundled rubric (stored titles follow each tender's language)."""
+    """Criterion titles from the bundled rubric in the dashboard's language (stored titles
+    follow each tender's language)."""
     try:
         from ospo_procure.paths import data_dir
+        from ospo_procure.portfolio.strings import current_language
         from ospo_procure.scoring import load_rubric
 
         rubric = load_rubric(data_dir("lint_rules") / "checklist.yaml")
-        return {n: spec["title"]["en"] for n, spec in rubric.criteria.items()}
+        lang = current_language()
+        return {n: spec["title"].get(lang) or spec["title"]["en"] for n, spec in rubric.criteria.items()}
     except Exception:  # a broken installation still gets a dashboard, with stored titles
         return {}
 

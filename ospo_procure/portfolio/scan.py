@@ -35,6 +35,7 @@ class ScanOptions:
     staging: Path | None = None  # Dask partitions folder (default: beside the store)
     rules_dir: Path | None = None
     language: str | None = None
+    report_lang: str | None = None  # the language the stored findings are worded in (None: each tender's)
     limits: Limits = field(default_factory=Limits)
     waiver_file: Path | None = None
     metadata_csv: Path | None = None
@@ -74,6 +75,8 @@ def result_key(options: ScanOptions) -> str:
     root = Path(options.rules_dir) if options.rules_dir else data_dir("lint_rules")
     digest = hashlib.sha256(f"{__version__}|spacy {version('spacy')}|regex {version('regex')}".encode())
     digest.update(f"|lang {options.language}".encode())
+    if options.report_lang:  # stored messages are worded in it
+        digest.update(f"|report {options.report_lang}".encode())
     for f in sorted(root.rglob("*")):
         if f.is_file() and not any(p.startswith(".") for p in f.relative_to(root).parts):
             digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
@@ -194,6 +197,7 @@ def scan(paths: list[str | Path], options: ScanOptions | None = None, progress: 
         settings = Settings(
             rules_dir=str(options.rules_dir) if options.rules_dir else None,
             language=options.language,
+            report_lang=options.report_lang,
             limits=options.limits,
             waiver_file=str(options.waiver_file) if options.waiver_file else None,
         )

@@ -34,6 +34,7 @@ class Settings:
 
     rules_dir: str | None = None
     language: str | None = None
+    report_lang: str | None = None
     limits: Limits = field(default_factory=Limits)
     waiver_file: str | None = None  # an explicit waiver file for the whole scan
 
@@ -149,7 +150,9 @@ def _result(item: Item, settings: Settings, doc: Any, sha: str, size: int, mtime
 
     ruleset = load_ruleset(settings.rules_dir)
     language = settings.language or (item.language if item.language in SUPPORTED_LANGUAGES else None)
-    result = lint_document(doc, language=language, ruleset=ruleset, waivers=_waivers(item, settings))
+    result = lint_document(
+        doc, language=language, ruleset=ruleset, waivers=_waivers(item, settings), report_language=settings.report_lang
+    )
     return record_of(item, result, ruleset, sha=sha, size=size, mtime_ns=mtime, pages=doc.pages, doc_meta=doc_meta)
 
 

@@ -36,6 +36,13 @@ class ReportOptions:
     show_evidence: bool = False  # text: list evidence items too
     min_score: int = 3  # junit: a criterion scoring below this fails
     report_date: dt.date | None = None  # pdf: the date printed (fixed = reproducible bytes); default today
+    # The language of everything the report says (`--report-lang`); None: each file's own language
+    # (report/words.py). Findings are worded when linted: lint with the same language (LintOptions).
+    lang: str | None = None
+    # File paths as given relative to the current folder (SARIF: to %SRCROOT%), or absolute.
+    absolute_paths: bool = False
+    # The rule folder used, for the report's metadata: "lint_rules/" (a project's), "bundled", or "" (unsaid).
+    rules_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,14 @@ FORMATS = tuple(REPORTERS)
 
 
 def render(fmt: str, results: LintRun, options: ReportOptions | None = None) -> bytes:
-    """Render `results` in format `fmt` (one of FORMATS)."""
+    """Render `results` in format `fmt` (one of FORMATS), with the paths the options ask for."""
+    from ospo_procure.report.paths import with_report_paths
+
     reporter = REPORTERS.get(fmt)
     if reporter is None:
         raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    return reporter.load()(results, options or ReportOptions())
+    options = options or ReportOptions()
+    return reporter.load()(with_report_paths(results, absolute=options.absolute_paths), options)
 
 
 def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleView]:
@@ -92,7 +102,7 @@ def rule_infos(ruleset: Any, lang: str = "en") -> dict[str, RuleView]:
             severity=r.severity,
             message=r.text("message", lang),
             suggestion=r.text("suggestion", lang),
-            legal_basis=r.legal_basis,
+            legal_basis=r.text("legal_basis", lang),
             criteria=r.criteria,
             kind=r.kind,
             help=rule_help(r, lang),

@@ -8,8 +8,9 @@ from pathlib import PurePath
 from ospo_procure.constants import MEDIA_TYPES as MEDIA_TYPES
 from ospo_procure.constants import TEXT_SUFFIXES
 from ospo_procure.excerpt import RADIUS, excerpt
-from ospo_procure.model import Finding, Waiver
+from ospo_procure.model import Finding
 from ospo_procure.report._protocols import RuleInfo
+from ospo_procure.report.words import Words
 
 # XML 1.0 forbids most C0 controls (a form feed from a PDF export would make the
 # JUnit file or a Word comment unreadable), lone surrogates and U+FFFE/U+FFFF.
@@ -44,47 +45,17 @@ def context_parts(f: Finding) -> tuple[str, str, str]:
     return ("…" if ex.truncated_before else "") + before, match, after + ("…" if ex.truncated_after else "")
 
 
-def waiver_text(w: Waiver, *, with_source: bool = True) -> str:
-    """'justification (approved by X on D; waivers.yaml:3)'."""
-    bits = []
-    if w.approved_by:
-        bits.append(f"approved by {w.approved_by}" + (f" on {w.approved_on}" if w.approved_on else ""))
-    elif w.approved_on:
-        bits.append(f"approved on {w.approved_on}")
-    if w.source and with_source:
-        bits.append(str(w.source))
-    return w.justification + (f" ({'; '.join(bits)})" if bits else "")
-
-
-def unused_waiver_item(w: Waiver) -> tuple[str, str]:
-    """('RULE (waivers.yaml:9)', 'justification (approved by X on D)') for a list of unused waivers."""
-    return w.rule + (f" ({w.source})" if w.source else ""), waiver_text(w, with_source=False)
-
-
-def unused_waiver_text(w: Waiver) -> str:
-    """'unused waiver for RULE (waivers.yaml:9): it matches no finding'."""
-    where = f" ({w.source})" if w.source else ""
-    return f"unused waiver for {w.rule}{where}: it matches no finding"
-
-
-def role_text(f: Finding) -> str:
-    """'role: example (“such as”)', or '' when the linter gave the mention no role."""
-    if not f.role:
-        return ""
-    return f"role: {f.role}" + (f" (“{f.role_reason}”)" if f.role_reason else "")
-
-
-def rule_help_markdown(rule: RuleInfo) -> str:
+def rule_help_markdown(rule: RuleInfo, _: Words) -> str:
     """The rule's own documentation, or one assembled from its message and advice."""
     if getattr(rule, "help", ""):
         return rule.help
     parts = [rule.message]
     if rule.suggestion:
-        parts.append(f"**Suggestion:** {rule.suggestion}")
+        parts.append(_("**Suggestion:** {text}", text=rule.suggestion))
     if rule.legal_basis:
-        parts.append(f"**Legal basis:** {rule.legal_basis}")
+        parts.append(_("**Legal basis:** {text}", text=rule.legal_basis))
     if rule.criteria:
-        parts.append("**Checklist criteria:** " + ", ".join(str(c) for c in rule.criteria))
+        parts.append(_("**Checklist criteria:** {numbers}", numbers=", ".join(str(c) for c in rule.criteria)))
     return "\n\n".join(parts)
 
 

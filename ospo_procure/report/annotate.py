@@ -25,6 +25,7 @@ from typing import Any
 
 from ospo_procure.errors import OspoError
 from ospo_procure.fsutil import Protected, atomic_write_bytes, check_output
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
 from ospo_procure.model import Block, FileResult, Finding
 from ospo_procure.readers.docx_package import clean_package
@@ -36,12 +37,17 @@ from ospo_procure.readers.docx_reader import (
     parts_from_python_docx,
 )
 from ospo_procure.readers.safe_xml import Deadline
-from ospo_procure.report._shared import role_text, waiver_text, xml_safe
+from ospo_procure.report._shared import xml_safe
+from ospo_procure.report.words import Words, file_language, words
 from ospo_procure.termsafe import display_path
 
 _R, _RPR, _T = W + "r", W + "rPr", W + "t"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ANCHORABLE_PARTS = ("body", "table")
+# Why a finding is listed in the summary comment instead of on its words.
+NOT_FOUND = N_("text not found in this copy")
+NO_COMMENTS_HERE = N_("Word allows no comments here")
+NO_RUNS = N_("paragraph has no runs to anchor on")
 
 
 @dataclass
@@ -64,8 +70,10 @@ def annotate_docx(
     limits: Limits | None = None,
     protected: Iterable[Protected] = (),
     follow_symlinks: bool = False,
+    lang: str | None = None,
 ) -> AnnotateStats:
-    """Write `dest`: a copy of `source` with the findings of `result` as Word comments.
+    """Write `dest`: a copy of `source` with the findings of `result` as Word comments,
+    in the report's language (`lang`, else the document's).
 
     Linear in the document and the findings: each paragraph is split once at every finding
     boundary it holds, and comments are appended with their own id counter (python-docx's
@@ -83,18 +91,19 @@ def annotate_docx(
     document = docx.Document(io.BytesIO(package))
     blocks, _ = extract_blocks(parts_from_python_docx(document))
     stats = AnnotateStats(notes=notes)
+    _ = words(file_language(result, lang))
     writer = _CommentWriter(document, author, initials)
     placed, leftovers = _place(blocks, result.findings, document.element, stats)
     for n, (p, items) in enumerate(placed.values()):
         if n % 64 == 0:
             deadline.check("annotating")
-        leftovers += _comment_paragraph(p, items, writer, stats)
+        leftovers += _comment_paragraph(p, items, writer, stats, _)
     if leftovers:
         target_runs = next(
             (first for b in blocks if _commentable(b, document.element) and (first := _paragraph_runs(b.anchor))), None
         )
         if target_runs is not None:
-            writer.add(target_runs, _summary_text(leftovers))
+            writer.add(target_runs, _summary_text(leftovers, _))
             stats.comments += 1
             stats.summarized = len(leftovers)
     deadline.check("annotating")
@@ -124,35 +133,35 @@ def _place(
         stats.waived += f.waived
         located = finder.locate(f)
         if located is None:
-            leftovers.append((f, "text not found in this copy"))
+            leftovers.append((f, NOT_FOUND))
             continue
         block, start, end = located
         if not _commentable(block, body_root):
-            leftovers.append((f, "Word allows no comments here"))
+            leftovers.append((f, NO_COMMENTS_HERE))
             continue
         placed.setdefault(id(block.anchor), (block.anchor, []))[1].append((f, start, end))
     return placed, leftovers
 
 
 def _comment_paragraph(
-    p: Any, items: list[tuple[Finding, int, int]], writer: _CommentWriter, stats: AnnotateStats
+    p: Any, items: list[tuple[Finding, int, int]], writer: _CommentWriter, stats: AnnotateStats, _: Words
 ) -> list[tuple[Finding, str]]:
     """Comments on one paragraph's findings, split once at all their boundaries; the findings
     left for the summary comment."""
-    _split_paragraph(p, sorted({k for _, s, e in items for k in (s, e)}))
+    _split_paragraph(p, sorted({k for _f, s, e in items for k in (s, e)}))
     runs = _RunIndex(p)
     leftovers: list[tuple[Finding, str]] = []
     for f, start, end in items:
         covered = runs.cover(start, end)
         if covered is not None and "".join(paragraph_text(r) for r in covered) == f.match:
-            writer.add(covered, _comment_text(f))
+            writer.add(covered, _comment_text(f, _))
             stats.anchored += 1
         elif runs.all:
-            text = f"(On the whole paragraph: the words “{f.match}” could not be isolated.)\n" + _comment_text(f)
-            writer.add(runs.all, text)
+            whole = _("(On the whole paragraph: the words {match} could not be isolated.)", match=_.quoted(f.match))
+            writer.add(runs.all, whole + "\n" + _comment_text(f, _))
             stats.fallback += 1
         else:
-            leftovers.append((f, "paragraph has no runs to anchor on"))
+            leftovers.append((f, NO_RUNS))
             continue
         stats.comments += 1
     return leftovers
@@ -380,38 +389,52 @@ def _styled_run(tag: str, cid: str | None) -> Any:
     return run
 
 
-def _comment_text(f: Finding) -> str:
-    head = f"[{f.severity.upper()}] {f.rule}"
+def _comment_text(f: Finding, _: Words) -> str:
+    head = f"[{_.severity(f.severity).upper()}] {f.rule}"
     if f.criteria:
-        head += " (checklist criteria " + ", ".join(str(c) for c in f.criteria) + ")"
+        head += " (" + _("checklist criteria {numbers}", numbers=", ".join(str(c) for c in f.criteria)) + ")"
     lines = [head, f.message]
-    if f.note:
-        lines.append(f"Note: {f.note}")
+    note = _.finding_note(f)
+    if note:
+        lines.append(_("Note: {note}", note=note))
     if f.role:
-        lines.append(role_text(f)[:1].upper() + role_text(f)[1:])
+        role = _.role_text(f)
+        lines.append(role[:1].upper() + role[1:])
     if f.legal_basis:
-        lines.append(f"Legal basis: {f.legal_basis}")
+        lines.append(_("Legal basis: {text}", text=f.legal_basis))
     if f.suggestion:
-        lines.append(f"Suggestion: {f.suggestion}")
+        lines.append(_("Suggestion: {text}", text=f.suggestion))
     if f.waiver is not None:
-        lines[0] = "[WAIVED] " + lines[0]
-        lines.append(f"Waived: {waiver_text(f.waiver)}")
+        lines[0] = f"[{_.waived().upper()}] " + lines[0]
+        lines.append(_("Waived: {justification}", justification=_.waiver(f.waiver)))
     return "\n".join(lines)
 
 
-def _summary_text(leftovers: list[tuple[Finding, str]]) -> str:
+def _summary_text(leftovers: list[tuple[Finding, str]], _: Words) -> str:
     lines = [
-        f"ospo-procure: {len(leftovers)} finding(s) outside the main text "
-        "(headers, footers, footnotes, text boxes), where Word allows no comments:"
+        "ospo-procure: "
+        + _.ngettext(
+            "{n} finding outside the main text (headers, footers, footnotes, text boxes), where Word allows no comments:",
+            "{n} findings outside the main text (headers, footers, footnotes, text boxes), where Word allows no comments:",
+            len(leftovers),
+        )
     ]
     for f, why in leftovers:
-        waived = f" [WAIVED: {waiver_text(f.waiver)}]" if f.waiver is not None else ""
-        line = f"• [{f.severity.upper()}] {f.rule} at {f.location.label()}: “{f.match}” — {f.message}"
+        line = "• " + _(
+            "[{severity}] {rule} at {where}: {match} — {message}",
+            severity=_.severity(f.severity).upper(),
+            rule=f.rule,
+            where=_.location(f.location),
+            match=_.quoted(f.match),
+            message=f.message,
+        )
         if f.suggestion:
-            line += f" Suggestion: {f.suggestion}"
+            line += " " + _("Suggestion: {text}", text=f.suggestion)
         if f.role:
-            line += f" ({role_text(f)})"
-        if why != "Word allows no comments here":
-            line += f" ({why})"
-        lines.append(line + waived)
+            line += f" ({_.role_text(f)})"
+        if why != NO_COMMENTS_HERE:
+            line += f" ({_(why)})"
+        if f.waiver is not None:
+            line += f" [{_.waived().upper()}: {_.waiver(f.waiver)}]"
+        lines.append(line)
     return "\n".join(lines)

@@ -5,6 +5,8 @@ findings), then the tender text block by block with every finding highlighted, t
 findings table that the highlights link to (readable without JavaScript; hover titles
 are a bonus). Every piece of document text goes through `html.escape`, and a CSP meta
 forbids scripts anyway, so a tender containing `<script>` only ever shows it as text.
+The page is in the report's language (report/words.py): `lang` on <html>, and the tender's
+own text marked with its own `lang`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 from ospo_procure.model import SEVERITY_RANK, Block, FileResult, Finding, LintRun, Waiver
 from ospo_procure.report import ReportOptions
 from ospo_procure.report._protocols import RuleInfo, all_findings, rules_used
-from ospo_procure.report._shared import context_parts, role_text, unused_waiver_item, waiver_text
+from ospo_procure.report._shared import context_parts
+from ospo_procure.report.words import Words, file_language, run_language, words
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 
@@ -50,7 +53,7 @@ tr.waived td{color:#555;background:#f5f7f8}
 .b-waived{background:#607d8b}.b-evidence{background:#2e7d32}
 .error{border-left:4px solid #c62828;background:#ffebee;padding:.5rem .8rem}
 .warn{border-left:4px solid #ef6c00;background:#fff3e0;padding:.5rem .8rem}
-q{font-style:italic}
+.quote{font-style:italic}
 @media print{a.hl{text-decoration:none}details{display:block}}
 """
 
@@ -83,28 +86,36 @@ def render(results: LintRun, options: ReportOptions) -> bytes:
             ne = len(items) - nf + 1
             items.setdefault(e, _Item(e, f"e-{ne}", f"E{ne}"))
 
+    _ = words(run_language(files, options.lang))
+    title = _("Vendor lock-in review")
+    meta = [
+        f"ospo-procure {options.tool_version}".strip(),
+        _.ngettext("{n} file", "{n} files", len(files)),
+        _("checklist: the IDB's OSS-friendly tender checklist (9 criteria, scored 0–5)"),
+    ]
+    if options.rules_source:
+        meta.append(_.rules_source(options.rules_source))
     out: list[str] = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{_e(_.lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>ospo-procure review</title>",
+        f"<title>{_e(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
-        "<h1>ospo-procure review</h1>",
-        f'<p class="meta">ospo-procure {_e(options.tool_version)} · {len(files)} file(s) · '
-        "checklist: OSS-friendly tender checklist (IDB, 9 criteria, 0–5)</p>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">{_e(" · ".join(meta))}</p>',
     ]
-    out += _overview(files)
+    out += _overview(files, _, options.lang)
     for n, fr in enumerate(files, start=1):
-        out += _file_section(n, fr, items, rule_map)
+        out += _file_section(n, fr, items, rule_map, words(file_language(fr, options.lang)))
     if results.unused_waivers:
-        out += ['<section id="waiver-files">', "<h2>Waiver files: unused waivers</h2>"]
-        out += [*_unused_waivers(results.unused_waivers), "</section>"]
+        out += ['<section id="waiver-files">', f"<h2>{_e(_('Waiver files: unused waivers'))}</h2>"]
+        out += [*_unused_waivers(results.unused_waivers, _), "</section>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")
 
@@ -113,20 +124,22 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _overview(results: list[FileResult]) -> list[str]:
+def _overview(results: list[FileResult], _: Words, forced: str | None) -> list[str]:
+    heads = [_("File"), _("Language"), _("Overall score"), _("Findings (open / waived)"), _("Evidence"), _("Status")]
     rows = [
-        "<h2>Summary</h2>",
+        f"<h2>{_e(_('Summary'))}</h2>",
         "<table>",
-        "<tr><th>File</th><th>Language</th><th>Overall score</th>"
-        "<th>Findings (open / waived)</th><th>Evidence</th><th>Status</th></tr>",
+        "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr>",
     ]
     for n, fr in enumerate(results, start=1):
         if fr.error:
-            status = '<span class="badge b-error">not read</span> ' + _e(fr.error)
+            status = f'<span class="badge b-error">{_e(_("not read"))}</span> ' + _e(fr.error)
         else:
             worst = fr.worst_severity()
-            status = f'<span class="badge b-{worst}">{worst}</span>' if worst else "no open findings"
-        overall = f"{fr.scorecard.overall:.1f} / 5" if fr.scorecard is not None else "—"
+            status = (
+                f'<span class="badge b-{worst}">{_e(_.severity(worst))}</span>' if worst else _e(_("no open findings"))
+            )
+        overall = _e(_.score(fr.scorecard.overall)) if fr.scorecard is not None else "—"
         open_n = sum(1 for f in fr.findings if not f.waived)
         rows.append(
             f'<tr><td><a href="#file-{n}">{_e(fr.path)}</a></td><td>{_e(fr.language or "—")}</td>'
@@ -137,88 +150,89 @@ def _overview(results: list[FileResult]) -> list[str]:
     return rows
 
 
-def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo]) -> list[str]:
+def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo], _: Words) -> list[str]:
     meta = [
-        f"format {fr.format}" if fr.format else "",
-        f"language {fr.language}" if fr.language else "",
-        f"{fr.words} words" if fr.words else "",
+        _("format {format}", format=fr.format) if fr.format else "",
+        _("language {language}", language=fr.language) if fr.language else "",
+        _.ngettext("{n} word", "{n} words", fr.words) if fr.words else "",
     ]
     out = [f'<section id="file-{n}">', f"<h2>{_e(fr.path)}</h2>"]
     if any(meta):
         out.append(f'<p class="meta">{_e(" · ".join(m for m in meta if m))}</p>')
     if fr.error:
-        out.append(f'<p class="error"><strong>Could not read this file:</strong> {_e(fr.error)}</p>')
+        out.append(f'<p class="error"><strong>{_e(_("Could not read this file:"))}</strong> {_e(fr.error)}</p>')
         return [*out, "</section>"]
     for w in fr.warnings:
-        out.append(f'<p class="warn"><strong>Warning:</strong> {_e(w)}</p>')
-    out += _scorecard(fr, items)
+        out.append(f'<p class="warn"><strong>{_e(_("Warning:"))}</strong> {_e(w)}</p>')
+    out += _scorecard(fr, items, _)
     lang = f' lang="{_e(fr.language)}"' if fr.language else ""
     if fr.blocks:
-        out.append("<h3>Document text</h3>")
+        out.append(f"<h3>{_e(_('Document text'))}</h3>")
         out.append(f'<div class="doc"{lang}>')
         by_block: dict[int, list[_Item]] = {}
         for f in [*fr.findings, *fr.evidence]:
             by_block.setdefault(f.block_index, []).append(items[f])
         for i, block in enumerate(fr.blocks):
-            out.append(_block(block, by_block.get(i, [])))
+            out.append(_block(block, by_block.get(i, []), _))
         out.append("</div>")
     else:
-        out.append(
-            "<p><em>The document text is not included in this report; findings are shown with "
-            "their context below.</em></p>"
-        )
-    out += _findings_table(fr, items, rule_map, lang)
-    out += _evidence_table(fr, items, lang)
+        text = _("The document text is not included in this report; findings are shown with their context below.")
+        out.append(f"<p><em>{_e(text)}</em></p>")
+    out += _findings_table(fr, items, rule_map, lang, _)
+    out += _evidence_table(fr, items, lang, _)
     if fr.unused_waivers:
-        out += ["<h3>Unused waivers</h3>", *_unused_waivers(fr.unused_waivers)]
+        out += [f"<h3>{_e(_('Unused waivers'))}</h3>", *_unused_waivers(fr.unused_waivers, _)]
     return [*out, "</section>"]
 
 
-def _unused_waivers(waivers: list[Waiver]) -> list[str]:
-    items = [f"<li><strong>{_e(head)}</strong>: {_e(text)}</li>" for head, text in map(unused_waiver_item, waivers)]
-    return ['<div class="warn"><p>These waivers match no finding:</p><ul>', *items, "</ul></div>"]
+def _unused_waivers(waivers: list[Waiver], _: Words) -> list[str]:
+    items = [f"<li><strong>{_e(head)}</strong>: {_e(text)}</li>" for head, text in map(_.unused_waiver_item, waivers)]
+    return [f'<div class="warn"><p>{_e(_("These waivers match no finding:"))}</p><ul>', *items, "</ul></div>"]
 
 
-def _scorecard(fr: FileResult, items: _Index) -> list[str]:
+def _scorecard(fr: FileResult, items: _Index, _: Words) -> list[str]:
     card = fr.scorecard
     if card is None:
-        return ["<p><em>No scorecard was computed for this file.</em></p>"]
-    out = ["<h3>Scorecard</h3>", f'<p class="overall">Overall: {card.overall:.1f} / 5</p>']
+        return [f"<p><em>{_e(_('No scorecard was computed for this file.'))}</em></p>"]
+    out = [
+        f"<h3>{_e(_('Scorecard'))}</h3>",
+        f'<p class="overall">{_e(_("Overall: {score}", score=_.score(card.overall)))}</p>',
+    ]
     if card.unreadable:
-        out.append(
-            '<p class="error">No text could be read from this document (image-only?); '
-            "the scores below are not meaningful.</p>"
-        )
-    out.append("<table><tr><th>#</th><th>Criterion</th><th>Score</th><th>Why</th></tr>")
+        text = _("No text could be read from this document (a scanned image?); the scores below mean nothing.")
+        out.append(f'<p class="error">{_e(text)}</p>')
+    heads = ["#", _("Criterion"), _("Score"), _("How the score adds up")]
+    out.append("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr>")
     for num, c in sorted(card.criteria.items()):
         score = max(0, min(5, int(c.score)))
-        why: list[str] = [f"<li>{_e(r)}</li>" for r in c.reasons]
+        # The base, each term and the total are always shown; the items behind them fold away.
+        reasons = "<br>".join(_e(r) for r in _.criterion_reasons(c))
+        why: list[str] = []
         if c.evidence:
-            why.append("<li>Evidence: " + _links(c.evidence, items) + "</li>")
+            why.append(f"<li>{_e(_('Evidence:'))} " + _links(c.evidence, items, _) + "</li>")
         if c.findings:
-            why.append("<li>Findings: " + _links(c.findings, items) + "</li>")
-        detail = (
-            (
-                f"<details><summary>{len(c.evidence)} evidence, {len(c.findings)} finding(s)</summary>"
-                f"<ul>{''.join(why)}</ul></details>"
+            why.append(f"<li>{_e(_('Findings:'))} " + _links(c.findings, items, _) + "</li>")
+        if why:
+            summary = _(
+                "{evidence}, {findings}",
+                evidence=_.ngettext("{n} evidence item", "{n} evidence items", len(c.evidence)),
+                findings=_.ngettext("{n} finding", "{n} findings", len(c.findings)),
             )
-            if why
-            else ""
-        )
+            reasons += f"<details><summary>{_e(summary)}</summary><ul>{''.join(why)}</ul></details>"
         out.append(
             f"<tr><td>{num}</td><td>{_e(c.title)}</td>"
-            f'<td><span class="bar" title="{score} of 5"><span class="fill s{score}"></span></span> '
-            f"{score}/5</td><td>{detail}</td></tr>"
+            f'<td><span class="bar" title="{_e(_("{score} of 5", score=score))}"><span class="fill s{score}"></span>'
+            f"</span> {score}/5</td><td>{reasons}</td></tr>"
         )
     out.append("</table>")
     return out
 
 
-def _links(findings: Iterable[Finding], items: _Index) -> str:
+def _links(findings: Iterable[Finding], items: _Index, _: Words) -> str:
     links = []
     for f in findings:
         it = items.get(f)
-        label = f"{_e(f.rule)}: “{_e(f.match)}”" + (" (waived)" if f.waived else "")
+        label = f"{_e(f.rule)}: {_e(_.quoted(f.match))}" + (f" ({_e(_.waived())})" if f.waived else "")
         links.append(f'<a href="#{it.anchor}">[{it.number}] {label}</a>' if it else label)
     return ", ".join(links)
 
@@ -236,26 +250,26 @@ def _mark_class(covering: list[_Item]) -> str:
     return cls + (" overlap" if len(covering) > 1 else "")
 
 
-def _title(it: _Item) -> str:
+def _title(it: _Item, _: Words) -> str:
     f = it.f
-    what = "evidence" if f.kind == "evidence" else f.severity
+    what = _("evidence") if f.kind == "evidence" else _.severity(f.severity)
     text = f"[{it.number}] {f.rule} ({what}): {f.message}"
     if f.role:
-        text += f" [{role_text(f)}]"
+        text += f" [{_.role_text(f)}]"
     if f.waiver is not None:
-        text += f" — WAIVED: {f.waiver.justification}"
+        text += " — " + _("waived: {justification}", justification=f.waiver.justification)
     return text
 
 
-def _block(block: Block, block_items: list[_Item]) -> str:
+def _block(block: Block, block_items: list[_Item], _: Words) -> str:
     text = block.text
     located = [it for it in block_items if _located(it.f, text)]
-    body = _highlighted(text, located)
+    body = _highlighted(text, located, _)
     placed = {id(it) for it in located}
     unlocated = [it for it in block_items if id(it) not in placed]
     if unlocated:  # offsets did not match the block text: still link them
         body += " " + " ".join(f'<sup class="ref"><a href="#{it.anchor}">{it.number}</a></sup>' for it in unlocated)
-    label = f'<span class="loc">{_e(block.location.label())}</span>'
+    label = f'<span class="loc">{_e(_.location(block.location))}</span>'
     if block.kind == "heading":
         level = min(6, 3 + (block.level or 1))
         return f'<h{level} class="blk">{label}{body}</h{level}>'
@@ -267,7 +281,7 @@ def _located(f: Finding, text: str) -> bool:
     return 0 <= f.start < f.end <= len(text) and text[f.start : f.end] == f.match
 
 
-def _highlighted(text: str, located: list[_Item]) -> str:
+def _highlighted(text: str, located: list[_Item], _: Words) -> str:
     """The escaped text with each item's span marked, and its reference number after it."""
     # Split at every span boundary so overlapping findings each get their own pieces. One sweep
     # over the cuts with the spans open at each one: linear in findings, not quadratic.
@@ -287,7 +301,7 @@ def _highlighted(text: str, located: list[_Item]) -> str:
                 [it for it in open_items if it.f.end > a] + starting.get(a, []), key=lambda it: order[id(it)]
             )
         if open_items:  # every open span covers [a, b): the cuts include all ends
-            title = _e("\n".join(_title(it) for it in open_items))
+            title = _e("\n".join(_title(it, _) for it in open_items))
             seg = (
                 f'<a class="hl" href="#{open_items[0].anchor}"><mark class="{_mark_class(open_items)}" '
                 f'title="{title}">{seg}</mark></a>'
@@ -300,60 +314,73 @@ def _highlighted(text: str, located: list[_Item]) -> str:
     return "".join(pieces)
 
 
-def _quoted(f: Finding) -> str:
+def _quoted(f: Finding, _: Words) -> str:
+    """The tender's words around the match, in the report language's quotation marks (a <q>
+    element would take the browser's, English ones in some browsers whatever the page's lang)."""
     before, match, after = context_parts(f)
-    return f"<q>{_e(before)}<strong>{_e(match)}</strong>{_e(after)}</q>"
+    left, right = _.quoted("\0").split("\0")
+    return f'<span class="quote">{_e(left)}{_e(before)}<strong>{_e(match)}</strong>{_e(after)}{_e(right)}</span>'
 
 
-def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo], lang: str) -> list[str]:
+def _header_row(heads: list[str]) -> str:
+    return "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr>"
+
+
+def _findings_table(fr: FileResult, items: _Index, rule_map: Mapping[str, RuleInfo], lang: str, _: Words) -> list[str]:
     if not fr.findings:
-        return ["<h3>Findings</h3>", "<p>No lock-in findings.</p>"]
-    out = [
-        "<h3>Findings</h3>",
-        "<table>",
-        "<tr><th>#</th><th>Rule</th><th>Severity</th><th>Location</th><th>Context</th>"
-        "<th>Message</th><th>Legal basis</th><th>Suggestion</th></tr>",
+        return [f"<h3>{_e(_('Findings'))}</h3>", f"<p>{_e(_('No lock-in findings.'))}</p>"]
+    heads = [
+        "#",
+        _("Rule"),
+        _("Severity"),
+        _("Location"),
+        _("Context"),
+        _("Message"),
+        _("Legal basis"),
+        _("Suggestion"),
     ]
+    out = [f"<h3>{_e(_('Findings'))}</h3>", "<table>", _header_row(heads)]
+    back_title = _e(_("back to the text"))
     for f in fr.findings:
         it = items[f]
         rule = rule_map.get(f.rule)
         legal = f.legal_basis or (rule.legal_basis if rule else "")
-        suggestion = f.suggestion or (rule.suggestion if rule else "")
-        sev = f'<span class="badge b-{_e(f.severity)}">{_e(f.severity)}</span>'
-        message = _e(f.message) + (f"<br><small>Note: {_e(f.note)}</small>" if f.note else "")
+        suggestion = f.suggestion  # none for a note (the system in place): nothing to replace
+        sev = f'<span class="badge b-{_e(f.severity)}">{_e(_.severity(f.severity))}</span>'
+        message = _e(f.message)
+        note = _.finding_note(f)
+        if note:
+            message += f"<br><small>{_e(_('Note: {note}', note=note))}</small>"
         if f.role:
-            message += f'<br><small class="role">{_e(role_text(f))}</small>'
-
+            message += f'<br><small class="role">{_e(_.role_text(f))}</small>'
         if f.waiver is not None:
-            sev += ' <span class="badge b-waived">waived</span>'
-            message += f"<br><strong>Waived:</strong> {_e(waiver_text(f.waiver))}"
-        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.blocks else ""
+            sev += f' <span class="badge b-waived">{_e(_.waived())}</span>'
+            message += f"<br><strong>{_e(_('Waived:'))}</strong> {_e(_.waiver(f.waiver))}"
+        back = f' <a href="#m-{it.anchor}" title="{back_title}">↩</a>' if fr.blocks else ""
         row_class = ' class="waived"' if f.waived else ""
         out.append(
             f'<tr id="{it.anchor}"{row_class}>'
-            f"<td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br><small>{_e(f.category)}</small></td>"
-            f"<td>{sev}</td><td>{_e(f.location.label())}</td><td{lang}>{_quoted(f)}</td>"
+            f"<td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br><small>{_e(_.category(f.category))}</small></td>"
+            f"<td>{sev}</td><td>{_e(_.location(f.location))}</td><td{lang}>{_quoted(f, _)}</td>"
             f"<td>{message}</td><td>{_e(legal)}</td><td>{_e(suggestion)}</td></tr>"
         )
     out.append("</table>")
     return out
 
 
-def _evidence_table(fr: FileResult, items: _Index, lang: str) -> list[str]:
+def _evidence_table(fr: FileResult, items: _Index, lang: str, _: Words) -> list[str]:
     if not fr.evidence:
         return []
-    out = [
-        "<h3>OSS-friendly evidence</h3>",
-        "<table>",
-        "<tr><th>#</th><th>Rule</th><th>Location</th><th>Context</th><th>Criteria</th></tr>",
-    ]
+    heads = ["#", _("Rule"), _("Location"), _("Context"), _("Criteria")]
+    out = [f"<h3>{_e(_('OSS-friendly evidence'))}</h3>", "<table>", _header_row(heads)]
+    back_title = _e(_("back to the text"))
     for f in fr.evidence:
         it = items[f]
-        back = f' <a href="#m-{it.anchor}" title="back to the text">↩</a>' if fr.blocks else ""
+        back = f' <a href="#m-{it.anchor}" title="{back_title}">↩</a>' if fr.blocks else ""
         out.append(
             f'<tr id="{it.anchor}"><td>{it.number}{back}</td><td><code>{_e(f.rule)}</code><br>'
-            f"<small>{_e(f.category)}</small></td><td>{_e(f.location.label())}</td>"
-            f"<td{lang}>{_quoted(f)}</td><td>{_e(', '.join(str(c) for c in f.criteria))}</td></tr>"
+            f"<small>{_e(_.category(f.category))}</small></td><td>{_e(_.location(f.location))}</td>"
+            f"<td{lang}>{_quoted(f, _)}</td><td>{_e(', '.join(str(c) for c in f.criteria))}</td></tr>"
         )
     out.append("</table>")
     return out

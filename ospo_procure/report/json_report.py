@@ -12,6 +12,10 @@ paragraph dense with findings.)
 
 Streamed: the document is produced piece by piece from generators, one item at a time, each
 item encoded by the json module's C encoder on one line, so `grep` finds one finding per line.
+
+The human-readable fields (messages, suggestions, legal bases, notes, the words that decided
+a role, criterion titles and reasons) are in each file's report language, given as
+`language_of_report`; everything else is an identifier or a number.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 
 from ospo_procure.model import FileResult, Finding, LintRun
 from ospo_procure.report import ReportOptions
+from ospo_procure.report.words import Words, file_language, words
 from ospo_procure.scoring_model import CriterionScore, Scorecard
 
 SCHEMA_VERSION = 2
@@ -46,19 +51,22 @@ def _chunks(results: LintRun, options: ReportOptions) -> Iterator[str]:
     doc = {
         "version": SCHEMA_VERSION,
         "tool": _Line(name="ospo-procure", version=options.tool_version),
-        "files": (file_dict(r) for r in results.files),
+        "files": (file_dict(r, options.lang) for r in results.files),
         "unused_waivers": (_Line(w.to_dict()) for w in results.unused_waivers),
     }
     yield from _pieces(doc, "")
     yield "\n"
 
 
-def file_dict(r: FileResult) -> dict[str, Any]:
-    """One file's entry; its item lists are generators, encoded one item at a time."""
+def file_dict(r: FileResult, lang: str | None = None) -> dict[str, Any]:
+    """One file's entry, worded in `lang` (default: the file's language); its item lists are
+    generators, encoded one item at a time."""
+    _ = words(file_language(r, lang))
     items = list(chain(r.findings, r.evidence))
     return {
         "path": r.path,
         "language": r.language,
+        "language_of_report": _.lang,
         "format": r.format,
         "error": r.error,
         "warnings": r.warnings,
@@ -66,9 +74,9 @@ def file_dict(r: FileResult) -> dict[str, Any]:
         "unreadable": r.unreadable,
         "rules": {rule: _Line(entry) for rule, entry in rules_dict(items).items()},
         "blocks": blocks_dict(items),
-        "findings": (_Line(item_dict(f)) for f in r.findings),
-        "evidence": (_Line(item_dict(e)) for e in r.evidence),
-        "scorecard": scorecard_dict(r.scorecard, r.findings, r.evidence),
+        "findings": (_Line(item_dict(f, _)) for f in r.findings),
+        "evidence": (_Line(item_dict(e, _)) for e in r.evidence),
+        "scorecard": scorecard_dict(r.scorecard, r.findings, r.evidence, _),
         "unused_waivers": (_Line(w.to_dict()) for w in r.unused_waivers),
     }
 
@@ -90,8 +98,9 @@ def blocks_dict(items: Iterable[Finding]) -> dict[str, str]:
     return out
 
 
-def item_dict(f: Finding) -> dict[str, Any]:
-    """A finding or evidence item: `blocks[str(block)][start:end] == match`."""
+def item_dict(f: Finding, _: Words | None = None) -> dict[str, Any]:
+    """A finding or evidence item: `blocks[str(block)][start:end] == match`; the words that
+    decided its role linked in `_`'s language (as the role stage wrote them without `_`)."""
     d: dict[str, Any] = {
         "rule": f.rule,
         "category": f.category,
@@ -109,7 +118,8 @@ def item_dict(f: Finding) -> dict[str, Any]:
     if f.note:
         d["note"] = f.note
     if f.kind == "finding":  # evidence has no role
-        d["role"], d["role_reason"] = f.role, f.role_reason
+        reason = _.role_reason(f.role_reason) if _ is not None and f.role_reason else f.role_reason
+        d["role"], d["role_reason"] = f.role, reason
     if f.waiver is not None:
         d["waiver"] = {
             "justification": f.waiver.justification,
@@ -127,15 +137,17 @@ def _present(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def scorecard_dict(
-    card: Scorecard | None, findings: list[Finding], evidence: list[Finding] | None
+    card: Scorecard | None, findings: list[Finding], evidence: list[Finding] | None, _: Words | None = None
 ) -> dict[str, Any] | None:
-    """The scorecard; each criterion names the items behind it by their index in `findings`
-    and `evidence` (evidence None: the format lists no evidence, so none is referred to)."""
+    """The scorecard, its reasons in `_`'s language (default English); each criterion names the
+    items behind it by their index in `findings` and `evidence` (evidence None: the format lists
+    no evidence, so none is referred to)."""
     if card is None:
         return None
     f_at = {_key(f): n for n, f in enumerate(findings)}
     e_at = {_key(e): n for n, e in enumerate(evidence)} if evidence is not None else None
-    criteria = {str(n): _Line(criterion_dict(c, f_at, e_at)) for n, c in sorted(card.criteria.items())}
+    lang = _.lang if _ is not None else None
+    criteria = {str(n): _Line(criterion_dict(c, f_at, e_at, lang)) for n, c in sorted(card.criteria.items())}
     return {"criteria": criteria, "overall": card.overall, "unreadable": card.unreadable}
 
 
@@ -144,11 +156,13 @@ def _key(f: Finding) -> tuple[str, int, int, int]:
     return f.rule, f.block_index, f.start, f.end
 
 
-def criterion_dict(c: CriterionScore, f_at: dict[_Key, int], e_at: dict[_Key, int] | None) -> dict[str, Any]:
+def criterion_dict(
+    c: CriterionScore, f_at: dict[_Key, int], e_at: dict[_Key, int] | None, lang: str | None = None
+) -> dict[str, Any]:
     d: dict[str, Any] = {
         "title": c.title,
         "score": c.score,
-        "reasons": c.reasons,
+        "reasons": c.reasons(lang),
         "base": c.base,
         "terms": [t.to_dict() for t in c.terms],
         "cap": {"score": c.cap.score, "categories": list(c.cap.categories)} if c.cap else None,

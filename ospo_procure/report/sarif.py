@@ -1,5 +1,10 @@
 """SARIF 2.1.0 output for code-scanning services (GitHub, GitLab, Azure DevOps).
 
+Artifact URIs are relative to `%SRCROOT%`, the folder the run was started in, given in
+`originalUriBaseIds` (absolute `file:` URIs with `--absolute-paths`, or for files outside
+that folder), so code-scanning services map them to the repository's files. Messages are
+in the report's language (report/words.py).
+
 Binary tenders (.docx/.pdf/.odt) may not carry text regions in SARIF, so their results
 point at the artifact only and describe the place with a logical location (heading
 path, paragraph, table cell, page); the matched text, its offsets and its place in the
@@ -31,19 +36,20 @@ from ospo_procure.report._shared import (
     markdown_to_text,
     rule_help_markdown,
     suffix,
-    unused_waiver_text,
-    waiver_text,
 )
 from ospo_procure.report.json_report import scorecard_dict
+from ospo_procure.report.paths import is_inside
+from ospo_procure.report.words import Words, file_language, run_language, words
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "ospoProcure/v1"
+SRCROOT = "%SRCROOT%"
 
 
 def render(results: LintRun, options: ReportOptions) -> bytes:
     """One SARIF log (one run) covering every file, as UTF-8 JSON."""
-    log = build_log(results, rules=options.rules, tool_version=options.tool_version)
+    log = build_log(results, rules=options.rules, tool_version=options.tool_version, options=options)
     return json.dumps(log, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
@@ -52,16 +58,19 @@ def build_log(
     *,
     rules: Mapping[str, RuleInfo] | None = None,
     tool_version: str = "",
+    options: ReportOptions | None = None,
 ) -> dict[str, Any]:
+    options = options or ReportOptions()
+    _ = words(run_language(results.files, options.lang))
     used = rules_used(all_findings(results.files), rules)
     rule_index = {rid: i for i, rid in enumerate(used)}
-    driver: dict[str, Any] = {"name": "ospo-procure", "rules": [_descriptor(r) for r in used.values()]}
+    driver: dict[str, Any] = {"name": "ospo-procure", "rules": [_descriptor(r, _) for r in used.values()]}
     if tool_version:
         driver["version"] = tool_version
-    run = _Run()
+    run = _Run(options.lang)
     for index, fr in enumerate(results.files):
         run.add_file(index, fr, rule_index)
-    run.notifications += [_notification("note", unused_waiver_text(w)) for w in results.unused_waivers]
+    run.notifications += [_notification("note", _.unused_waiver(w)) for w in results.unused_waivers]
     sarif_run: dict[str, Any] = {
         "tool": {"driver": driver},
         "invocations": [
@@ -75,23 +84,39 @@ def build_log(
         "columnKind": "unicodeCodePoints",
         "results": run.results,
     }
+    if any("uriBaseId" in a["location"] for a in run.artifacts):
+        sarif_run["originalUriBaseIds"] = {SRCROOT: {"uri": _srcroot()}}
+    properties: dict[str, Any] = {"language": _.lang}
+    if options.rules_source:
+        properties["rules"] = options.rules_source
     if run.scorecards:
-        sarif_run["properties"] = {"scorecards": run.scorecards}
+        properties["scorecards"] = run.scorecards
+    sarif_run["properties"] = properties
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+
+
+def _srcroot() -> str:
+    """The folder relative URIs start from (the current one), as a file URI ending in '/'."""
+    try:
+        return Path.cwd().as_uri().rstrip("/") + "/"
+    except (OSError, ValueError):
+        return "file:///"
 
 
 class _Run:
     """The per-file parts of the run, gathered file by file."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
         self.artifacts: list[dict[str, Any]] = []
         self.results: list[dict[str, Any]] = []
         self.notifications: list[dict[str, Any]] = []
         self.scorecards: list[dict[str, Any]] = []
 
     def add_file(self, index: int, fr: FileResult, rule_index: dict[str, int]) -> None:
-        uri = artifact_uri(fr.path)
-        artifact: dict[str, Any] = {"location": {"uri": uri}, "roles": ["analysisTarget"]}
+        _ = words(file_language(fr, self.lang))
+        location = artifact_location(fr.path)
+        artifact: dict[str, Any] = {"location": dict(location), "roles": ["analysisTarget"]}
         mime = MEDIA_TYPES.get(suffix(fr.path))
         if mime:
             artifact["mimeType"] = mime
@@ -99,47 +124,56 @@ class _Run:
             # sourceLanguage means a programming language in SARIF; the tender's is a property.
             artifact["properties"] = {"language": fr.language}
         self.artifacts.append(artifact)
-        art_loc = {"uri": uri, "index": index}
+        art_loc = {**location, "index": index}
         if fr.error:
             self.notifications.append(_notification("error", f"{fr.path}: {fr.error}", art_loc))
             return
         for warning in fr.warnings:
             self.notifications.append(_notification("warning", f"{fr.path}: {warning}", art_loc))
         for w in fr.unused_waivers:
-            self.notifications.append(_notification("note", f"{fr.path}: {unused_waiver_text(w)}", art_loc))
+            self.notifications.append(_notification("note", f"{fr.path}: {_.unused_waiver(w)}", art_loc))
         text_file = is_text_file(fr.path)
         seen: dict[str, int] = {}
         first = len(self.results)
         for f in fr.findings:
-            self.results.append(_result(f, art_loc, rule_index[f.rule], text_file, seen))
-        card = scorecard_dict(fr.scorecard, fr.findings, None)
+            self.results.append(_result(f, art_loc, rule_index[f.rule], text_file, seen, _))
+        self._add_scorecard(fr, index, location, first, _)
+
+    def _add_scorecard(self, fr: FileResult, index: int, location: dict[str, str], first: int, _: Words) -> None:
+        """The file's scorecard in the run's properties, its reasons in the file's report language."""
+        card = scorecard_dict(fr.scorecard, fr.findings, None, _)
         if card is not None:
             assert fr.scorecard is not None
             for n, criterion in card["criteria"].items():
                 # findings behind it as indexes of `results`; evidence (no result of its own) in short
                 criterion["findings"] = [first + i for i in criterion["findings"]]
                 criterion["evidence"] = [
-                    {"rule": e.rule, "match": e.match, "location": e.location.label()}
+                    {"rule": e.rule, "match": e.match, "location": _.location(e.location)}
                     for e in fr.scorecard.criteria[int(n)].evidence
                 ]
-            card.update({"artifactIndex": index, "uri": uri})
+            card.update({"artifactIndex": index, **location})
             self.scorecards.append(card)
 
 
+def artifact_location(path: str) -> dict[str, str]:
+    """`{"uri": ..., "uriBaseId": "%SRCROOT%"}` for a path inside the current folder (relative,
+    forward slashes, percent-encoded); an absolute `file:` URI otherwise."""
+    if is_inside(path):
+        return {"uri": quote(Path(path).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    try:
+        return {"uri": Path(path).absolute().as_uri()}
+    except ValueError:
+        return {"uri": quote(Path(path).as_posix(), safe="/")}
+
+
 def artifact_uri(path: str) -> str:
-    """A relative, forward-slash, percent-encoded URI (absolute paths outside cwd: file URI)."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            p = p.relative_to(Path.cwd())
-        except ValueError:
-            return p.as_uri()
-    return quote(p.as_posix(), safe="/")
+    """The artifact's URI alone (relative to %SRCROOT% when inside the current folder)."""
+    return artifact_location(path)["uri"]
 
 
-def _descriptor(rule: RuleInfo) -> dict[str, Any]:
-    md = rule_help_markdown(rule)
-    full = rule.message + (f" Suggestion: {rule.suggestion}" if rule.suggestion else "")
+def _descriptor(rule: RuleInfo, _: Words) -> dict[str, Any]:
+    md = rule_help_markdown(rule, _)
+    full = rule.message + (" " + _("Suggestion: {text}", text=rule.suggestion) if rule.suggestion else "")
     return {
         "id": rule.id,
         "name": _pascal(rule.id),
@@ -182,7 +216,7 @@ def _fingerprint(f: Finding, seen: dict[str, int]) -> str:
     return hashlib.sha256(f"{key}\x1f{occurrence}".encode()).hexdigest()
 
 
-def _logical_location(loc: Location) -> dict[str, Any]:
+def _logical_location(loc: Location, _: Words) -> dict[str, Any]:
     if loc.table is not None:
         kind = "tableCell"
     elif loc.part in ("header", "footer", "footnote", "endnote", "comment", "textbox"):
@@ -193,7 +227,7 @@ def _logical_location(loc: Location) -> dict[str, Any]:
         kind = "page"
     else:
         kind = "section"
-    name = loc.label()
+    name = _.location(loc)
     fqn = " > ".join(x for x in (loc.heading, name) if x)
     return {"name": name, "fullyQualifiedName": fqn, "kind": kind}
 
@@ -204,6 +238,7 @@ def _result(
     rule_index: int,
     text_file: bool,
     seen: dict[str, int],
+    _: Words,
 ) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": dict(art_loc)}
     region = _region(f.source, f.match) if text_file else None
@@ -211,24 +246,25 @@ def _result(
         region = {"startLine": f.location.line}
     if region:
         physical["region"] = region
-    text = f"{f.message} (“{f.match}”, {f.location.label()})"
-    if f.note:
-        text += f" Note: {f.note}"
+    text = f"{f.message} ({_.quoted(f.match)}, {_.location(f.location)})"
+    note = _.finding_note(f)
+    if note:
+        text += " " + _("Note: {note}", note=note)
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": LEVELS.get(f.severity, "warning"),
         "message": {"text": text},
-        "locations": [{"physicalLocation": physical, "logicalLocations": [_logical_location(f.location)]}],
+        "locations": [{"physicalLocation": physical, "logicalLocations": [_logical_location(f.location, _)]}],
         "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, seen)},
-        "properties": _properties(f),
+        "properties": _properties(f, _),
     }
     if f.waiver is not None:
-        result["suppressions"] = [_suppression(f)]
+        result["suppressions"] = [_suppression(f, _)]
     return result
 
 
-def _properties(f: Finding) -> dict[str, Any]:
+def _properties(f: Finding, _: Words) -> dict[str, Any]:
     ex = excerpt(f.context, f.start, f.end)  # bounded context: report size linear in the input
     props: dict[str, Any] = {
         "match": f.match,
@@ -248,21 +284,21 @@ def _properties(f: Finding) -> dict[str, Any]:
         props["note"] = f.note
     if f.role:
         props["role"] = f.role
-        props["role_reason"] = f.role_reason
+        props["role_reason"] = _.role_reason(f.role_reason)
     return props
 
 
-def _suppression(f: Finding) -> dict[str, Any]:
+def _suppression(f: Finding, _: Words) -> dict[str, Any]:
     w = f.waiver
     assert w is not None
     in_source = w.source is not None and w.source.in_document
     suppression: dict[str, Any] = {
         "kind": "inSource" if in_source else "external",
         "status": "accepted",
-        "justification": waiver_text(w),
+        "justification": _.waiver(w),
     }
     if w.source is not None and w.source.path and not in_source:
-        suppression["location"] = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(w.source.path)}}}
+        suppression["location"] = {"physicalLocation": {"artifactLocation": artifact_location(w.source.path)}}
     return suppression
 
 

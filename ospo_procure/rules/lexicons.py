@@ -25,6 +25,20 @@ from ospo_procure.errors import DataError
 from ospo_procure.rules import schema
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
+# A name as a lexicon lists it: one string for every language, or one per language.
+Name = str | dict[str, str]
+
+
+def names_in(names: tuple[Name, ...], lang: str | None) -> list[str]:
+    """The names as written in `lang` (English, else the first given, when it has none)."""
+    out = []
+    for n in names:
+        if isinstance(n, str):
+            out.append(n)
+        else:
+            out.append(n.get(lang or "en") or n.get("en") or next(iter(n.values())))
+    return out
+
 
 class ProductEntry(NamedTuple):
     vendor: str
@@ -32,8 +46,8 @@ class ProductEntry(NamedTuple):
     category: str
     findings: tuple[str, ...]
     market: str = ""
-    alternatives: tuple[str, ...] = ()
-    standards: tuple[str, ...] = ()
+    alternatives: tuple[Name, ...] = ()
+    standards: tuple[Name, ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -220,7 +234,7 @@ class FormatEntry(NamedTuple):
     id: str
     extensions: tuple[str, ...]
     names: tuple[str, ...]
-    open_alternatives: tuple[str, ...]
+    open_alternatives: tuple[Name, ...]
     vendor: str = ""
     family: str = ""
     ambiguous: bool = False

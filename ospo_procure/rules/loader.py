@@ -29,6 +29,8 @@ from ospo_procure.rules.lexicons import (
     load_products,
 )
 from ospo_procure.rules.matchers import Matcher, matcher_kind
+from ospo_procure.rules.names import FILE_NAME as NAMES_FILE
+from ospo_procure.rules.names import load_names, word_lexicons
 from ospo_procure.rules.patterns import CueCheck, LoadEnv, Patterns, compile_regex
 from ospo_procure.yamlio import line_of, load_yaml
 
@@ -64,7 +66,7 @@ class Rule:
     severity: str
     criteria: tuple[int, ...]
     languages: tuple[str, ...]
-    legal_basis: str
+    legal_basis: dict[str, str]  # per language (a plain string in the YAML is English)
     description: dict[str, str]
     message: dict[str, str]
     suggestion: dict[str, str]
@@ -204,7 +206,7 @@ def _load_rule(raw: dict[str, Any], at: tuple[Any, ...], ld: LoadEnv) -> Rule:
         severity=raw["severity"],
         criteria=tuple(raw["criteria"]),
         languages=languages,
-        legal_basis=raw.get("legal_basis", ""),
+        legal_basis=_text_map(raw.get("legal_basis") or None),
         description=_text_map(raw.get("description")),
         message=_text_map(raw["message"]),
         suggestion=_text_map(raw.get("suggestion")),
@@ -249,6 +251,7 @@ def _build(root: Path, key: str) -> RuleSet:
     """Load and validate the folder in full, and everything derived from it that is cached."""
     products = load_products(root / "lexicons" / "products.yaml")
     formats = load_formats(root / "lexicons" / "formats.yaml")
+    word_lexicons(products, formats, load_names(root / "lexicons" / NAMES_FILE))
     macros = {"open_formats": formats.open_formats_regex()}
     context = load_context(root / "context.yaml", True, macros=macros)
     from ospo_procure.roles import load_roles  # not at import time: roles.py uses this package

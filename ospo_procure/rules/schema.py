@@ -85,7 +85,7 @@ RULE = {
         "severity": {"enum": list(SEVERITIES)},
         "criteria": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9}, "minItems": 1},
         "languages": {"type": "array", "items": {"enum": LANGS}, "minItems": 1},
-        "legal_basis": {"type": "string"},
+        "legal_basis": OPTIONAL_TEXT,
         "description": TEXT,
         "message": TEXT,
         "suggestion": OPTIONAL_TEXT,
@@ -332,6 +332,21 @@ ROLES_FILE = {
                 "cues": CUES,
                 "vendor_roles": {"type": "array", "items": {"enum": list(ROLES)}, "uniqueItems": True},
             },
+        },
+    },
+}
+
+
+# lexicons/names.yaml: a lexicon name that holds ordinary words, worded in other languages.
+NAMES_FILE = {
+    "type": "object",
+    "required": ["names"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "integer"},
+        "names": {
+            "type": "object",
+            "additionalProperties": lang_map({"type": "string", "minLength": 1}),
         },
     },
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import UsageError
-from ospo_procure.fsutil import check_not_input
+from ospo_procure.fsutil import check_not_input, current_umask
 from ospo_procure.model import FileResult, Finding
 from ospo_procure.paths import data_dir
 
@@ -50,7 +50,6 @@ class BuildResult:
     explain: list[str] = field(default_factory=list)
     lint_results: dict[str, FileResult] = field(default_factory=dict)
     lint_ran: bool = False
-    lint_note: str | None = None  # why self-lint did not run
     manifest: dict[str, Any] = field(default_factory=dict)
     docs: dict[str, DocContent] = field(default_factory=dict, repr=False)
 
@@ -66,8 +65,7 @@ class BuildResult:
         return r.scorecard if r else None
 
     def summary(self) -> list[str]:
-        lines = summary_lines(self.lint_results) if self.lint_ran else [f"self-lint skipped: {self.lint_note}"]
-        return lines
+        return summary_lines(self.lint_results) if self.lint_ran else ["self-lint skipped (--no-lint)"]
 
 
 def _core_properties(spec: TenderSpec, heading: str, locale: str) -> dict[str, Any]:
@@ -96,6 +94,7 @@ def build_tender(
     *,
     clause_dir: str | os.PathLike[str] | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    rules_dir: str | os.PathLike[str] | None = None,
     pdf: bool = False,
     strict: bool = False,
     explain: bool = False,
@@ -154,10 +153,13 @@ def build_tender(
 
         lint_info: dict[str, Any] | None = None
         if lint:
-            result.lint_results = lint_files({n: staging / n for n in LINTED}, spec.language, spec=spec.path)
+            result.lint_results = lint_files(
+                {n: staging / n for n in LINTED},
+                spec.language,
+                spec=spec.path,
+                rules_dir=Path(rules_dir) if rules_dir else None,
+            )
             result.lint_ran = True
-        else:
-            result.lint_note = "disabled"
         if result.lint_ran:
             written[SCORECARD] = mf.dumps(scorecard_json(result.lint_results)).encode()
             (staging / SCORECARD).write_bytes(written[SCORECARD])
@@ -258,7 +260,7 @@ def _remove_stale(folder: Path) -> None:
 def _commit(staging: Path, out: Path, produced: list[str]) -> None:
     """Move the finished files into `out`; a fresh `out` is a single atomic rename."""
     if not out.exists():
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; the result is an ordinary folder
+        os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp makes it private; the result is an ordinary folder
         os.replace(staging, out)
         return
     for name in produced:

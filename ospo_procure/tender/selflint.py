@@ -9,7 +9,9 @@ from ospo_procure.errors import DataError, OspoError
 from ospo_procure.model import FileResult
 
 
-def lint_files(files: dict[str, Path], language: str, *, spec: Path | None = None) -> dict[str, FileResult]:
+def lint_files(
+    files: dict[str, Path], language: str, *, spec: Path | None = None, rules_dir: Path | None = None
+) -> dict[str, FileResult]:
     """Lint each generated file (name -> path) with the project's own linter.
 
     The files sit in a staging folder that is gone by the time the user reads an error, so
@@ -17,11 +19,12 @@ def lint_files(files: dict[str, Path], language: str, *, spec: Path | None = Non
     """
     from ospo_procure.lint import lint_document
     from ospo_procure.readers import read_document
+    from ospo_procure.rules import load_ruleset
 
     results: dict[str, FileResult] = {}
     for name, path in files.items():
         try:
-            results[name] = lint_document(read_document(path), language=language)
+            results[name] = lint_document(read_document(path), language=language, ruleset=load_ruleset(rules_dir))
         except OspoError as err:
             raise DataError(
                 f"self-lint refused the generated {name}: {err.message} (build with --no-lint to skip it)", path=spec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from ospo_procure.errors import UsageError
@@ -12,10 +13,15 @@ from .vocab import LANGUAGES
 _STARTERS = Path(__file__).resolve().parent / "starters"
 
 
-def starter_text(language: str) -> str:
+DEFAULT_NAME = "tender-spec.yaml"
+
+
+def starter_text(language: str, spec_name: str = DEFAULT_NAME) -> str:
+    """The starter spec; its first comment says how to build it under the name it is saved as."""
     if language not in LANGUAGES:
         raise UsageError(f"unknown language {language!r} (choose from {', '.join(LANGUAGES)})")
-    return (_STARTERS / f"{language}.yaml").read_text(encoding="utf-8")
+    text = (_STARTERS / f"{language}.yaml").read_text(encoding="utf-8")
+    return text.replace("{spec}", shlex.quote(spec_name), 1)
 
 
 def write_starter(language: str, output: str | Path, *, force: bool = False) -> Path:
@@ -24,4 +30,4 @@ def write_starter(language: str, output: str | Path, *, force: bool = False) -> 
         raise UsageError("file exists; choose another name with -o or pass --force to overwrite", path=out)
     if out.is_dir():
         raise UsageError("is a directory; pass a file name with -o", path=out)
-    return atomic_write_text(out, starter_text(language))
+    return atomic_write_text(out, starter_text(language, str(out)))

@@ -48,7 +48,8 @@ def clause_document(clause: Clause, language: str) -> Document:
 
 
 # complex: the library-wide checks in turn, in the order the report lists them
-def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationReport:
+def validate_library(folder: str | Path, *, lint: bool = True, rules_dir: str | Path | None = None) -> ValidationReport:
+    """Every clause file and the library as a whole; the clause text is linted with `rules_dir`'s rules."""
     root = Path(folder)
     report = ValidationReport()
     if not root.is_dir():
@@ -96,18 +97,20 @@ def validate_library(folder: str | Path, *, lint: bool = True) -> ValidationRepo
             report.problems.append(f"{root}: checklist criterion {n} is not covered by any approved clause")
 
     if lint and approved:
-        _lint_clauses(approved, report)
+        _lint_clauses(approved, report, rules_dir)
     return report
 
 
-def _lint_clauses(approved: list[Clause], report: ValidationReport) -> None:
+def _lint_clauses(approved: list[Clause], report: ValidationReport, rules_dir: str | Path | None = None) -> None:
     """An approved clause must not itself trip an error- or warning-level lint rule."""
     from ospo_procure.lint import lint_document
+    from ospo_procure.rules import load_ruleset
 
+    ruleset = load_ruleset(rules_dir)
     for c in approved:
         for lang in c.languages:
             try:
-                result = lint_document(clause_document(c, lang), language=lang)
+                result = lint_document(clause_document(c, lang), language=lang, ruleset=ruleset)
             except DataError as err:
                 report.problems.append(str(err))
                 continue

@@ -75,7 +75,7 @@ def test_run_lint_text_and_json(folder: tuple[Path, list[Path], list[Path]], rul
     _check_results(out.results, good, bad)
     for p in bad:
         assert f"{p}: error: " in out.report
-    assert f"{len(bad)} file(s) could not be read" in out.report
+    assert f"{len(bad)} files could not be read" in out.report
     js = json.loads(run_lint([root], LintOptions(rules_dir=rules_dir, fmt="json")).report)
     files = {f["path"]: f for f in js["files"]}
     assert all(files[str(p)]["error"] for p in bad)
