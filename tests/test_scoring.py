@@ -84,7 +84,7 @@ def test_rubric_rule_selector_must_match_its_categories(tmp_path):
     shutil.copytree(data_dir("lint_rules"), folder)
     rubric = folder / "checklist.yaml"
     text = rubric.read_text(encoding="utf-8")
-    bad = text.replace("rules: [EV-OSS-EXPERIENCE], points: 1.5", "rules: [EV-TCO], points: 1.5", 1)
+    bad = text.replace("rules: [EV-OSS-EXPERIENCE], points: 0.5", "rules: [EV-TCO], points: 0.5", 1)
     assert bad != text
     rubric.write_text(bad, encoding="utf-8")
     with pytest.raises(DataError, match="EV-TCO is of category 'tco'"):
