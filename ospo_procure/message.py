@@ -1,0 +1,45 @@
+"""A message said where it arises and worded where it is shown: file warnings and read errors.
+
+A reader, a waiver check or a matcher knows what went wrong but not the language of the
+report that will show it. It makes a `Message`: the English text (a catalogue msgid with
+named `{placeholders}`) and its values. A Message *is* that English text (a `str`), so logs,
+tests and the CLI's status lines read it unchanged; a reporter words it in the report's
+language with `Words.text(message)` (report/words.py), through the same catalogue as every
+other string. Values may be Messages themselves, or a `Location` (said as `Words.location`).
+
+It pickles as its msgid and values (portfolio workers send results between processes), so
+it is still a Message on the other side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Message(str):
+    """`Message("page {n} has no text layer", n=3)`: English now, any language later.
+
+    The extractor (`python -m ospo_procure.i18n update`) finds the msgid of every
+    `Message("...")` call; the msgid must be a literal string, never an f-string.
+    """
+
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **values: Any) -> Message:
+        self = super().__new__(cls, msgid.format(**{k: _english(v) for k, v in values.items()}) if values else msgid)
+        self.msgid = msgid
+        self.values = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, Any]]]:
+        return _restore, (self.msgid, self.values)
+
+
+def _restore(msgid: str, values: dict[str, Any]) -> Message:
+    return Message(msgid, **values)
+
+
+def _english(value: Any) -> Any:
+    label = getattr(value, "label", None)
+    return label() if callable(label) and not isinstance(value, str) else value
