@@ -43,3 +43,48 @@ def _restore(msgid: str, values: dict[str, Any]) -> Message:
 def _english(value: Any) -> Any:
     label = getattr(value, "label", None)
     return label() if callable(label) and not isinstance(value, str) else value
+
+
+def to_stored(text: str) -> str:
+    """A warning or error as stored text (the portfolio's database): a Message as JSON with
+    its msgid and values, so the dashboard words it later; any other string as it is."""
+    if not isinstance(text, Message):
+        return text
+    import json
+
+    return json.dumps(_encode(text), ensure_ascii=False)
+
+
+def from_stored(text: str) -> str:
+    """The inverse of `to_stored` (a stored plain string stays a string)."""
+    if not text.startswith('{"msgid"'):
+        return text
+    import json
+
+    try:
+        decoded = _decode(json.loads(text))
+    except (ValueError, TypeError, KeyError):
+        return text
+    return decoded if isinstance(decoded, str) else text
+
+
+def _encode(value: Any) -> Any:
+    from dataclasses import asdict
+
+    from ospo_procure.model import Location
+
+    if isinstance(value, Message):
+        return {"msgid": value.msgid, "values": {k: _encode(v) for k, v in value.values.items()}}
+    if isinstance(value, Location):
+        return {"location": asdict(value)}
+    return value if isinstance(value, (str, int, float)) or value is None else str(value)
+
+
+def _decode(value: Any) -> Any:
+    from ospo_procure.model import Location
+
+    if isinstance(value, dict) and "msgid" in value:
+        return Message(value["msgid"], **{k: _decode(v) for k, v in value["values"].items()})
+    if isinstance(value, dict) and "location" in value:
+        return Location(**value["location"])
+    return value

@@ -431,3 +431,27 @@ def _all_strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _all_strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+def test_the_portfolio_dashboard_words_read_errors_in_its_language(tmp_path: Path, names) -> None:
+    """A damaged PDF and a file that is no PDF among Spanish tenders: the dashboard's list of
+    unread files says why in Spanish (the error is stored as its message and values)."""
+    from ospo_procure.portfolio.dashboard import render_dashboard
+    from ospo_procure.portfolio.scan import ScanOptions, scan
+    from tests.builders import pdf_bytes_corrupt
+
+    corrupt = tmp_path / "danado.pdf"
+    corrupt.write_bytes(pdf_bytes_corrupt())
+    not_pdf = tmp_path / "no-es-pdf.pdf"
+    not_pdf.write_text("esto no es un PDF\n", encoding="utf-8")
+    store = tmp_path / "store.sqlite"
+    scan([*TENDERS["es"], corrupt, not_pdf], ScanOptions(store=store))
+    for suffix in ("html", "pdf"):
+        out = render_dashboard(store, tmp_path / f"kpis.{suffix}")
+        flat = " ".join(reader_text(suffix, out.read_bytes()).split())
+        assert "PDF dañado: no se puede abrir (su estructura está dañada)" in flat, suffix
+        assert "no es un PDF válido" in flat, suffix
+        found = english_words(flat, _tender_text("es"), names)
+        assert not found, f"dashboard {suffix}: English words {found}"
+    english = render_dashboard(store, tmp_path / "kpis-en.html", lang="en")
+    assert "corrupt PDF: cannot be opened" in reader_text("html", english.read_bytes())
