@@ -161,20 +161,30 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
 
 def _check_text_limits(doc: Document, limits: Limits, p: Path) -> None:
     """Every part goes through the same limits: body, headers, notes (all blocks) and comments."""
-    texts = [("a paragraph", len(b.text)) for b in doc.blocks]
-    texts += [("a comment", len(c.text)) for c in doc.comments]
-    texts += [("the text a comment is anchored on", len(c.anchored_text)) for c in doc.comments]
+    texts = [(N_("a paragraph"), len(b.text)) for b in doc.blocks]
+    texts += [(N_("a comment"), len(c.text)) for c in doc.comments]
+    texts += [(N_("the text a comment is anchored on"), len(c.anchored_text)) for c in doc.comments]
     what, longest = max(texts, key=lambda t: t[1], default=("a paragraph", 0))
     if longest > limits.max_block_chars:
         raise LimitExceeded(
-            f"{what} of {longest:,} characters is over the max_block_chars limit of "
-            f"{limits.max_block_chars:,}; split it or check that the file really is a tender",
+            Message(
+                "{what} of {n} characters is over the max_block_chars limit of {limit}; "
+                "split it or check that the file really is a tender",
+                what=Message(what),
+                n=f"{longest:,}",
+                limit=f"{limits.max_block_chars:,}",
+            ),
             path=p,
         )
     total = sum(len(b.text) for b in doc.blocks) + sum(len(c.text) for c in doc.comments)
     if total > limits.max_chars:
         raise LimitExceeded(
-            f"document text (comments included) is {total:,} characters, over the {limits.max_chars:,} limit", path=p
+            Message(
+                "document text (comments included) is {n} characters, over the {limit} limit",
+                n=f"{total:,}",
+                limit=f"{limits.max_chars:,}",
+            ),
+            path=p,
         )
 
 
@@ -225,8 +235,12 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901
         raise InputError(Message("the file is empty (0 bytes); export or download the tender again"), path=p)
     if size > limits.max_file_bytes:
         raise LimitExceeded(
-            f"file is {size / 2**20:.1f} MB, over the max_file_bytes limit of "
-            f"{limits.max_file_bytes / 2**20:.1f} MB (raise it with --max-file-mb if the file is genuine)",
+            Message(
+                "file is {size} MB, over the max_file_bytes limit of {limit} MB "
+                "(raise it with --max-file-mb if the file is genuine)",
+                size=f"{size / 2**20:.1f}",
+                limit=f"{limits.max_file_bytes / 2**20:.1f}",
+            ),
             path=p,
         )
     ext = p.suffix.lower()

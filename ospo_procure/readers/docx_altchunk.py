@@ -126,7 +126,7 @@ def _docx_paragraphs(data: bytes, limits: Limits, deadline: Deadline | None) -> 
     with SafeZip(io.BytesIO(data), limits, "docx") as inner:
         main = _main_part(inner)
         if not inner.has(main):
-            raise InputError(f"corrupt .docx chunk: missing {main}")
+            raise InputError(Message("corrupt .docx chunk: missing {name}", name=main))
         root = inner.parse(main)
     blocks, _ = extract_blocks(DocxParts(body=root), limits, deadline)
     nested = next(root.iter(T_ALTCHUNK), None) is not None

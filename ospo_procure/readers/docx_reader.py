@@ -551,7 +551,13 @@ class _Extractor:
     def table(self, tbl: Element, ctx: _Ctx, path: str) -> None:
         depth = ctx.depth + 1
         if depth > self.limits.max_nesting:
-            raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
+            raise LimitExceeded(
+                Message(
+                    "tables nested {depth} deep, over the max_nesting limit of {limit}",
+                    depth=depth,
+                    limit=self.limits.max_nesting,
+                )
+            )
         self.table_no += 1
         tno = self.table_no
         part = "table" if ctx.part in ("body", "table") else ctx.part
@@ -728,7 +734,7 @@ def read(path: Path, limits: Limits) -> Document:
     except InputError as exc:
         raise InputError(exc.message, path=path) from None
     except RecursionError:
-        raise LimitExceeded("XML nested too deeply to read safely", path=path) from None
+        raise LimitExceeded(Message("XML nested too deeply to read safely"), path=path) from None
     return doc
 
 

@@ -26,6 +26,8 @@ from ospo_procure.readers.safe_xml import MAX_BLOCKS, Deadline
 # pdfium error codes (fpdfview.h)
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 6
+_MAX_PAGES = N_("PDF has {n} pages, over the max_pages limit of {limit} (raise it with --max-pages)")
+_MAX_CHARS = N_("document text is over the {limit} character limit (max_chars)")
 # PDFium's own words for why a file did not open, in the report's language (other codes: its text).
 _PDFIUM_REASONS = {2: N_("the file cannot be opened or read"), 3: N_("its structure is damaged")}
 
@@ -100,10 +102,7 @@ def read(path: Path, limits: Limits) -> Document:
         n = len(pdf)
         doc.pages = n
         if n > limits.max_pages:
-            raise LimitExceeded(
-                f"PDF has {n} pages, over the max_pages limit of {limits.max_pages} (raise it with --max-pages)",
-                path=path,
-            )
+            raise LimitExceeded(Message(_MAX_PAGES, n=n, limit=limits.max_pages), path=path)
         chars = 0
         empty: list[int] = []
         for i in range(n):
@@ -125,9 +124,7 @@ def read(path: Path, limits: Limits) -> Document:
                 location = Location(part="page", page=i + 1, paragraph=k)
                 doc.blocks.append(Block(text=text, location=location, source=SourceMap(page=i + 1)))
             if chars > limits.max_chars:
-                raise LimitExceeded(
-                    f"document text is over the {limits.max_chars:,} character limit (max_chars)", path=path
-                )
+                raise LimitExceeded(Message(_MAX_CHARS, limit=f"{limits.max_chars:,}"), path=path)
         _collapse_running_lines(doc)
         if n == 0 or len(empty) == n:
             doc.unreadable = True

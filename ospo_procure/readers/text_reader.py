@@ -70,12 +70,19 @@ def read(path: Path, limits: Limits) -> Document:
         ) from None
     except TooLarge:
         raise LimitExceeded(
-            f"file is over the max_file_bytes limit of {limits.max_file_bytes / 2**20:.1f} MB", path=path
+            Message(
+                "file is over the max_file_bytes limit of {limit} MB", limit=f"{limits.max_file_bytes / 2**20:.1f}"
+            ),
+            path=path,
         ) from None
     text = decode(data, path)
     if len(text) > limits.max_chars:  # refuse before splitting: that would copy it twice more
         raise LimitExceeded(
-            f"document text is {len(text):,} characters, over the max_chars limit of {limits.max_chars:,}",
+            Message(
+                "document text is {n} characters, over the max_chars limit of {limit}",
+                n=f"{len(text):,}",
+                limit=f"{limits.max_chars:,}",
+            ),
             path=path,
         )
     markdown = path.suffix.lower() in (".md", ".markdown")
