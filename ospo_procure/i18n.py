@@ -103,7 +103,7 @@ def extract() -> Catalog:
     # Python through the syntax tree: Babel's tokenizer does not look inside f-strings,
     # where reporters call `_()` too.
     methods: list[tuple[str, Any]] = [("**.py", _extract_python), ("**/templates/**.html", "jinja2")]
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None, "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "N_": None, "Message": None, "ngettext": (1, 2), "gettext": None, "pgettext": ((1, "c"), 2)}
     package = LOCALE_DIR.parent
     for filename, lineno, message, comments, context in extract_from_dir(
         package, methods, keywords=keywords, comment_tags=("Translators:",), strip_comment_tags=True

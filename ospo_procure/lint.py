@@ -19,6 +19,7 @@ from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.i18n import N_, translator
 from ospo_procure.limits import Limits
 from ospo_procure.matching import BlockContext, Candidate, candidates, compile_rules
+from ospo_procure.message import Message
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
 from ospo_procure.roles import DocumentContext, RoleStage
@@ -193,8 +194,11 @@ class _Deadline:
     def check(self) -> None:
         if _now() > self.end:
             raise LimitExceeded(
-                f"linting took over {self.limits.max_seconds:g} s (max_seconds limit; raise it with --max-seconds); "
-                "the file was not fully checked",
+                Message(
+                    "linting took over {seconds} s (max_seconds limit; raise it with --max-seconds); "
+                    "the file was not fully checked",
+                    seconds=f"{self.limits.max_seconds:g}",
+                ),
                 path=self.path,
             )
 

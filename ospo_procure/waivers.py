@@ -35,6 +35,7 @@ from pathlib import Path
 import regex
 
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, Document, FileResult, Finding, Waiver, WaiverSource
 from ospo_procure.reviewer import WAIVER_FILE_NAME, ReviewerConfig, author_key
 from ospo_procure.yamlio import line_of, load_yaml, validate
@@ -185,17 +186,31 @@ def in_document_waivers(doc: Document) -> list[DocumentWaiver]:
         if not text.lower().startswith("ospo-procure:"):
             continue
         for rule, why, _, _ in parse_markers(text)[:1]:
-            where = f"Word comment by {c.author!r}" if c.author else "comment"
-            if c.block_index is not None and 0 <= c.block_index < len(doc.blocks):
-                where += f" on {doc.blocks[c.block_index].location.label()}"
+            where = _comment_place(
+                c.author,
+                doc.blocks[c.block_index]
+                if c.block_index is not None and 0 <= c.block_index < len(doc.blocks)
+                else None,
+            )
             w = Waiver(rule=rule, justification=why, approved_by=c.author, source=WaiverSource("comment"))
             found.append(DocumentWaiver(w, c.block_index, c.anchored_text, "comment", where))
     for i, block in enumerate(doc.blocks):
         for rule, why, start, end in parse_markers(block.text):
-            where = f"marker in {block.location.label()}"
+            where = Message("marker in {where}", where=block.location)
             w = Waiver(rule=rule, justification=why, source=WaiverSource("marker", where=block.location.label()))
             found.append(DocumentWaiver(w, i, "", "marker", where, hidden=_in_hidden(block, start, end)))
     return found
+
+
+def _comment_place(author: str | None, block: Block | None) -> Message:
+    """Where a comment waiver was written, for a warning: "Word comment by 'Ana' on body ¶3"."""
+    if author and block is not None:
+        return Message("Word comment by '{author}' on {where}", author=author, where=block.location)
+    if author:
+        return Message("Word comment by '{author}'", author=author)
+    if block is not None:
+        return Message("comment on {where}", where=block.location)
+    return Message("comment")
 
 
 def _overlaps_text(anchored: str, f: Finding) -> bool:
@@ -252,8 +267,13 @@ class FileWaivers:
             except TimeoutError:
                 self._dead_patterns.add(id(w))
                 self.warnings.append(
-                    f"waiver pattern {w.pattern!r} ({w.source}) ran over {PATTERN_TIMEOUT:g} s on the text "
-                    f"of a finding; it is not used for this file (simplify the pattern)"
+                    Message(
+                        "waiver pattern {pattern} ({source}) ran over {seconds} s on the text "
+                        "of a finding; it is not used for this file (simplify the pattern)",
+                        pattern=repr(w.pattern),
+                        source=str(w.source),
+                        seconds=f"{PATTERN_TIMEOUT:g}",
+                    )
                 )
                 return False
         return True
@@ -269,16 +289,28 @@ def _hidden_note(f: Finding, doc: Document) -> Finding:
 def _claim_warnings(claims: list[DocumentWaiver]) -> list[str]:
     out: list[str] = []
     for dw in claims[:_MAX_CLAIM_WARNINGS]:
-        head = f"the document claims a waiver of {dw.waiver.rule} ({dw.where}: {dw.waiver.justification[:120]!r})"
+        values = {"rule": dw.waiver.rule, "where": dw.where, "why": dw.waiver.justification[:120]}
         if dw.hidden:
-            out.append(f"{head} in hidden text; hidden text never waives anything, the claim is ignored")
+            out.append(
+                Message(
+                    "the document claims a waiver of {rule} ({where}: '{why}') in hidden text; "
+                    "hidden text never waives anything, the claim is ignored",
+                    **values,
+                )
+            )
         else:
             out.append(
-                f"{head}; not applied: waivers written in a received document count only with "
-                "--trust-document-waivers, or for comments by an author listed in waiver-authors"
+                Message(
+                    "the document claims a waiver of {rule} ({where}: '{why}'); not applied: waivers written in "
+                    "a received document count only with --trust-document-waivers, or for comments by an "
+                    "author listed in waiver-authors",
+                    **values,
+                )
             )
     if len(claims) > _MAX_CLAIM_WARNINGS:
-        out.append(f"{len(claims) - _MAX_CLAIM_WARNINGS} more in-document waiver claim(s) not applied")
+        out.append(
+            Message("in-document waiver claims not applied, besides these: {n}", n=len(claims) - _MAX_CLAIM_WARNINGS)
+        )
     return out
 
 
@@ -296,8 +328,12 @@ def apply_waivers(result: FileResult, doc: Document, waivers: FileWaivers | Iter
         if not stopped and n % _DEADLINE_EVERY == 0 and time.monotonic() - started > fw.limits.max_seconds:
             stopped = True
             fw.warnings.append(
-                f"applying waivers took over {fw.limits.max_seconds:g} s (max_seconds limit); "
-                f"{len(result.findings) - n} finding(s) were not checked against waivers"
+                Message(
+                    "applying waivers took over {seconds} s (max_seconds limit); "
+                    "findings not checked against waivers: {n}",
+                    seconds=f"{fw.limits.max_seconds:g}",
+                    n=len(result.findings) - n,
+                )
             )
         waiver = None if stopped else _first_waiver(f, honoured, fw)
         out.append(f.evolve(waiver=waiver) if waiver is not None else f)

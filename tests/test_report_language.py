@@ -318,3 +318,140 @@ def test_every_worded_name_is_one_a_lexicon_uses() -> None:
     for fmt in load_formats(folder / "formats.yaml").entries:
         used |= set(fmt.open_alternatives)
     assert set(names) <= used, sorted(set(names) - used)
+
+
+# -- file warnings and read errors: said where they arise, worded in the report's language
+
+_ES_TENDER = (
+    "Pliego de prescripciones técnicas para la gestión documental del ministerio.",
+    "La base de datos deberá funcionar sobre Microsoft SQL Server 2019 durante toda la vigencia del contrato.",
+    "El adjudicatario entregará la documentación técnica completa en formato abierto.",
+)
+
+
+def _warned_files(tmp_path: Path) -> list[Path]:
+    """Tenders that each give the reader a file warning or a read error: a Spanish .docx that
+    claims an in-document waiver (an untrusted comment), a Spanish PDF with a page without a
+    text layer, an image-only PDF, a damaged PDF and a file that is no PDF at all."""
+    from tests.builders import make_pdf, pdf_bytes_corrupt
+
+    document = docx.Document()
+    first = document.add_paragraph(_ES_TENDER[0])
+    for line in _ES_TENDER[1:]:
+        document.add_paragraph(line)
+    document.add_comment(
+        first.runs, text="ospo-procure: allow BRAND-PRODUCT because el sistema actual lo exige", author="Ana Pereira"
+    )
+    claimed = tmp_path / "pliego.docx"
+    document.save(str(claimed))
+    partly_scanned = make_pdf(tmp_path, ["\n\n".join(_ES_TENDER), None], name="pliego-escaneado.pdf")
+    scanned = make_pdf(tmp_path, [None, None], name="solo-imagen.pdf")
+    corrupt = tmp_path / "danado.pdf"
+    corrupt.write_bytes(pdf_bytes_corrupt())
+    not_pdf = tmp_path / "no-es-pdf.pdf"
+    not_pdf.write_text("esto no es un PDF\n", encoding="utf-8")
+    return [claimed, partly_scanned, scanned, corrupt, not_pdf]
+
+
+@pytest.fixture(scope="module")
+def warned_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return _warned_files(tmp_path_factory.mktemp("warned"))
+
+
+_WARNED_RUNS: dict[str | None, LintRun] = {}
+
+
+def _warned_run(files: list[Path], lang: str | None) -> LintRun:
+    """The files linted with `lang` as the report language (--report-lang), once per language."""
+    if lang not in _WARNED_RUNS:
+        _WARNED_RUNS[lang] = LintRun(lint_paths(files, ruleset=load_ruleset(), report_language=lang), [])
+    return _WARNED_RUNS[lang]
+
+
+@pytest.fixture(scope="module")
+def warned(warned_files: list[Path]) -> LintRun:
+    return _warned_run(warned_files, None)
+
+
+def test_warnings_and_read_errors_are_english_until_a_report_words_them(warned) -> None:
+    """Logs, tests and the CLI's status lines read the English text, unchanged."""
+    claimed, partly, scanned, corrupt, not_pdf = warned.files
+    assert any(
+        "claims a waiver of BRAND-PRODUCT" in w and "Word comment by 'Ana Pereira'" in w for w in claimed.warnings
+    )
+    assert "page 2 has no text layer (scanned image?): run OCR to lint it" in partly.warnings
+    assert any("no page has a text layer" in w for w in scanned.warnings)
+    assert corrupt.error and corrupt.error.startswith("corrupt PDF")
+    assert not_pdf.error and "not a valid PDF" in not_pdf.error
+
+
+def test_warnings_and_read_errors_survive_pickling(warned) -> None:
+    """Portfolio workers send results between processes: a warning is still worded there."""
+    import pickle
+
+    from ospo_procure.report.words import words
+
+    again = pickle.loads(pickle.dumps(warned))
+    for before, after in zip(warned.files, again.files, strict=True):
+        assert after.warnings == before.warnings and after.error == before.error
+        spanish = [words("es").text(w) for w in [*after.warnings, after.error] if w]
+        assert spanish == [words("es").text(w) for w in [*before.warnings, before.error] if w]
+    assert "la página 2 no tiene capa de texto" in words("es").text(again.files[1].warnings[0])
+
+
+_WORDED = {
+    "es": ("excepción para BRAND-PRODUCT", "la página 2 no tiene capa de texto", "PDF dañado", "no es un PDF válido"),
+    "pt": ("exceção para BRAND-PRODUCT", "a página 2 não tem camada de texto", "PDF corrompido", "não é um PDF válido"),
+    "fr": ("exception pour BRAND-PRODUCT", "la page 2 n’a pas de couche texte", "PDF endommagé", "PDF non valide"),
+}
+
+
+@pytest.mark.parametrize("lang", _WORDED)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_warnings_and_read_errors_speak_the_report_language(lang: str, fmt: str, warned_files, names) -> None:
+    """--report-lang: each file's warnings (claimed waivers, pages without text, scanned PDFs)
+    and read errors (damaged file, not a PDF) in the report's language, in every format."""
+    warned = _warned_run(warned_files, lang)
+    options = ReportOptions(rules=rule_infos(load_ruleset(), lang), tool_version="0.1.0", verbose=True, lang=lang)
+    text = reader_text(fmt, render(fmt, warned, options))
+    flat = " ".join(text.split())
+    if fmt in ("json", "sarif"):  # the readable fields only: also the files' warnings and errors
+        data = json.loads(render(fmt, warned, options))
+        flat = " ".join(" ".join(_all_strings(data)).split())
+    for expected in _WORDED[lang]:
+        assert expected in flat, (fmt, lang, expected)
+    quoted = "\n".join(_ES_TENDER) + " Ana Pereira el sistema actual lo exige"
+    found = english_words(text, quoted + (" passage" if lang == "fr" else ""), names)  # a French word too
+    assert not found, f"{fmt}/{lang}: English words {found}"
+
+
+def _all_strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _all_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _all_strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_the_portfolio_dashboard_words_read_errors_in_its_language(tmp_path: Path, names) -> None:
+    """A damaged PDF and a file that is no PDF among Spanish tenders: the dashboard's list of
+    unread files says why in Spanish (the error is stored as its message and values)."""
+    from ospo_procure.portfolio.dashboard import render_dashboard
+    from ospo_procure.portfolio.scan import ScanOptions, scan
+    from tests.builders import pdf_bytes_corrupt
+
+    corrupt = tmp_path / "danado.pdf"
+    corrupt.write_bytes(pdf_bytes_corrupt())
+    not_pdf = tmp_path / "no-es-pdf.pdf"
+    not_pdf.write_text("esto no es un PDF\n", encoding="utf-8")
+    store = tmp_path / "store.sqlite"
+    scan([*TENDERS["es"], corrupt, not_pdf], ScanOptions(store=store))
+    for suffix in ("html", "pdf"):
+        out = render_dashboard(store, tmp_path / f"kpis.{suffix}")
+        flat = " ".join(reader_text(suffix, out.read_bytes()).split())
+        assert "PDF dañado: no se puede abrir (su estructura está dañada)" in flat, suffix
+        assert "no es un PDF válido" in flat, suffix
+        found = english_words(flat, _tender_text("es"), names)
+        assert not found, f"dashboard {suffix}: English words {found}"
+    english = render_dashboard(store, tmp_path / "kpis-en.html", lang="en")
+    assert "corrupt PDF: cannot be opened" in reader_text("html", english.read_bytes())

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure import __version__
+from ospo_procure.message import from_stored
 from ospo_procure.model import FINDING_CATEGORIES
 from ospo_procure.portfolio.store import Store
-from ospo_procure.portfolio.strings import text
+from ospo_procure.portfolio.strings import current_language, text
+from ospo_procure.report.words import words
 
 HEADLINE = ("brand", "per_user_licensing", "proprietary_format", "vendor_certification")
 _READ = "x.status = 'ok' AND x.unreadable = 0"
@@ -130,7 +132,7 @@ def quarter(date: str, kind: str) -> str:
 def compute(store: Store, *, top: int = 12, worst: int = 10) -> Kpis:
     total = store.query(f"SELECT COUNT(*) FROM files x WHERE {_READ}")[0][0]
     unreadable = [
-        (r["source"], r["error"] or text("no_text_layer"))
+        (r["source"], words(current_language()).text(from_stored(r["error"])) or text("no_text_layer"))
         for r in store.query("SELECT source, error FROM files WHERE status = 'error' OR unreadable = 1 ORDER BY source")
     ]
     agg = store.query(f"SELECT COALESCE(SUM(words), 0), AVG(overall) FROM files x WHERE {_READ}")[0]

@@ -25,6 +25,7 @@ from typing import Any
 
 from ospo_procure import __version__
 from ospo_procure.errors import DataError
+from ospo_procure.message import to_stored
 from ospo_procure.portfolio.records import FileRecord, FindingRow, Meta
 
 SCHEMA_VERSION = 1
@@ -292,7 +293,7 @@ class Store:
                 rec.member,
                 rec.container,
                 rec.status,
-                rec.error,
+                to_stored(rec.error),
                 rec.format,
                 rec.language,
                 rec.words,

@@ -12,7 +12,9 @@ from pathlib import Path
 from ospo_procure.constants import DOCUMENT_FORMATS, SUFFIX_LIST
 from ospo_procure.errors import InputError, LimitExceeded, ReaderCrash
 from ospo_procure.fsutil import NotRegularFile, read_head
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Document
 from ospo_procure.termsafe import display_path
 
@@ -21,12 +23,12 @@ SUPPORTED = {s: ("text" if fmt in ("txt", "md") else fmt) for s, fmt in DOCUMENT
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and encrypted OOXML
 _ADVICE = {
-    ".doc": "legacy Word .doc is not supported; open it in Word or LibreOffice and save as .docx or .odt",
-    ".xls": "spreadsheets are not supported; export the tender text as .docx, .odt or .pdf",
-    ".xlsx": "spreadsheets are not supported; export the tender text as .docx, .odt or .pdf",
-    ".rtf": "RTF is not supported; open it in Word or LibreOffice and save as .docx or .odt",
-    ".ppt": "presentations are not supported; export the tender text as .docx or .pdf",
-    ".pptx": "presentations are not supported; export the tender text as .docx or .pdf",
+    ".doc": N_("legacy Word .doc is not supported; open it in Word or LibreOffice and save as .docx or .odt"),
+    ".xls": N_("spreadsheets are not supported; export the tender text as .docx, .odt or .pdf"),
+    ".xlsx": N_("spreadsheets are not supported; export the tender text as .docx, .odt or .pdf"),
+    ".rtf": N_("RTF is not supported; open it in Word or LibreOffice and save as .docx or .odt"),
+    ".ppt": N_("presentations are not supported; export the tender text as .docx or .pdf"),
+    ".pptx": N_("presentations are not supported; export the tender text as .docx or .pdf"),
 }
 _IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
 # Stream names in an OLE compound file's directory (UTF-16LE), most specific first.
@@ -38,26 +40,32 @@ _OLE_KINDS = (
     ("PowerPoint Document", "ppt"),
 )
 _OLE_ADVICE = {
-    "encrypted": "password-protected (encrypted) Word file; remove the password "
-    "(File > Info > Protect Document) and save it again as .docx",
-    "doc": "a legacy Word .doc file with a .docx/.odt name; open it in Word or LibreOffice and save as .docx or .odt",
-    "xls": "an Excel spreadsheet (.xls), not a text document; export the tender text as .docx, .odt or .pdf",
-    "ppt": "a PowerPoint presentation (.ppt), not a text document; export it as .pdf",
+    "encrypted": N_(
+        "password-protected (encrypted) Word file; remove the password "
+        "(File > Info > Protect Document) and save it again as .docx"
+    ),
+    "doc": N_(
+        "a legacy Word .doc file with a .docx/.odt name; open it in Word or LibreOffice and save as .docx or .odt"
+    ),
+    "xls": N_("an Excel spreadsheet (.xls), not a text document; export the tender text as .docx, .odt or .pdf"),
+    "ppt": N_("a PowerPoint presentation (.ppt), not a text document; export it as .pdf"),
 }
 _OLE_SCAN_BYTES = 16 * 1024 * 1024  # directory sectors of a real file sit well within this
 # What to do about a damaged file, in the terms of its own format.
 _RESAVE = {
-    ".docx": "; open it in Word or LibreOffice and save it again, or ask the sender for a new copy",
-    ".odt": "; open it in LibreOffice and save it again, or ask the sender for a new copy",
-    ".pdf": "; export or download the PDF again, or ask the sender for a new copy",
+    ".docx": N_("; open it in Word or LibreOffice and save it again, or ask the sender for a new copy"),
+    ".odt": N_("; open it in LibreOffice and save it again, or ask the sender for a new copy"),
+    ".pdf": N_("; export or download the PDF again, or ask the sender for a new copy"),
 }
-_RESAVE_TEXT = "; save the file again as UTF-8 text, or ask the sender for a new copy"
+_RESAVE_TEXT = N_("; save the file again as UTF-8 text, or ask the sender for a new copy")
 _NOTHING_TO_CHECK = {
-    "docx": "the document has no text to check (it is empty, or holds only images or drawings); nothing was checked",
-    "odt": "the document has no text to check (it is empty, or holds only images or drawings); nothing was checked",
-    "pdf": "the PDF has no text to check; nothing was checked",
-    "txt": "the file holds no text, only blank space; nothing was checked",
-    "md": "the file holds no text, only blank space; nothing was checked",
+    "docx": N_(
+        "the document has no text to check (it is empty, or holds only images or drawings); nothing was checked"
+    ),
+    "odt": N_("the document has no text to check (it is empty, or holds only images or drawings); nothing was checked"),
+    "pdf": N_("the PDF has no text to check; nothing was checked"),
+    "txt": N_("the file holds no text, only blank space; nothing was checked"),
+    "md": N_("the file holds no text, only blank space; nothing was checked"),
 }
 _MAX_HIDDEN_WARNINGS = 20
 
@@ -121,24 +129,31 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     except InputError as exc:
         if exc.message.startswith("corrupt") and "save" not in exc.message and "again" not in exc.message:
             advice = _RESAVE.get(p.suffix.lower(), _RESAVE_TEXT)  # what to do, for this format
-            raise type(exc)(exc.message + advice, path=exc.path or p) from None
+            raise type(exc)(
+                Message("{problem}{advice}", problem=exc.message, advice=Message(advice)), path=exc.path or p
+            ) from None
         if exc.path is None:
             raise type(exc)(exc.message, path=p) from None
         raise
     except RecursionError:
-        raise LimitExceeded("structure nested too deeply to read safely", path=p) from None
+        raise LimitExceeded(Message("structure nested too deeply to read safely"), path=p) from None
     except MemoryError:
-        raise LimitExceeded("ran out of memory reading the file; lower the --max-* limits", path=p) from None
+        raise LimitExceeded(Message("ran out of memory reading the file; lower the --max-* limits"), path=p) from None
     except Exception as exc:  # last resort: a reader bug must not abort a multi-file run
         raise ReaderCrash(
-            f"could not be read (reader failure {type(exc).__name__}: {str(exc)[:200]}); please report it", path=p
+            Message(
+                "could not be read (reader failure {kind}: {detail}); please report it",
+                kind=type(exc).__name__,
+                detail=str(exc)[:200],
+            ),
+            path=p,
         ) from exc
     _check_text_limits(doc, limits, p)
     doc.path = display_path(p)
     _report_hidden(doc)
     if not any(b.text.strip() for b in doc.blocks):
         doc.unreadable = True  # the same "nothing checked" status as an image-only PDF
-        message = _NOTHING_TO_CHECK.get(doc.format, _NOTHING_TO_CHECK["txt"])
+        message = Message(_NOTHING_TO_CHECK.get(doc.format, _NOTHING_TO_CHECK["txt"]))
         if not any(message in w or "no page has a text layer" in w for w in doc.warnings):
             doc.warnings.append(message)
     return doc
@@ -146,20 +161,30 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
 
 def _check_text_limits(doc: Document, limits: Limits, p: Path) -> None:
     """Every part goes through the same limits: body, headers, notes (all blocks) and comments."""
-    texts = [("a paragraph", len(b.text)) for b in doc.blocks]
-    texts += [("a comment", len(c.text)) for c in doc.comments]
-    texts += [("the text a comment is anchored on", len(c.anchored_text)) for c in doc.comments]
+    texts = [(N_("a paragraph"), len(b.text)) for b in doc.blocks]
+    texts += [(N_("a comment"), len(c.text)) for c in doc.comments]
+    texts += [(N_("the text a comment is anchored on"), len(c.anchored_text)) for c in doc.comments]
     what, longest = max(texts, key=lambda t: t[1], default=("a paragraph", 0))
     if longest > limits.max_block_chars:
         raise LimitExceeded(
-            f"{what} of {longest:,} characters is over the max_block_chars limit of "
-            f"{limits.max_block_chars:,}; split it or check that the file really is a tender",
+            Message(
+                "{what} of {n} characters is over the max_block_chars limit of {limit}; "
+                "split it or check that the file really is a tender",
+                what=Message(what),
+                n=f"{longest:,}",
+                limit=f"{limits.max_block_chars:,}",
+            ),
             path=p,
         )
     total = sum(len(b.text) for b in doc.blocks) + sum(len(c.text) for c in doc.comments)
     if total > limits.max_chars:
         raise LimitExceeded(
-            f"document text (comments included) is {total:,} characters, over the {limits.max_chars:,} limit", path=p
+            Message(
+                "document text (comments included) is {n} characters, over the {limit} limit",
+                n=f"{total:,}",
+                limit=f"{limits.max_chars:,}",
+            ),
+            path=p,
         )
 
 
@@ -170,11 +195,15 @@ def _report_hidden(doc: Document) -> None:
         text = " ".join(" ".join(b.text[s:e] for s, e in b.hidden).split())
         shown = text if len(text) <= 80 else text[:77] + "..."
         doc.warnings.append(
-            f"hidden text (formatted not to be displayed or printed) in {b.location.label()}: {shown!r}; "
-            "it is linted like the visible text"
+            Message(
+                "hidden text (formatted not to be displayed or printed) in {where}: '{text}'; "
+                "it is linted like the visible text",
+                where=b.location,
+                text=shown,
+            )
         )
     if len(hidden) > _MAX_HIDDEN_WARNINGS:
-        doc.warnings.append(f"hidden text in {len(hidden) - _MAX_HIDDEN_WARNINGS} more paragraph(s)")
+        doc.warnings.append(Message("more paragraphs with hidden text: {n}", n=len(hidden) - _MAX_HIDDEN_WARNINGS))
 
 
 # long: and complex: one flat list of refusals, in the order a user meets them (hence noqa C901)
@@ -182,72 +211,89 @@ def _read(p: Path, limits: Limits) -> Document:  # noqa: C901
     try:
         exists = p.exists()
     except OSError as exc:  # e.g. a name too long for the filesystem
-        raise InputError(f"cannot access the path ({exc.strerror or exc})", path=p) from None
+        raise InputError(
+            Message("cannot access the path ({reason})", reason=exc.strerror or str(exc)), path=p
+        ) from None
     if not exists:
-        raise InputError("no such file; check the path", path=p)
+        raise InputError(Message("no such file; check the path"), path=p)
     if p.is_dir():
-        raise InputError("is a directory (pass its files, or the folder to `lint`)", path=p)
+        raise InputError(Message("is a directory (pass its files, or the folder to `lint`)"), path=p)
     if not p.is_file():
-        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=p)
+        raise InputError(Message("not a regular file (a pipe, device or socket); pass a saved document"), path=p)
     try:
         size = p.stat().st_size
         head = read_head(p, 2048)
     except NotRegularFile:  # swapped for a FIFO or device since the check above
-        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=p) from None
+        raise InputError(
+            Message("not a regular file (a pipe, device or socket); pass a saved document"), path=p
+        ) from None
     except PermissionError:
-        raise InputError("permission denied: the file cannot be read", path=p) from None
+        raise InputError(Message("permission denied: the file cannot be read"), path=p) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=p) from None
+        raise InputError(Message("cannot read the file ({reason})", reason=exc.strerror or str(exc)), path=p) from None
     if size == 0:
-        raise InputError("the file is empty (0 bytes); export or download the tender again", path=p)
+        raise InputError(Message("the file is empty (0 bytes); export or download the tender again"), path=p)
     if size > limits.max_file_bytes:
         raise LimitExceeded(
-            f"file is {size / 2**20:.1f} MB, over the max_file_bytes limit of "
-            f"{limits.max_file_bytes / 2**20:.1f} MB (raise it with --max-file-mb if the file is genuine)",
+            Message(
+                "file is {size} MB, over the max_file_bytes limit of {limit} MB "
+                "(raise it with --max-file-mb if the file is genuine)",
+                size=f"{size / 2**20:.1f}",
+                limit=f"{limits.max_file_bytes / 2**20:.1f}",
+            ),
             path=p,
         )
     ext = p.suffix.lower()
     kind = sniff(head, strict=SUPPORTED.get(ext) == "text")
     if ext in _ADVICE:
-        raise InputError(_ADVICE[ext], path=p)
+        raise InputError(Message(_ADVICE[ext]), path=p)
     if ext in _IMAGE_EXT or kind == "image":
-        raise InputError("an image has no text layer; run OCR and save the result as .pdf or .docx", path=p)
+        raise InputError(Message("an image has no text layer; run OCR and save the result as .pdf or .docx"), path=p)
     if kind == "rtf":
-        raise InputError("this is an RTF file; open it in Word or LibreOffice and save as .docx or .odt", path=p)
+        raise InputError(
+            Message("this is an RTF file; open it in Word or LibreOffice and save as .docx or .odt"), path=p
+        )
     if ext in (".docx", ".odt"):
         if kind == "ole":
             try:
                 what = ole_kind(p)
             except OSError:
                 what = None
-            raise InputError(
-                _OLE_ADVICE.get(
-                    what or "",
-                    "not a .docx/.odt zip but an OLE file (a legacy .doc/.xls renamed, or a password-protected "
-                    "file); save it again as .docx without a password",
-                ),
-                path=p,
+            fallback = N_(
+                "not a .docx/.odt zip but an OLE file (a legacy .doc/.xls renamed, or a password-protected "
+                "file); save it again as .docx without a password"
             )
+            raise InputError(Message(_OLE_ADVICE.get(what or "", fallback)), path=p)
         if kind != "zip":
             raise InputError(
-                f"not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{_RESAVE[ext]}",
+                Message(
+                    "not a valid {ext} file (no zip signature): it is corrupt, truncated or another format{advice}",
+                    ext=ext,
+                    advice=Message(_RESAVE[ext]),
+                ),
                 path=p,
             )
     if ext == ".pdf" and kind != "pdf":
         raise InputError(
-            "not a valid PDF (no %PDF header): it is corrupt or another format; export the PDF again", path=p
+            Message("not a valid PDF (no %PDF header): it is corrupt or another format; export the PDF again"), path=p
         )
     if ext not in SUPPORTED:
         raise InputError(
-            f"unsupported file type {ext or '(no extension)'}; supported: {SUFFIX_LIST}",
+            Message(
+                "unsupported file type {ext}; supported: {supported}",
+                ext=ext or Message("(no extension)"),
+                supported=SUFFIX_LIST,
+            ),
             path=p,
         )
     if SUPPORTED[ext] == "text" and (kind in ("zip", "ole") or (kind == "pdf" and _pdf_body(head))):
-        raise InputError(f"this {ext} file holds binary data ({kind}); check its extension", path=p)
+        raise InputError(
+            Message("this {ext} file holds binary data ({kind}); check its extension", ext=ext, kind=kind), path=p
+        )
     module = importlib.import_module(f"ospo_procure.readers.{SUPPORTED[ext]}_reader")
     doc: Document = module.read(p, limits)
     if not isinstance(doc, Document):  # defensive: readers are plug-ins by name
-        raise ReaderCrash(f"the {ext} reader returned no document; please report it", path=p)
+        raise ReaderCrash(Message("the {ext} reader returned no document; please report it", ext=ext), path=p)
     return doc
 
 

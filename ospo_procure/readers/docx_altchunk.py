@@ -22,9 +22,11 @@ from typing import Any
 from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, Location
-from ospo_procure.readers.safe_xml import Deadline, SafeZip
+from ospo_procure.readers.safe_xml import MAX_BLOCKS, Deadline, SafeZip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 T_ALTCHUNK = f"{{{W_NS}}}altChunk"
@@ -124,11 +126,18 @@ def _docx_paragraphs(data: bytes, limits: Limits, deadline: Deadline | None) -> 
     with SafeZip(io.BytesIO(data), limits, "docx") as inner:
         main = _main_part(inner)
         if not inner.has(main):
-            raise InputError(f"corrupt .docx chunk: missing {main}")
+            raise InputError(Message("corrupt .docx chunk: missing {name}", name=main))
         root = inner.parse(main)
     blocks, _ = extract_blocks(DocxParts(body=root), limits, deadline)
     nested = next(root.iter(T_ALTCHUNK), None) is not None
     return [b.text for b in blocks], nested
+
+
+_NESTED = N_("imported .docx (altChunk {n}) imports content of its own; that inner content is not read")
+_NOT_READ = N_(
+    "imported {kind} content (altChunk {n}, {name}) is not read: open the document in Word and "
+    "save it again so the content becomes ordinary text, then lint that copy"
+)
 
 
 def read_alt_chunks(
@@ -146,7 +155,7 @@ def read_alt_chunks(
             deadline.check()
         rel = rels.get(el.get(R_ID, ""))
         if rel is None or not z.has(rel[1]):
-            warn(f"imported content (altChunk {n}) points to a part missing from the .docx; not read")
+            warn(Message("imported content (altChunk {n}) points to a part missing from the .docx; not read", n=n))
             continue
         name = rel[1]
         data = z.read(name)
@@ -159,19 +168,23 @@ def read_alt_chunks(
             elif kind == "docx":
                 texts, nested = _docx_paragraphs(data, limits, deadline)
                 if nested:
-                    warn(f"imported .docx (altChunk {n}) imports content of its own; that inner content is not read")
+                    warn(Message(_NESTED, n=n))
             else:
-                warn(
-                    f"imported {kind} content (altChunk {n}, {name}) is not read: open the document in Word and "
-                    "save it again so the content becomes ordinary text, then lint that copy"
-                )
+                warn(Message(_NOT_READ, kind=kind, n=n, name=name))
                 continue
         except (etree.XMLSyntaxError, ValueError, InputError) as exc:
             message = exc.message if isinstance(exc, InputError) else str(exc)
-            warn(f"imported content (altChunk {n}, {name}) could not be read ({message[:120]}); not linted")
+            warn(
+                Message(
+                    "imported content (altChunk {n}, {name}) could not be read ({reason}); not linted",
+                    n=n,
+                    name=name,
+                    reason=message[:120],
+                )
+            )
             continue
         for text in texts:
             blocks.append(Block(text=text, location=Location(part="altchunk", paragraph=len(blocks) + 1, note=n)))
             if len(blocks) > limits.max_blocks:
-                raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)")
+                raise LimitExceeded(Message(MAX_BLOCKS, n=f"{limits.max_blocks:,}"))
     return blocks

@@ -27,6 +27,7 @@ from lxml import etree
 
 from ospo_procure.errors import InputError
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.readers.safe_xml import open_zip, parse_xml
 
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -87,7 +88,7 @@ def _main_type(members: dict[str, bytes], notes: list[str]) -> None:
     """Give a macro-enabled document or a template the plain .docx main content type."""
     raw = members.get("[Content_Types].xml")
     if raw is None:
-        raise InputError("corrupt .docx: no [Content_Types].xml")
+        raise InputError(Message("corrupt .docx: no [Content_Types].xml"))
     root = parse_xml(raw, "[Content_Types].xml", "docx")
     changed = False
     for override in root.iter(CT_NS + "Override"):

@@ -31,9 +31,10 @@ from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, DocComment, Document, Location, SourceMap
 from ospo_procure.readers.docx_altchunk import read_alt_chunks
-from ospo_procure.readers.safe_xml import Deadline, SafeZip, open_zip
+from ospo_procure.readers.safe_xml import MAX_BLOCKS, Deadline, SafeZip, open_zip
 from ospo_procure.readers.walk import PathIndex, WalkContext, first_child_path, step, xml_path
 
 Element = etree._Element
@@ -470,7 +471,7 @@ class _Extractor:
             )
             idx = len(self.blocks)
             if idx >= self.limits.max_blocks:
-                raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
+                raise LimitExceeded(Message(MAX_BLOCKS, n=f"{self.limits.max_blocks:,}"))
             hidden = self.styles.hidden.spans(p, acc.runs, len(text))
             source = SourceMap(part=self.part_name, xpath=step(parent_path, p, n))
             block = Block(text=text, location=loc, kind=kind, level=level, anchor=p, hidden=hidden, source=source)
@@ -550,7 +551,13 @@ class _Extractor:
     def table(self, tbl: Element, ctx: _Ctx, path: str) -> None:
         depth = ctx.depth + 1
         if depth > self.limits.max_nesting:
-            raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
+            raise LimitExceeded(
+                Message(
+                    "tables nested {depth} deep, over the max_nesting limit of {limit}",
+                    depth=depth,
+                    limit=self.limits.max_nesting,
+                )
+            )
         self.table_no += 1
         tno = self.table_no
         part = "table" if ctx.part in ("body", "table") else ctx.part
@@ -623,7 +630,7 @@ def extract_blocks(
     if body.tag == W + "document":
         found = body.find(W + "body")
         if found is None:
-            raise InputError("corrupt .docx: word/document.xml has no w:body")
+            raise InputError(Message("corrupt .docx: word/document.xml has no w:body"))
         body = found
     ex.container(body, _Ctx(part="body", in_body=True), xml_path(body))
     for kind, root in parts.headers_footers:
@@ -721,13 +728,13 @@ def read(path: Path, limits: Limits) -> Document:
         doc.blocks, doc.comments = extract_blocks(parts, limits, deadline)
         doc.blocks.extend(chunks)  # after every other part: the numbering of the rest is unchanged
         if len(doc.blocks) > limits.max_blocks:
-            raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)")
+            raise LimitExceeded(Message(MAX_BLOCKS, n=f"{limits.max_blocks:,}"))
     except LimitExceeded as exc:
         raise LimitExceeded(exc.message, path=path) from None
     except InputError as exc:
         raise InputError(exc.message, path=path) from None
     except RecursionError:
-        raise LimitExceeded("XML nested too deeply to read safely", path=path) from None
+        raise LimitExceeded(Message("XML nested too deeply to read safely"), path=path) from None
     return doc
 
 
@@ -738,20 +745,21 @@ def _load_parts(
     and the main part's relationships."""
     main = _main_part(z)
     if not z.has(main):
-        raise InputError(f"corrupt .docx: missing {main}", path=path)
+        raise InputError(Message("corrupt .docx: missing {name}", name=main), path=path)
     root = z.parse(main)
     if root.tag != W + "document":
         if root.tag.endswith("}document"):
             raise InputError(
-                "Strict Open XML .docx is not supported; save it as a standard Word document (.docx)", path=path
+                Message("Strict Open XML .docx is not supported; save it as a standard Word document (.docx)"),
+                path=path,
             )
-        raise InputError(f"corrupt .docx: {main} is not a Word document body", path=path)
+        raise InputError(Message("corrupt .docx: {name} is not a Word document body", name=main), path=path)
     rels = _read_rels(z, main)
     names: dict[Element, str] = {root: main}
 
     def load(name: str) -> Element | None:
         if not z.has(name):
-            doc.warnings.append(f"{name} is referenced but missing from the .docx; skipped")
+            doc.warnings.append(Message("{name} is referenced but missing from the .docx; skipped", name=name))
             return None
         deadline.check()
         el = z.parse(name)

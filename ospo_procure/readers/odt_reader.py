@@ -20,8 +20,9 @@ from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, DocComment, Document, Location, SourceMap
-from ospo_procure.readers.safe_xml import Deadline, open_zip
+from ospo_procure.readers.safe_xml import MAX_BLOCKS, Deadline, open_zip
 from ospo_procure.readers.walk import PathIndex, WalkContext, qname, step, xml_path
 
 Element = etree._Element
@@ -219,7 +220,7 @@ class _Extractor:
             heading = (" > ".join(h for _, h in self.headings) or None) if ctx.in_body else None
             idx = len(self.blocks)
             if idx >= self.limits.max_blocks:
-                raise LimitExceeded(f"over {self.limits.max_blocks:,} paragraphs (max_blocks limit)")
+                raise LimitExceeded(Message(MAX_BLOCKS, n=f"{self.limits.max_blocks:,}"))
             self.blocks.append(
                 Block(
                     text=text,
@@ -305,7 +306,13 @@ class _Extractor:
     def table(self, tbl: Element, ctx: _Ctx, path: str) -> None:
         depth = ctx.depth + 1
         if depth > self.limits.max_nesting:
-            raise LimitExceeded(f"tables nested {depth} deep, over the max_nesting limit of {self.limits.max_nesting}")
+            raise LimitExceeded(
+                Message(
+                    "tables nested {depth} deep, over the max_nesting limit of {limit}",
+                    depth=depth,
+                    limit=self.limits.max_nesting,
+                )
+            )
         self.table_no += 1
         tno = self.table_no
         part = "table" if ctx.part in ("body", "table") else ctx.part
@@ -494,25 +501,25 @@ def read(path: Path, limits: Limits) -> Document:
     doc = Document(path=str(path), format="odt")
     with open_zip(path, limits, "odt") as z:
         if z.has("word/document.xml"):
-            raise InputError("this .odt is actually a Word document; rename it to .docx", path=path)
+            raise InputError(Message("this .odt is actually a Word document; rename it to .docx"), path=path)
         if z.has("mimetype"):
             mime = z.read("mimetype").decode("ascii", "replace").strip()
             if mime and not mime.startswith("application/vnd.oasis.opendocument.text"):
-                raise InputError(f"not an OpenDocument text file (mimetype {mime})", path=path)
+                raise InputError(Message("not an OpenDocument text file (mimetype {mime})", mime=mime), path=path)
         manifest = z.read("META-INF/manifest.xml") if z.has("META-INF/manifest.xml") else b""
         if b"encryption-data" in manifest:
-            raise InputError("password-protected .odt; remove the password to lint it", path=path)
+            raise InputError(Message("password-protected .odt; remove the password to lint it"), path=path)
         content = z.parse("content.xml")
         deadline.check()
         styles = z.parse_optional("styles.xml")
     body = content.find(f"{OFFICE}body/{OFFICE}text")
     if body is None:
-        raise InputError("corrupt .odt: content.xml has no office:text body", path=path)
+        raise InputError(Message("corrupt .odt: content.xml has no office:text body"), path=path)
     ex = _Extractor(limits, deadline, HiddenStyles(content, styles))
     try:
         _extract(ex, body, styles, deadline)
     except RecursionError:
-        raise LimitExceeded("XML nested too deeply to read safely", path=path) from None
+        raise LimitExceeded(Message("XML nested too deeply to read safely"), path=path) from None
     except LimitExceeded as exc:
         raise LimitExceeded(exc.message, path=path) from None
     doc.blocks = ex.blocks

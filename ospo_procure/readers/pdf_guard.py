@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
 from ospo_procure.readers.safe_xml import Deadline
 
@@ -198,7 +199,7 @@ def _scan_encrypted(path: Path, limits: Limits) -> None:
         for gen, entries in list(reader.xref.items()):
             for n, num in enumerate(list(entries)):
                 if n % 500 == 0:
-                    deadline.check("checking the encrypted PDF's streams")
+                    deadline.check(N_("checking the encrypted PDF's streams"))
                 obj = reader.get_object(IndirectObject(num, gen, reader))
                 if not isinstance(obj, StreamObject):
                     continue

@@ -16,14 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, Document, Location, SourceMap
 from ospo_procure.readers.pdf_guard import check_pdf_streams
-from ospo_procure.readers.safe_xml import Deadline
+from ospo_procure.readers.safe_xml import MAX_BLOCKS, Deadline
 
 # pdfium error codes (fpdfview.h)
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 6
+_MAX_PAGES = N_("PDF has {n} pages, over the max_pages limit of {limit} (raise it with --max-pages)")
+_MAX_CHARS = N_("document text is over the {limit} character limit (max_chars)")
+# PDFium's own words for why a file did not open, in the report's language (other codes: its text).
+_PDFIUM_REASONS = {2: N_("the file cannot be opened or read"), 3: N_("its structure is damaged")}
 
 _LIST_MARKER = re.compile(
     r"^(?:[•·▪◦●○■□‣⁃\-–—*]\s|\(?\d{1,3}(?:\.\d{1,3})*[.)]\s|\(?[a-zA-Z][.)]\s|\(?[ivxIVX]{1,4}[.)]\s)"
@@ -79,54 +85,50 @@ def read(path: Path, limits: Limits) -> Document:
     deadline = Deadline(limits, path)
     doc = Document(path=str(path), format="pdf")
     check_pdf_streams(path, limits)  # bounds pdfium's memory: it has no inflate cap
-    deadline.check("scanning the PDF")
+    deadline.check(N_("scanning the PDF"))
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code == _ERR_PASSWORD:
-            raise InputError("password-protected PDF; remove the password to lint it", path=path) from None
+            raise InputError(Message("password-protected PDF; remove the password to lint it"), path=path) from None
         if code == _ERR_SECURITY:
             raise InputError(
-                "PDF uses an unsupported encryption handler; save an unencrypted copy", path=path
+                Message("PDF uses an unsupported encryption handler; save an unencrypted copy"), path=path
             ) from None
-        raise InputError(f"corrupt PDF: cannot be opened ({exc})", path=path) from None
+        reason = Message(_PDFIUM_REASONS[code]) if code in _PDFIUM_REASONS else str(exc)
+        raise InputError(Message("corrupt PDF: cannot be opened ({reason})", reason=reason), path=path) from None
     try:
         n = len(pdf)
         doc.pages = n
         if n > limits.max_pages:
-            raise LimitExceeded(
-                f"PDF has {n} pages, over the max_pages limit of {limits.max_pages} (raise it with --max-pages)",
-                path=path,
-            )
+            raise LimitExceeded(Message(_MAX_PAGES, n=n, limit=limits.max_pages), path=path)
         chars = 0
         empty: list[int] = []
         for i in range(n):
-            deadline.check(f"reading page {i + 1}")
+            deadline.check(Message("reading page {n}", n=i + 1))
             try:
                 lines = _page_lines(pdf, i)
             except pdfium.PdfiumError as exc:
-                doc.warnings.append(f"page {i + 1} could not be read ({exc}); skipped")
+                doc.warnings.append(Message("page {n} could not be read ({reason}); skipped", n=i + 1, reason=str(exc)))
                 continue
             paras = paragraphs_from_lines(lines)
             if not paras:
                 empty.append(i + 1)
-                doc.warnings.append(f"page {i + 1} has no text layer (scanned image?): run OCR to lint it")
+                doc.warnings.append(Message("page {n} has no text layer (scanned image?): run OCR to lint it", n=i + 1))
                 continue
             if len(doc.blocks) + len(paras) > limits.max_blocks:
-                raise LimitExceeded(f"over {limits.max_blocks:,} paragraphs (max_blocks limit)", path=path)
+                raise LimitExceeded(Message(MAX_BLOCKS, n=f"{limits.max_blocks:,}"), path=path)
             for k, text in enumerate(paras, start=1):
                 chars += len(text)
                 location = Location(part="page", page=i + 1, paragraph=k)
                 doc.blocks.append(Block(text=text, location=location, source=SourceMap(page=i + 1)))
             if chars > limits.max_chars:
-                raise LimitExceeded(
-                    f"document text is over the {limits.max_chars:,} character limit (max_chars)", path=path
-                )
+                raise LimitExceeded(Message(_MAX_CHARS, limit=f"{limits.max_chars:,}"), path=path)
         _collapse_running_lines(doc)
         if n == 0 or len(empty) == n:
             doc.unreadable = True
-            doc.warnings.append("no page has a text layer: the PDF is probably scanned; run OCR to lint it")
+            doc.warnings.append(Message("no page has a text layer: the PDF is probably scanned; run OCR to lint it"))
     finally:
         pdf.close()
     return doc
@@ -135,6 +137,10 @@ def read(path: Path, limits: Limits) -> Document:
 _EDGE = 2  # blocks at the top and bottom of a page that may be running headers/footers
 _DIGITS = re.compile(r"\d+")
 _RUNNING_MAX_CHARS = 200
+_RUNNING = {
+    "header": N_("running header repeated on {n} pages, linted once: '{text}'"),
+    "footer": N_("running footer repeated on {n} pages, linted once: '{text}'"),
+}
 
 
 def _collapse_running_lines(doc: Document) -> None:
@@ -172,7 +178,7 @@ def _collapse_running_lines(doc: Document) -> None:
             block = doc.blocks[first]
             block.location = Location(part=part, page=block.location.page, paragraph=1)
             drop.update(i for i, _ in places[1:])
-            doc.warnings.append(f"running {part} repeated on {len(places)} pages, linted once: {block.text[:60]!r}")
+            doc.warnings.append(Message(_RUNNING[part], n=len(places), text=block.text[:60]))
     if drop:
         doc.blocks = [b for i, b in enumerate(doc.blocks) if i not in drop]
 

@@ -21,7 +21,9 @@ from typing import IO, Any
 from lxml import etree
 
 from ospo_procure.errors import InputError, LimitExceeded
+from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 
 _CHUNK = 1 << 16
 # Ratio checks on tiny members would flag legitimately repetitive XML (e.g. 2 KB of
@@ -47,11 +49,14 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
     """Parse one XML part, refusing DTDs; `fmt` ("docx", "odt") only shapes the message."""
     # Cheap pre-check on the raw bytes; the docinfo check below also catches UTF-16 parts.
     if _DOCTYPE.search(data, 0, 4096) or b"<!ENTITY" in data[:65536]:
-        raise InputError(f"corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", path=path)
+        raise InputError(
+            Message("corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", fmt=fmt, name=name),
+            path=path,
+        )
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
-        line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        line = Message(" (line {n})", n=exc.lineno) if getattr(exc, "lineno", None) else ""
         msg = str(getattr(exc, "msg", "") or exc)
         # libxml2's own safety limits (huge_tree=False): depth 256, 10 MB per text node,
         # comment or attribute. 114 is XML_ERR_RESOURCE_LIMIT.
@@ -59,17 +64,33 @@ def parse_xml(data: bytes, name: str, fmt: str, path: str | Path | None = None) 
             s in msg for s in ("XML_PARSE_HUGE", "Excessive depth", "too big", "too long")
         ):
             raise LimitExceeded(
-                f"{name} is nested too deeply or holds a text, comment or attribute too large to read "
-                f"safely (XML parser limits: depth 256, 10 MB){line}; the file is refused",
+                Message(
+                    "{name} is nested too deeply or holds a text, comment or attribute too large to read "
+                    "safely (XML parser limits: depth 256, 10 MB){line}; the file is refused",
+                    name=name,
+                    line=line,
+                ),
                 path=path,
             ) from None
-        raise InputError(f"corrupt .{fmt}: {name} is not well-formed XML{line}", path=path) from None
+        raise InputError(
+            Message("corrupt .{fmt}: {name} is not well-formed XML{line}", fmt=fmt, name=name, line=line), path=path
+        ) from None
     except ValueError as exc:  # e.g. encoding declaration problems
-        raise InputError(f"corrupt .{fmt}: {name} cannot be parsed as XML ({exc})", path=path) from None
+        raise InputError(
+            Message("corrupt .{fmt}: {name} cannot be parsed as XML ({reason})", fmt=fmt, name=name, reason=str(exc)),
+            path=path,
+        ) from None
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise InputError(f"corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", path=path)
+        raise InputError(
+            Message("corrupt .{fmt}: {name}: XML part declares a DTD; refused for safety", fmt=fmt, name=name),
+            path=path,
+        )
     return root
+
+
+# The refusal of a document with too many paragraphs, said the same way by every reader.
+MAX_BLOCKS = N_("over {n} paragraphs (max_blocks limit)")
 
 
 class Deadline:
@@ -80,11 +101,16 @@ class Deadline:
         self.path = path
         self.start = time.monotonic()
 
-    def check(self, what: str = "reading") -> None:
+    def check(self, what: str = N_("reading")) -> None:
+        """`what` was being done; a `Message` (or a marked msgid) so the error follows the report language."""
         elapsed = time.monotonic() - self.start
         if elapsed > self.limits.max_seconds:
             raise LimitExceeded(
-                f"{what} took over {self.limits.max_seconds:g} s (max_seconds limit; raise it with --max-seconds)",
+                Message(
+                    "{what} took over {seconds} s (max_seconds limit; raise it with --max-seconds)",
+                    what=what if isinstance(what, Message) else Message(what),
+                    seconds=f"{self.limits.max_seconds:g}",
+                ),
                 path=self.path,
             )
 
@@ -104,10 +130,18 @@ class SafeZip:
             self._zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(
-                f"corrupt .{fmt}: not a valid zip archive ({exc}), probably truncated or damaged", path=self.path
+                Message(
+                    "corrupt .{fmt}: not a valid zip archive ({reason}), probably truncated or damaged",
+                    fmt=fmt,
+                    reason=str(exc),
+                ),
+                path=self.path,
             ) from None
         except (OSError, ValueError) as exc:
-            raise InputError(f"corrupt .{fmt}: cannot open the zip archive ({exc})", path=self.path) from None
+            raise InputError(
+                Message("corrupt .{fmt}: cannot open the zip archive ({reason})", fmt=fmt, reason=str(exc)),
+                path=self.path,
+            ) from None
         infos = self._zf.infolist()
         self._infos = {i.filename: i for i in infos}
         self._refuse_duplicates([i.filename for i in infos])
@@ -115,7 +149,8 @@ class SafeZip:
         if names & {"EncryptedPackage", "EncryptionInfo"}:
             self.close()
             raise InputError(
-                f"password-protected .{fmt}; remove the password (save without encryption) to lint it", path=self.path
+                Message("password-protected .{fmt}; remove the password (save without encryption) to lint it", fmt=fmt),
+                path=self.path,
             )
         self._check_directory()
 
@@ -128,8 +163,12 @@ class SafeZip:
             if key in seen:
                 self.close()
                 raise InputError(
-                    f"corrupt .{self.fmt}: the zip archive holds two members named {name} "
-                    "(which one is the document is ambiguous)",
+                    Message(
+                        "corrupt .{fmt}: the zip archive holds two members named {name} "
+                        "(which one is the document is ambiguous)",
+                        fmt=self.fmt,
+                        name=name,
+                    ),
                     path=self.path,
                 )
             seen.add(key)
@@ -141,7 +180,10 @@ class SafeZip:
         for info in self._infos.values():
             if info.flag_bits & 0x1:
                 raise InputError(
-                    f"password-protected .{self.fmt}: zip member {info.filename} is encrypted", path=self.path
+                    Message(
+                        "password-protected .{fmt}: zip member {name} is encrypted", fmt=self.fmt, name=info.filename
+                    ),
+                    path=self.path,
                 )
             total += info.file_size
             if info.file_size >= _RATIO_MIN_BYTES and info.file_size > lim.max_compression_ratio * max(
@@ -170,7 +212,7 @@ class SafeZip:
         """Decompress one member in chunks, enforcing the limits on the bytes actually produced."""
         info = self._infos.get(name)
         if info is None:
-            raise InputError(f"corrupt .{self.fmt}: missing {name}", path=self.path)
+            raise InputError(Message("corrupt .{fmt}: missing {name}", fmt=self.fmt, name=name), path=self.path)
         lim = self.limits
         if info.file_size > lim.max_part_bytes:  # only parts we read: big media is fine
             raise LimitExceeded(
@@ -206,12 +248,19 @@ class SafeZip:
                             path=self.path,
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise InputError(f"corrupt .{self.fmt}: cannot decompress {name} ({exc})", path=self.path) from None
-        except NotImplementedError as exc:  # unsupported compression method
-            raise InputError(f"corrupt .{self.fmt}: cannot decompress {name} ({exc})", path=self.path) from None
+        # NotImplementedError: an unsupported compression method
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise InputError(
+                Message(
+                    "corrupt .{fmt}: cannot decompress {name} ({reason})", fmt=self.fmt, name=name, reason=str(exc)
+                ),
+                path=self.path,
+            ) from None
         except OSError as exc:
-            raise InputError(f"corrupt .{self.fmt}: cannot read {name} ({exc})", path=self.path) from None
+            raise InputError(
+                Message("corrupt .{fmt}: cannot read {name} ({reason})", fmt=self.fmt, name=name, reason=str(exc)),
+                path=self.path,
+            ) from None
         self._read_total += size
         return b"".join(chunks)
 

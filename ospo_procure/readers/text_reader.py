@@ -14,7 +14,9 @@ from pathlib import Path
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.fsutil import NotRegularFile, TooLarge, read_regular
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.model import Block, Document, Location, SourceMap
+from ospo_procure.readers.safe_xml import MAX_BLOCKS
 
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Waiver marker lines ("ospo-procure: allow RULE because ...") stand alone as blocks,
@@ -46,14 +48,15 @@ def decode(data: bytes, path: Path) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError("not valid UTF-16 text", path=path) from None
+            raise InputError(Message("not valid UTF-16 text"), path=path) from None
     if b"\x00" in data[:8192]:
-        raise InputError("binary data, not text; save the tender as UTF-8 .txt, .docx or .pdf", path=path)
+        raise InputError(Message("binary data, not text; save the tender as UTF-8 .txt, .docx or .pdf"), path=path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start}); re-save the file as UTF-8", path=path
+            Message("not UTF-8 text (bad byte at offset {offset}); re-save the file as UTF-8", offset=exc.start),
+            path=path,
         ) from None
 
 
@@ -62,15 +65,24 @@ def read(path: Path, limits: Limits) -> Document:
     try:
         data = read_regular(path, limits.max_file_bytes)
     except NotRegularFile:
-        raise InputError("not a regular file (a pipe, device or socket); pass a saved document", path=path) from None
+        raise InputError(
+            Message("not a regular file (a pipe, device or socket); pass a saved document"), path=path
+        ) from None
     except TooLarge:
         raise LimitExceeded(
-            f"file is over the max_file_bytes limit of {limits.max_file_bytes / 2**20:.1f} MB", path=path
+            Message(
+                "file is over the max_file_bytes limit of {limit} MB", limit=f"{limits.max_file_bytes / 2**20:.1f}"
+            ),
+            path=path,
         ) from None
     text = decode(data, path)
     if len(text) > limits.max_chars:  # refuse before splitting: that would copy it twice more
         raise LimitExceeded(
-            f"document text is {len(text):,} characters, over the max_chars limit of {limits.max_chars:,}",
+            Message(
+                "document text is {n} characters, over the max_chars limit of {limit}",
+                n=f"{len(text):,}",
+                limit=f"{limits.max_chars:,}",
+            ),
             path=path,
         )
     markdown = path.suffix.lower() in (".md", ".markdown")
@@ -203,7 +215,7 @@ class _Parser:
     ) -> None:
         # Checked while parsing: "a\n\n" * 5M would build millions of blocks first.
         if self.max_blocks is not None and len(self.doc.blocks) >= self.max_blocks:
-            raise LimitExceeded(f"over {self.max_blocks:,} paragraphs (max_blocks limit)", path=self.doc.path)
+            raise LimitExceeded(Message(MAX_BLOCKS, n=f"{self.max_blocks:,}"), path=self.doc.path)
         self.para_in_part += 1
         _, line, column = lines[0]
         page = self.page if self.any_ff else None

@@ -87,7 +87,7 @@ def annotate_docx(
     limits = limits or Limits()
     deadline = Deadline(limits, source)
     package, notes = clean_package(source, limits)
-    deadline.check("annotating")
+    deadline.check(N_("annotating"))
     document = docx.Document(io.BytesIO(package))
     blocks, _ = extract_blocks(parts_from_python_docx(document))
     stats = AnnotateStats(notes=notes)
@@ -96,7 +96,7 @@ def annotate_docx(
     placed, leftovers = _place(blocks, result.findings, document.element, stats)
     for n, (p, items) in enumerate(placed.values()):
         if n % 64 == 0:
-            deadline.check("annotating")
+            deadline.check(N_("annotating"))
         leftovers += _comment_paragraph(p, items, writer, stats, _)
     if leftovers:
         target_runs = next(
@@ -106,7 +106,7 @@ def annotate_docx(
             writer.add(target_runs, _summary_text(leftovers, _))
             stats.comments += 1
             stats.summarized = len(leftovers)
-    deadline.check("annotating")
+    deadline.check(N_("annotating"))
     buf = io.BytesIO()
     document.save(buf)
     atomic_write_bytes(target, buf.getvalue(), inputs=[source], protected=protected)

@@ -133,7 +133,7 @@ def _overview(results: list[FileResult], _: Words, forced: str | None) -> list[s
     ]
     for n, fr in enumerate(results, start=1):
         if fr.error:
-            status = f'<span class="badge b-error">{_e(_("not read"))}</span> ' + _e(fr.error)
+            status = f'<span class="badge b-error">{_e(_("not read"))}</span> ' + _e(_.text(fr.error))
         else:
             worst = fr.worst_severity()
             status = (
@@ -160,10 +160,10 @@ def _file_section(n: int, fr: FileResult, items: _Index, rule_map: Mapping[str, 
     if any(meta):
         out.append(f'<p class="meta">{_e(" · ".join(m for m in meta if m))}</p>')
     if fr.error:
-        out.append(f'<p class="error"><strong>{_e(_("Could not read this file:"))}</strong> {_e(fr.error)}</p>')
+        out.append(f'<p class="error"><strong>{_e(_("Could not read this file:"))}</strong> {_e(_.text(fr.error))}</p>')
         return [*out, "</section>"]
     for w in fr.warnings:
-        out.append(f'<p class="warn"><strong>{_e(_("Warning:"))}</strong> {_e(w)}</p>')
+        out.append(f'<p class="warn"><strong>{_e(_("Warning:"))}</strong> {_e(_.text(w))}</p>')
     out += _scorecard(fr, items, _)
     lang = f' lang="{_e(fr.language)}"' if fr.language else ""
     if fr.blocks:

@@ -106,7 +106,8 @@ class _Suite:
 def _suite(fr: FileResult, min_score: int, tool_version: str, _: Words) -> ET.Element:
     suite = _Suite(fr.path, tool_version)
     if fr.error:
-        suite.add(_("read the document"), "error", fr.error, "InputError", fr.error)
+        error = _.text(fr.error)
+        suite.add(_("read the document"), "error", error, "InputError", error)
     else:
         _scorecard_cases(suite, fr, min_score, _)
         blocking = [f for f in fr.findings if f.severity == "error" and not f.waived]
@@ -120,7 +121,7 @@ def _suite(fr: FileResult, min_score: int, tool_version: str, _: Words) -> ET.El
             suite.add(_(LOCKIN_CASE))
     # system-out carries the rest (warnings, other findings, unused waivers) for CI log viewers.
     warning = _.severity("warning")
-    extra = [f"{warning}: {w}" for w in fr.warnings]
+    extra = [f"{warning}: {_.text(w)}" for w in fr.warnings]
     extra += [_finding_line(f, _) for f in fr.findings if f.severity != "error" or f.waived]
     extra += [f"{warning}: {_.unused_waiver(w)}" for w in fr.unused_waivers]
     return suite.close(extra)

@@ -157,9 +157,9 @@ def _file_story(
     story: list[Flowable] = [Paragraph(_p(_("OSS-friendly tender scorecard")), st["title"])]
     story += [_meta_table(fr, st, fonts, date, options, _), Spacer(1, 6)]
     if fr.error:
-        story.append(Paragraph(f"<b>{_p(_('This file could not be read:'))}</b> {_p(fr.error)}", st["error"]))
+        story.append(Paragraph(f"<b>{_p(_('This file could not be read:'))}</b> {_p(_.text(fr.error))}", st["error"]))
         return story
-    story += [Paragraph(f"<b>{_p(_('Warning:'))}</b> {_p(w)}", st["small"]) for w in fr.warnings]
+    story += [Paragraph(f"<b>{_p(_('Warning:'))}</b> {_p(_.text(w))}", st["small"]) for w in fr.warnings]
     story += _scorecard_story(fr.scorecard, st, fonts, _)
     story.append(CondPageBreak(4 * cm))
     open_n = sum(1 for f in fr.findings if not f.waived)

@@ -126,10 +126,10 @@ class _Run:
         self.artifacts.append(artifact)
         art_loc = {**location, "index": index}
         if fr.error:
-            self.notifications.append(_notification("error", f"{fr.path}: {fr.error}", art_loc))
+            self.notifications.append(_notification("error", f"{fr.path}: {_.text(fr.error)}", art_loc))
             return
         for warning in fr.warnings:
-            self.notifications.append(_notification("warning", f"{fr.path}: {warning}", art_loc))
+            self.notifications.append(_notification("warning", f"{fr.path}: {_.text(warning)}", art_loc))
         for w in fr.unused_waivers:
             self.notifications.append(_notification("note", f"{fr.path}: {_.unused_waiver(w)}", art_loc))
         text_file = is_text_file(fr.path)

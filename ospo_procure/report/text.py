@@ -79,9 +79,9 @@ def _file_lines(r: FileResult, options: ReportOptions, counts: Counter[str]) -> 
     _ = words(file_language(r, options.lang))
     if r.error:
         counts["unreadable"] += 1
-        return [f"{r.path}: {_.severity('error')}: {r.error}", ""]
+        return [f"{r.path}: {_.severity('error')}: {_.text(r.error)}", ""]
     warning = _.severity("warning")
-    out = [f"{r.path}: {warning}: {w}" for w in r.warnings]
+    out = [f"{r.path}: {warning}: {_.text(w)}" for w in r.warnings]
     for f in r.findings:
         out.extend(_finding_lines(r.path, f, options.verbose, _))
         counts["waived" if f.waived else f.severity] += 1

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ospo_procure.i18n import N_, SOURCE_LANGUAGE, translations
+from ospo_procure.message import Message
 
 if TYPE_CHECKING:
     from ospo_procure.model import FileResult, Finding, Location, Waiver, WaiverSource
@@ -125,6 +126,19 @@ class Words:
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         return self._t.ngettext(singular, plural, n).format(n=self.num(n), **values)
+
+    def text(self, message: str | None) -> str:
+        """A file warning or read error in this language: a `Message` is worded through the
+        catalogue, any other string (an exception's own words) is shown as it is."""
+        if not isinstance(message, Message):
+            return message or ""
+        values = {k: self.text(v) if isinstance(v, str) else self._value(v) for k, v in message.values.items()}
+        return self._t.gettext(message.msgid).format(**values) if values else self._t.gettext(message.msgid)
+
+    def _value(self, value: Any) -> Any:
+        from ospo_procure.model import Location
+
+        return self.location(value) if isinstance(value, Location) else value
 
     # -- numbers and quotes
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import regex
 
+from ospo_procure.message import Message
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
 from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
@@ -159,9 +160,11 @@ class BlockContext:
             return end, min(e, end + window)
         return s, e
 
-    def where(self) -> str:
-        label = self.label or (self.location.label() if self.location is not None else "")
-        return f"block {self.index + 1}" + (f" ({label})" if label else "")
+    def where(self) -> Message:
+        place = self.label or self.location
+        if not place:
+            return Message("block {n}", n=self.index + 1)
+        return Message("block {n} ({where})", n=self.index + 1, where=place)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -182,7 +185,10 @@ class BlockContext:
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:
-            self.warn(f"{who} timed out on {self.where()}; that block was not fully checked")
+            # Translators: {who} names a rule's pattern or cue by its technical name.
+            self.warn(
+                Message("{who} timed out on {where}; that block was not fully checked", who=who, where=self.where())
+            )
             return None
 
     def find(
@@ -596,7 +602,13 @@ class _RegexScanner(Scanner):
                 except TimeoutError:
                     found = hits[slot] = None
             if found is None:
-                ctx.warn(f"rule {rule.id}'s pattern timed out on {ctx.where()}; that block was not fully checked")
+                ctx.warn(
+                    Message(
+                        "rule {rule}'s pattern timed out on {where}; that block was not fully checked",
+                        rule=rule.id,
+                        where=ctx.where(),
+                    )
+                )
                 continue
             for hs, he in found:
                 start, end = tidy_span(text, hs, he)
@@ -695,7 +707,11 @@ def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
         try:
             found = list(pattern.finditer(text[lo:hi], timeout=REGEX_TIMEOUT))
         except TimeoutError:
-            ctx.warn(f"ordinary_context cue timed out on {ctx.where()}; that block was not fully checked")
+            ctx.warn(
+                Message(
+                    "ordinary_context cue timed out on {where}; that block was not fully checked", where=ctx.where()
+                )
+            )
             continue
         # the ordinary phrase must contain the ambiguous word itself
         if any(lo + m.start() <= hit.start and lo + m.end() >= hit.end for m in found):
