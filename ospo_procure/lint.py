@@ -75,6 +75,30 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.rule.id))
 
 
+_UNIT_BREAKS = ";|\t\n"
+
+
+def _one_per_sentence(cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
+    """One evidence item per rule per sentence: "transition to the
+    Government ... the transition activities" is one commitment, not two. The first is kept,
+    as the scorer counts the first of a sentence, so scores do not move; two rules of one
+    category stay apart because the rubric may weigh them differently (named open standards
+    vs. interoperability). A semicolon, table cell or line break ends the unit too: each
+    item of a list of obligations, each cell of a table row, is its own evidence.
+    Findings are not touched: each lock-in mention is its own signal."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for c in cands:  # sorted by start
+        if c.rule.kind == "evidence":
+            start, _ = ctx.sentence(c.start, c.start + 1)
+            key = (c.rule.id, max([start] + [ctx.text.rfind(ch, start, c.start) + 1 for ch in _UNIT_BREAKS]))
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(c)
+    return out
+
+
 # What a message says where the lexicon lists no alternatives or standards for a product.
 NO_ALTERNATIVES = N_("the open-source solutions on the market")
 NO_STANDARDS = N_("the relevant open standards")
@@ -152,7 +176,7 @@ def lint_document(
             for at in range(0, len(raw), _ROLE_BATCH):  # a long paragraph can hold thousands
                 deadline.check()
                 kept.extend(roles.assign(raw[at : at + _ROLE_BATCH], ctx))
-            for c in _resolve_overlaps(kept, block.text):
+            for c in _one_per_sentence(_resolve_overlaps(kept, block.text), ctx):
                 if notes is not None and c.note:
                     c.note = notes.get(c.note, c.note)
                 result_list = result.evidence if c.rule.kind == "evidence" else result.findings
