@@ -76,25 +76,28 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
 
 
 _UNIT_BREAKS = ";|\t\n"
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _one_per_sentence(cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
-    """One evidence item per rule per sentence: "transition to the
-    Government ... the transition activities" is one commitment, not two. The first is kept,
-    as the scorer counts the first of a sentence, so scores do not move; two rules of one
-    category stay apart because the rubric may weigh them differently (named open standards
-    vs. interoperability). A semicolon, table cell or line break ends the unit too: each
-    item of a list of obligations, each cell of a table row, is its own evidence.
-    Findings are not touched: each lock-in mention is its own signal."""
-    seen: set[tuple[str, int]] = set()
+    """Evidence said again in the same sentence is one item: "the transition to the
+    Government ... the transition activities" is one commitment, so a later item of the same
+    rule that repeats a word of an earlier one in the sentence goes. The first is kept, as
+    the scorer counts the first of a sentence, so scores do not move. Kept apart: two rules
+    of one category (the rubric may weigh them differently), different ideas in one sentence
+    ("60% quality and 40% life-cycle cost", "hand over all data"), and anything past a
+    semicolon, table cell or line break (each item of a list of obligations, each cell of a
+    table row, is labelled as its own evidence). Findings are not touched."""
+    said: dict[tuple[str, int], set[str]] = {}
     out: list[Candidate] = []
     for c in cands:  # sorted by start
         if c.rule.kind == "evidence":
             start, _ = ctx.sentence(c.start, c.start + 1)
             key = (c.rule.id, max([start] + [ctx.text.rfind(ch, start, c.start) + 1 for ch in _UNIT_BREAKS]))
-            if key in seen:
+            words = set(_WORD.findall(ctx.text[c.start : c.end].casefold()))
+            if key in said and words & said[key]:
                 continue
-            seen.add(key)
+            said.setdefault(key, set()).update(words)
         out.append(c)
     return out
 
