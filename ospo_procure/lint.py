@@ -76,6 +76,33 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.rule.id))
 
 
+_UNIT_BREAKS = ";|\t\n"
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _one_per_sentence(cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
+    """Evidence said again in the same sentence is one item: "the transition to the
+    Government ... the transition activities" is one commitment, so a later item of the same
+    rule that repeats a word of an earlier one in the sentence goes. The first is kept, as
+    the scorer counts the first of a sentence, so scores do not move. Kept apart: two rules
+    of one category (the rubric may weigh them differently), different ideas in one sentence
+    ("60% quality and 40% life-cycle cost", "hand over all data"), and anything past a
+    semicolon, table cell or line break (each item of a list of obligations, each cell of a
+    table row, is labelled as its own evidence). Findings are not touched."""
+    said: dict[tuple[str, int], set[str]] = {}
+    out: list[Candidate] = []
+    for c in cands:  # sorted by start
+        if c.rule.kind == "evidence":
+            start, _ = ctx.sentence(c.start, c.start + 1)
+            key = (c.rule.id, max([start] + [ctx.text.rfind(ch, start, c.start) + 1 for ch in _UNIT_BREAKS]))
+            words = set(_WORD.findall(ctx.text[c.start : c.end].casefold()))
+            if key in said and words & said[key]:
+                continue
+            said.setdefault(key, set()).update(words)
+        out.append(c)
+    return out
+
+
 # What a message says where the lexicon lists no alternatives or standards for a product.
 NO_ALTERNATIVES = N_("the open-source solutions on the market")
 NO_STANDARDS = N_("the relevant open standards")
@@ -153,7 +180,7 @@ def lint_document(
             for at in range(0, len(raw), _ROLE_BATCH):  # a long paragraph can hold thousands
                 deadline.check()
                 kept.extend(roles.assign(raw[at : at + _ROLE_BATCH], ctx))
-            for c in _resolve_overlaps(kept, block.text):
+            for c in _one_per_sentence(_resolve_overlaps(kept, block.text), ctx):
                 if notes is not None and c.note:
                     c.note = notes.get(c.note, c.note)
                 result_list = result.evidence if c.rule.kind == "evidence" else result.findings

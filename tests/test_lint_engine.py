@@ -180,3 +180,29 @@ def test_matcher_kinds_come_from_one_registry(mini_rules):
     assert matcher_kind({"terms": "licensing"}) is MATCHER_KINDS["phrases"]
     kinds = {type(m).kind for r in mini_rules.rules for m in r.matchers}
     assert kinds == set(MATCHER_KINDS)
+
+
+def test_one_evidence_item_per_category_per_sentence_but_each_list_item_counts():
+    # Bundled rules: the transition named twice in a sentence is one item; handing over the
+    # data is another idea and stays...
+    en = lint_text(
+        "During the transition to the Government or a new contractor, the Contractor shall "
+        "support the transition activities and hand over all data.",
+        language="en",
+    )
+    assert [e.match for e in en.evidence] == ["transition to the Government", "hand over all data"]
+    es = lint_text(
+        "Durante la transición al nuevo proveedor, el contratista entregará todos los datos "
+        "y apoyará las actividades de transición.",
+        language="es",
+    )
+    assert [e.match for e in es.evidence] == ["transición al nuevo proveedor", "entregará todos los datos"]
+    # ...while a list of obligations split by semicolons, or the cells of a table row, are each evidence.
+    listed = lint_text(
+        "The Contractor shall prepare a transition plan; hold meetings with the new contractor to "
+        "ensure a smooth transition; and train Government staff during the transition period.",
+        language="en",
+    )
+    assert len([e for e in listed.evidence if e.category == "exit_portability"]) == 3
+    row = lint_text("| Transition plan | End of task order | Smooth transition to the new contractor |", language="en")
+    assert len([e for e in row.evidence if e.category == "exit_portability"]) == 2

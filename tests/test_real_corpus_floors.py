@@ -24,7 +24,7 @@ from realcorpus import load_corpus  # noqa: E402
 # Figures when these floors were set (evidence and rubric work on issue 9, second round):
 #   dev:  evidence P 0.85 R 0.92, bands 0.81;  test: evidence P 0.55 R 0.60, bands 0.72.
 FLOORS = {
-    "dev": {"evidence_p": 0.80, "evidence_r": 0.88, "bands": 0.76},
+    "dev": {"evidence_p": 0.82, "evidence_r": 0.88, "bands": 0.76},
     "test": {"evidence_p": 0.50, "evidence_r": 0.54, "bands": 0.66},
 }
 # Development-part recall per evidence category (categories with at least 10 labels).
