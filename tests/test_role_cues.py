@@ -503,11 +503,32 @@ def test_a_vendor_under_a_requirements_heading_is_not_required_by_the_heading(bu
     assert [f for f in result.findings if f.rule == "BRAND-VENDOR"] == []
 
 
-def test_the_platform_finding_leaves_what_is_bought_to_the_brand_finding(bundled_rules):
-    found = _findings("Renewal of the support of Microsoft SQL Server Enterprise for three years.", "en", bundled_rules)
-    assert {(f.rule, f.role) for f in found if f.match.startswith("Microsoft SQL Server")} == {
-        ("BRAND-PRODUCT", "object")
+@pytest.mark.parametrize(
+    "lang,text,platform",
+    [
+        ("en", "Renewal of the support of Microsoft SQL Server Enterprise for three years.", "Microsoft SQL Server"),
+        ("es", "Renovación del soporte de Microsoft SQL Server Enterprise por tres años.", "Microsoft SQL Server"),
+        ("pt", "Renovação do suporte do Microsoft SQL Server Enterprise por três anos.", "Microsoft SQL Server"),
+        ("fr", "Renouvellement du support de Windows Server Datacenter pour trois ans.", "Windows Server"),
+    ],
+)
+def test_a_platform_bought_by_name_gives_the_brand_and_the_platform_finding(bundled_rules, lang, text, platform):
+    # docs/labelling.md: a proprietary platform imposed, bought or continued by name carries both
+    # `brand` and `proprietary_technology`, with the same role.
+    found = _findings(text, lang, bundled_rules)
+    assert {(f.rule, f.role) for f in found if f.match.startswith(platform)} == {
+        ("BRAND-PRODUCT", "object"),
+        ("TECH-PLATFORM", "object"),
     }
+
+
+def test_an_application_or_a_bare_vendor_bought_gives_the_brand_finding_only(bundled_rules):
+    office = _findings(
+        "Renewal of the licences of Microsoft Office Professional Plus for 300 users.", "en", bundled_rules
+    )
+    assert {f.category for f in office if f.match.startswith("Microsoft Office")} == {"brand"}
+    oracle = _findings("Renewal of the support of Oracle products for three years.", "en", bundled_rules)
+    assert [(f.rule, f.role) for f in oracle if f.match == "Oracle"] == [("BRAND-VENDOR", "object")]
     required = _findings("The application shall run on Microsoft SQL Server Enterprise.", "en", bundled_rules)
     assert {f.rule for f in required if f.role == "required"} == {"BRAND-PRODUCT", "TECH-PLATFORM"}
 
