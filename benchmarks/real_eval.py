@@ -105,13 +105,17 @@ def score(preds: list[Pred], labels: list[Located], errors: list[str] | None, wh
 
 
 class Baseline:
-    """A plain brand-name matcher: every product name of the lexicon, exact case, whole words."""
+    """A plain brand-name matcher: every vendor and product name of the lexicon (and their
+    aliases), exact case, whole words. Vendor names count too: a brand list names "Oracle"
+    whether the lexicon files it as a vendor or as a product alias."""
 
     def __init__(self) -> None:
         data = yaml.safe_load((data_dir("lint_rules") / "lexicons" / "products.yaml").read_text(encoding="utf-8"))
         self.automaton = ahocorasick.Automaton()
         for vendor in data["vendors"]:
             names = [vendor["vendor"], *vendor.get("aliases", [])]
+            for v in names:
+                self.automaton.add_word(v, v)
             for prod in vendor.get("products", []):
                 for name in [prod["name"], *prod.get("aliases", [])]:
                     self.automaton.add_word(name, name)
