@@ -157,7 +157,14 @@ def lint_document(
     ruleset = ruleset or load_ruleset()
     lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
     if lang not in SUPPORTED_LANGUAGES:
-        raise InputError(f"unsupported language {lang!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})", path=doc.path)
+        raise InputError(
+            Message(
+                "unsupported language {lang} (supported: {supported})",
+                lang=repr(lang),
+                supported=", ".join(SUPPORTED_LANGUAGES),
+            ),
+            path=doc.path,
+        )
     words_lang = report_language or lang
     notes = _note_translations(ruleset, lang, words_lang) if words_lang != lang else None
     deadline = _Deadline(limits or Limits(), doc.path)

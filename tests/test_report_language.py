@@ -455,3 +455,32 @@ def test_the_portfolio_dashboard_words_read_errors_in_its_language(tmp_path: Pat
         assert not found, f"dashboard {suffix}: English words {found}"
     english = render_dashboard(store, tmp_path / "kpis-en.html", lang="en")
     assert "corrupt PDF: cannot be opened" in reader_text("html", english.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("es", "por encima del límite max_part_bytes"),
+        ("pt", "acima do limite max_part_bytes"),
+        ("fr", "au-delà de la limite max_part_bytes"),
+    ],
+)
+def test_safety_limits_speak_the_report_language(lang: str, expected: str, tmp_path: Path) -> None:
+    """A refusal by a safety limit (here a .docx part over max_part_bytes) is a Message too:
+    English as raised, worded in the report's language by a reporter."""
+    from ospo_procure.errors import LimitExceeded
+    from ospo_procure.limits import Limits
+    from ospo_procure.readers import read_document
+    from ospo_procure.report.words import words
+
+    document = docx.Document()
+    for line in _ES_TENDER:
+        document.add_paragraph(line)
+    path = tmp_path / "pliego.docx"
+    document.save(str(path))
+    with pytest.raises(LimitExceeded) as caught:
+        read_document(path, Limits(max_part_bytes=1_000))
+    message = caught.value.message
+    assert "over the max_part_bytes limit of 1,000" in message
+    worded = words(lang).text(message)
+    assert expected in worded and "over the" not in worded

@@ -848,7 +848,7 @@ def _xml_part_element(source: Any, part: Any) -> Element:
         return part.element
     blob = part.blob
     if b"<!DOCTYPE" in blob[:4096]:
-        raise InputError(f"{part.partname}: XML part declares a DTD; refused for safety")
+        raise InputError(Message("{part}: XML part declares a DTD; refused for safety", part=str(part.partname)))
     new = XmlPart(part.partname, part.content_type, parse_xml(blob), part.package)
     for rel in part.rels.values():  # keep the part's own relationships (images, links)
         target = rel.target_ref if rel.is_external else rel.target_part

@@ -26,6 +26,7 @@ from typing import Any
 from ospo_procure.errors import InputError, LimitExceeded
 from ospo_procure.i18n import N_
 from ospo_procure.limits import Limits
+from ospo_procure.message import Message
 from ospo_procure.readers.safe_xml import Deadline
 
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
@@ -211,13 +212,26 @@ def _scan_encrypted(path: Path, limits: Limits) -> None:
     except (LimitExceeded, InputError):
         raise
     except DependencyError as exc:
-        raise InputError(f"encrypted PDF that cannot be decrypted to check it ({exc})", path=path) from None
+        raise InputError(
+            Message("encrypted PDF that cannot be decrypted to check it ({reason})", reason=str(exc)), path=path
+        ) from None
     except Exception as exc:  # pypdf could not follow the file: pdfium must not be the first to try
         raise InputError(
-            f"encrypted PDF whose streams could not be checked for decompression bombs "
-            f"({type(exc).__name__}); save an unrestricted copy (print to PDF) to lint it",
+            Message(
+                "encrypted PDF whose streams could not be checked for decompression bombs "
+                "({reason}); save an unrestricted copy (print to PDF) to lint it",
+                reason=type(exc).__name__,
+            ),
             path=path,
         ) from None
+
+
+_FONT_BOMB = N_(
+    "a PDF font stream inflates past the {name} limit of {mb} MB (a decompression bomb?); the file is refused"
+)
+_STREAM_BOMB = N_(
+    "a PDF content stream inflates past the {name} limit of {mb} MB (a decompression bomb?); the file is refused"
+)
 
 
 def _filter_names(value: object) -> list[bytes]:
@@ -286,8 +300,7 @@ def _check(raw: bytes, filters: list[bytes], path: Path, limits: Limits, is_font
         return decoded
     name = "max_part_bytes" if is_font else "max_pdf_stream_bytes"
     raise LimitExceeded(
-        f"a PDF {'font' if is_font else 'content'} stream inflates past the {name} limit of "
-        f"{cap / 2**20:.0f} MB (a decompression bomb?); the file is refused",
+        Message(_FONT_BOMB if is_font else _STREAM_BOMB, name=name, mb=f"{cap / 2**20:.0f}"),
         path=path,
     )
 

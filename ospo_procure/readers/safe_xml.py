@@ -190,14 +190,22 @@ class SafeZip:
                 info.compress_size, 1
             ):
                 raise LimitExceeded(
-                    f"zip member {info.filename} expands {info.file_size // max(info.compress_size, 1)}:1, over the "
-                    f"max_compression_ratio limit of {lim.max_compression_ratio}:1 (zip bomb?)",
+                    Message(
+                        "zip member {name} expands {ratio}:1, over the max_compression_ratio limit of {limit}:1 "
+                        "(zip bomb?)",
+                        name=info.filename,
+                        ratio=info.file_size // max(info.compress_size, 1),
+                        limit=lim.max_compression_ratio,
+                    ),
                     path=self.path,
                 )
         if total > lim.max_uncompressed_bytes:
             raise LimitExceeded(
-                f"zip archive declares {total:,} uncompressed bytes, over the max_uncompressed_bytes "
-                f"limit of {lim.max_uncompressed_bytes:,}",
+                Message(
+                    "zip archive declares {n} uncompressed bytes, over the max_uncompressed_bytes limit of {limit}",
+                    n=f"{total:,}",
+                    limit=f"{lim.max_uncompressed_bytes:,}",
+                ),
                 path=self.path,
             )
 
@@ -216,8 +224,12 @@ class SafeZip:
         lim = self.limits
         if info.file_size > lim.max_part_bytes:  # only parts we read: big media is fine
             raise LimitExceeded(
-                f"zip member {name} declares {info.file_size:,} bytes, over the "
-                f"max_part_bytes limit of {lim.max_part_bytes:,}",
+                Message(
+                    "zip member {name} declares {n} bytes, over the max_part_bytes limit of {limit}",
+                    name=name,
+                    n=f"{info.file_size:,}",
+                    limit=f"{lim.max_part_bytes:,}",
+                ),
                 path=self.path,
             )
         ratio_cap = max(lim.max_compression_ratio * max(info.compress_size, 1), _RATIO_MIN_BYTES)
@@ -232,19 +244,28 @@ class SafeZip:
                     size += len(chunk)
                     if size > lim.max_part_bytes:
                         raise LimitExceeded(
-                            f"zip member {name} expands past the max_part_bytes limit of {lim.max_part_bytes:,} bytes",
+                            Message(
+                                "zip member {name} expands past the max_part_bytes limit of {limit} bytes",
+                                name=name,
+                                limit=f"{lim.max_part_bytes:,}",
+                            ),
                             path=self.path,
                         )
                     if size > ratio_cap:
                         raise LimitExceeded(
-                            f"zip member {name} expands over the max_compression_ratio limit of "
-                            f"{lim.max_compression_ratio}:1 (zip bomb?)",
+                            Message(
+                                "zip member {name} expands over the max_compression_ratio limit of {limit}:1 (zip bomb?)",
+                                name=name,
+                                limit=lim.max_compression_ratio,
+                            ),
                             path=self.path,
                         )
                     if self._read_total + size > lim.max_uncompressed_bytes:
                         raise LimitExceeded(
-                            f"zip archive expands past the max_uncompressed_bytes limit of "
-                            f"{lim.max_uncompressed_bytes:,} bytes",
+                            Message(
+                                "zip archive expands past the max_uncompressed_bytes limit of {limit} bytes",
+                                limit=f"{lim.max_uncompressed_bytes:,}",
+                            ),
                             path=self.path,
                         )
                     chunks.append(chunk)
@@ -271,8 +292,12 @@ class SafeZip:
         self._elements += data.count(b"<")
         if self._elements > self.limits.max_xml_elements:
             raise LimitExceeded(
-                f"{name}: over {self.limits.max_xml_elements:,} XML elements (max_xml_elements limit); "
-                "the document is too large or built to exhaust memory",
+                Message(
+                    "{name}: over {limit} XML elements (max_xml_elements limit); "
+                    "the document is too large or built to exhaust memory",
+                    name=name,
+                    limit=f"{self.limits.max_xml_elements:,}",
+                ),
                 path=self.path,
             )
         return parse_xml(data, name, self.fmt, self.path)
