@@ -140,6 +140,16 @@ def _without_echo(message: str, values: dict[str, str]) -> str:
     return message
 
 
+def _document_language(doc: Document, language: str | None) -> str:
+    """`language`, or the one detected from the document's first blocks; it must be supported."""
+    lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
+    if lang not in SUPPORTED_LANGUAGES:
+        supported = ", ".join(SUPPORTED_LANGUAGES)
+        message = Message("unsupported language {lang} (supported: {supported})", lang=repr(lang), supported=supported)
+        raise InputError(message, path=doc.path)
+    return lang
+
+
 def lint_document(
     doc: Document,
     *,
@@ -155,16 +165,7 @@ def lint_document(
     `report_language` (default: the document's language). `limits.max_seconds` bounds the
     lint: beyond it, LimitExceeded (a per-file error)."""
     ruleset = ruleset or load_ruleset()
-    lang = language or detect_language(" ".join(b.text for b in doc.blocks[:400]))
-    if lang not in SUPPORTED_LANGUAGES:
-        raise InputError(
-            Message(
-                "unsupported language {lang} (supported: {supported})",
-                lang=repr(lang),
-                supported=", ".join(SUPPORTED_LANGUAGES),
-            ),
-            path=doc.path,
-        )
+    lang = _document_language(doc, language)
     words_lang = report_language or lang
     notes = _note_translations(ruleset, lang, words_lang) if words_lang != lang else None
     deadline = _Deadline(limits or Limits(), doc.path)

@@ -242,32 +242,7 @@ class SafeZip:
                     if not chunk:
                         break
                     size += len(chunk)
-                    if size > lim.max_part_bytes:
-                        raise LimitExceeded(
-                            Message(
-                                "zip member {name} expands past the max_part_bytes limit of {limit} bytes",
-                                name=name,
-                                limit=f"{lim.max_part_bytes:,}",
-                            ),
-                            path=self.path,
-                        )
-                    if size > ratio_cap:
-                        raise LimitExceeded(
-                            Message(
-                                "zip member {name} expands over the max_compression_ratio limit of {limit}:1 (zip bomb?)",
-                                name=name,
-                                limit=lim.max_compression_ratio,
-                            ),
-                            path=self.path,
-                        )
-                    if self._read_total + size > lim.max_uncompressed_bytes:
-                        raise LimitExceeded(
-                            Message(
-                                "zip archive expands past the max_uncompressed_bytes limit of {limit} bytes",
-                                limit=f"{lim.max_uncompressed_bytes:,}",
-                            ),
-                            path=self.path,
-                        )
+                    self._check_growth(name, size, ratio_cap)
                     chunks.append(chunk)
         # NotImplementedError: an unsupported compression method
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
@@ -284,6 +259,30 @@ class SafeZip:
             ) from None
         self._read_total += size
         return b"".join(chunks)
+
+    def _check_growth(self, name: str, size: int, ratio_cap: int) -> None:
+        """The limits on the bytes a member has produced so far (not on what it declares)."""
+        lim = self.limits
+        if size > lim.max_part_bytes:
+            message = Message(
+                "zip member {name} expands past the max_part_bytes limit of {limit} bytes",
+                name=name,
+                limit=f"{lim.max_part_bytes:,}",
+            )
+        elif size > ratio_cap:
+            message = Message(
+                "zip member {name} expands over the max_compression_ratio limit of {limit}:1 (zip bomb?)",
+                name=name,
+                limit=lim.max_compression_ratio,
+            )
+        elif self._read_total + size > lim.max_uncompressed_bytes:
+            message = Message(
+                "zip archive expands past the max_uncompressed_bytes limit of {limit} bytes",
+                limit=f"{lim.max_uncompressed_bytes:,}",
+            )
+        else:
+            return
+        raise LimitExceeded(message, path=self.path)
 
     def parse(self, name: str) -> etree._Element:
         """Read and parse a required XML member (InputError if it is missing)."""
