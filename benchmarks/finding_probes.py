@@ -35,24 +35,16 @@ from pathlib import Path
 
 import yaml
 
+from ospo_procure.constants import LANGUAGES as CONSTANT_LANGUAGES
 from ospo_procure.lint import lint_text
-from ospo_procure.model import ROLES, SEVERITY_RANK, Finding
+from ospo_procure.model import FINDING_CATEGORIES, ROLES, SEVERITY_RANK, Finding
 from ospo_procure.rules import RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBES = ROOT / "tests" / "data" / "probes"
-LANGUAGES = ("en", "es", "pt", "fr")
+LANGUAGES = CONSTANT_LANGUAGES
 LOCK_IN_ROLES = ("required", "object", "continuity")
-CATEGORIES = (
-    "brand",
-    "per_user_licensing",
-    "proprietary_format",
-    "proprietary_technology",
-    "vendor_certification",
-    "sole_source",
-    "ip_retained_by_vendor",
-    "no_source_code",
-)
+CATEGORIES = FINDING_CATEGORIES
 SETS = {"findings": "findings_{lang}.yaml", "holdout": "findings_holdout_{lang}.yaml"}
 REPORTED = ("error", "warning")
 

@@ -27,22 +27,14 @@ from pathlib import Path
 
 import yaml
 
+from ospo_procure.constants import LANGUAGES
 from ospo_procure.lint import lint_text
+from ospo_procure.model import EVIDENCE_CATEGORIES
 from ospo_procure.rules import RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBES = ROOT / "tests" / "data" / "probes"
-CATEGORIES = (
-    "oss_allowed",
-    "source_code_access",
-    "open_license_of_deliverables",
-    "open_standards",
-    "tco",
-    "exit_portability",
-    "or_equivalent",
-    "weighted_award_criteria",
-)
-LANGUAGES = ("en", "es", "pt", "fr")
+CATEGORIES = EVIDENCE_CATEGORIES
 
 
 @dataclass
