@@ -28,11 +28,11 @@ from realcorpus import load_corpus  # noqa: E402
 # Recall floors for dev es/fr/pt and test pt were lowered when adjudication round 1 labelled
 # sole-source statements and platform pairs the first labelling had left out (REVIEW.md); the
 # dev-en floors moved when 12 lock-in-heavy English documents joined the dev part. All floors were
-# set again when 43 documents from 35 new buyers joined (165 documents; the new Spanish excerpts
+# set again when 46 documents from 37 new buyers joined (168 documents; the new Spanish excerpts
 # lowered es precision on both parts), at the figures the rules reached on them before any tuning.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.86, 0.78, 20),
+    ("dev", "en"): (0.83, 0.69, 32),
     ("dev", "es"): (0.70, 0.60, 9),
     ("dev", "fr"): (0.88, 0.88, 2),
     ("dev", "pt"): (0.90, 0.76, 9),
