@@ -518,7 +518,7 @@ class RoleStage:
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:
-            self._block, self._possible, self._memo = ctx, self.index.prefilter.candidates(ctx.text), {}
+            self._block, self._possible, self._memo = ctx, self.index.prefilter.candidates(ctx.text, ctx.folded), {}
 
     def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
         """The role of one finding candidate, with the words that decided it."""

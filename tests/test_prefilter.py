@@ -57,6 +57,15 @@ def test_a_pattern_runs_only_where_every_required_set_occurs():
     assert pf.candidates("The Supplier alone shall own the code.") == {0}
 
 
+def test_a_case_sensitive_pattern_is_prefiltered_as_written():
+    """Folded, "EN" and "JP" occur in most blocks ("tender", "the"); as written they are rare."""
+    pf = Prefilter([r"(?-i:\b(?:EN ?\d{4,5}|JPE?G|ODF)\b)", r"(?-i:\bODF\b)|(?i:open ?document)"])
+    assert pf.candidates("The tender papers shall be sent to the Japanese office.") == set()
+    assert pf.candidates("Accessible per EN 301549 and as JPEG files.") == {0}
+    assert pf.candidates("in ODF") == {0, 1}
+    assert pf.candidates("in OpenDocument") == {1}  # not wholly case-sensitive: folded literals
+
+
 @pytest.mark.parametrize(
     "pattern",
     [
@@ -136,6 +145,7 @@ _COMMON = [
     (r"[abc]", ["a", "C"]),
     (r"[a-z]?", ["", "q"]),
     (r"(?-i:ODF)", ["ODF"]),
+    (r"(?i:seat)", ["seat", "SEAT"]),
     (r"[^.]{0,5}", ["", "ab c"]),
 ]
 
@@ -160,6 +170,8 @@ def pattern_and_text(draw):
     else:
         pattern = "".join(p for p, _ in fragments)
         chosen = fragments
+    if draw(st.booleans()):  # wholly case-sensitive: prefiltered on the text as written
+        pattern = "(?-i:" + pattern + ")"
     if draw(st.booleans()):
         pattern = draw(st.sampled_from(["(?i)", "(?r)", "(?f)", ""])) + pattern
     body = "".join(draw(st.sampled_from(samples)) for _, samples in chosen)

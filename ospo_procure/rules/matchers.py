@@ -94,6 +94,7 @@ class BlockContext:
     _spacy_doc: Any = field(default=None, repr=False)
     _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _fold: str | None = field(default=None, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -121,6 +122,13 @@ class BlockContext:
         if self._lower is None:
             self._lower = self.text.lower()
         return self._lower
+
+    @property
+    def folded(self) -> str:
+        """The block case-folded as the prefilters fold (rules/prefilter.py), once per block."""
+        if self._fold is None:
+            self._fold = fold(self.text)
+        return self._fold
 
     def spacy_doc(self) -> Any:
         """The block through the equivalent spaCy pipeline (token patterns only)."""
@@ -178,9 +186,16 @@ class BlockContext:
         if sets:
             folded = self._folded.get((lo, hi))
             if folded is None:
-                folded = self._folded[(lo, hi)] = fold(self.text[lo:hi])
+                whole = self.folded
+                # Folding that kept every character one character is folding char by char:
+                # a slice of the folded block is the folded slice.
+                same = len(whole) == len(self.text)
+                folded = self._folded[(lo, hi)] = whole[lo:hi] if same else fold(self.text[lo:hi])
             for options in sets:
-                if not any(lit in folded for lit in options):
+                for lit in options:
+                    if lit in folded:
+                        break
+                else:
                     return None
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
@@ -585,7 +600,7 @@ class _RegexScanner(Scanner):
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         text = ctx.text
-        possible = self.prefilter.candidates(text)
+        possible = self.prefilter.candidates(text, ctx.folded)
         if not possible:
             return
         entries_of = self._entries_of

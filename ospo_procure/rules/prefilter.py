@@ -162,6 +162,43 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
     return result
 
 
+# A pattern written wholly case-sensitive, "(?-i:\b(?:ODF|CSV|JSON|EN ?\d{4})\b)", needs its
+# literals as written: folded, "odf", "en" and "jp" occur in every other block ("products",
+# "the"), so it would run everywhere. Its analysis is kept under this prefix of its text.
+_EXACT = "\0exact\0"
+
+
+def exact_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """For a pattern that is one case-sensitive group (and turns case-insensitivity back on
+    nowhere), sets of literals as written, such that every match contains one of each set;
+    otherwise None."""
+    key = _EXACT + pattern
+    if key in _ANALYSES:
+        return _ANALYSES[key]
+    result: tuple[frozenset[str], ...] | None = None
+    if pattern.startswith("(?-i:") and "(?i" not in pattern and _common_syntax(pattern):
+        try:
+            tree = list(_parser.parse(pattern, 0))
+        except Exception:
+            tree = []
+        if len(tree) == 1 and tree[0][0] is _c.SUBPATTERN:
+            _group, add_flags, del_flags, body = tree[0][1]
+            if not add_flags and del_flags & re.IGNORECASE:
+                found = [frozenset(s) for s in _sets(list(body)) if s]
+                chosen = sorted((s for s in found if _useful_exact(s)), key=_score, reverse=True)[:MAX_SETS]
+                result = tuple(chosen) or None
+    _ANALYSES[key] = result
+    return result
+
+
+def _useful_exact(found: frozenset[str]) -> bool:
+    """Selective enough to search for in the text as written: as `_useful`, but a two-letter
+    literal with a capital ("EN", "JP") is rare enough in running text."""
+    if not found or len(found) > MAX_ANCHORS:
+        return False
+    return all(len(lit) >= MIN_LITERAL or (len(lit) == 2 and any(c.isupper() for c in lit)) for lit in found)
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """The best single set of literals (case-folded) of which every match contains one, when
     it is selective enough to search for."""
@@ -175,7 +212,9 @@ _ANALYSES: dict[str, tuple[frozenset[str], ...] | None] = {}
 
 
 def analyses(patterns: list[str]) -> dict[str, tuple[frozenset[str], ...] | None]:
-    return {p: required_sets(p) for p in patterns}
+    found = {p: required_sets(p) for p in patterns}
+    found.update({_EXACT + p: exact_sets(p) for p in patterns})
+    return found
 
 
 def remember(known: dict[str, tuple[frozenset[str], ...] | None]) -> None:
@@ -314,14 +353,29 @@ class LiteralFilter:
         return hits
 
 
+_NEVER: tuple[frozenset[str], ...] = (frozenset(),)  # a requirement no text meets: a filter's "not mine"
+
+
+def _searchable(sets: tuple[frozenset[str], ...] | None) -> tuple[frozenset[str], ...] | None:
+    return sets if sets and _useful(sets[0]) else None
+
+
 class Prefilter:
-    """Which of a list of patterns can match a text, by their required literal sets."""
+    """Which of a list of patterns can match a text, by their required literal sets: the
+    case-folded text for most, the text as written for wholly case-sensitive ones."""
 
     def __init__(self, patterns: list[str]) -> None:
-        requirements = [required_sets(p) for p in patterns]
+        exact = [exact_sets(p) for p in patterns]
         # A pattern whose best set is only two-letter words is not worth searching for: it runs.
-        self._filter = LiteralFilter([sets if sets and _useful(sets[0]) else None for sets in requirements])
+        self._filter = LiteralFilter(
+            [_NEVER if e else _searchable(required_sets(p)) for p, e in zip(patterns, exact, strict=True)]
+        )
+        self._exact = LiteralFilter([e or _NEVER for e in exact]) if any(exact) else None
         self.always = self._filter.always
 
-    def candidates(self, text: str) -> set[int]:
-        return self._filter.candidates(fold(text))
+    def candidates(self, text: str, folded: str | None = None) -> set[int]:
+        """`folded`: fold(text), when the caller has it."""
+        hits = self._filter.candidates(fold(text) if folded is None else folded)
+        if self._exact is not None:
+            hits |= self._exact.candidates(text)
+        return hits
