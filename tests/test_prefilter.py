@@ -64,6 +64,9 @@ def test_a_case_sensitive_pattern_is_prefiltered_as_written():
     assert pf.candidates("Accessible per EN 301549 and as JPEG files.") == {0}
     assert pf.candidates("in ODF") == {0, 1}
     assert pf.candidates("in OpenDocument") == {1}  # not wholly case-sensitive: folded literals
+    opening = Prefilter([r"(?-i:\b(?:ODF|JPE?G)\b)(?:\s*,\s*(?:ODF|PNG))+"])
+    assert opening.candidates("jpeg, png") == set()
+    assert opening.candidates("JPEG, png") == {0}
 
 
 @pytest.mark.parametrize(
@@ -170,13 +173,18 @@ def pattern_and_text(draw):
     else:
         pattern = "".join(p for p, _ in fragments)
         chosen = fragments
-    if draw(st.booleans()):  # wholly case-sensitive: prefiltered on the text as written
+    text_tail = ""
+    if draw(st.booleans()):  # opening case-sensitive: prefiltered on the text as written
         pattern = "(?-i:" + pattern + ")"
+        if draw(st.booleans()):  # and going on case-insensitively
+            tail, samples = draw(_fragment)
+            pattern += tail
+            text_tail = draw(st.sampled_from(samples))
     if draw(st.booleans()):
         pattern = draw(st.sampled_from(["(?i)", "(?r)", "(?f)", ""])) + pattern
     body = "".join(draw(st.sampled_from(samples)) for _, samples in chosen)
     junk = st.text(alphabet="ab .,İıſKé", max_size=6)
-    return pattern, draw(junk) + body + draw(junk)
+    return pattern, draw(junk) + body + text_tail + draw(junk)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])

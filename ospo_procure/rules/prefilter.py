@@ -162,16 +162,17 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
     return result
 
 
-# A pattern written wholly case-sensitive, "(?-i:\b(?:ODF|CSV|JSON|EN ?\d{4})\b)", needs its
-# literals as written: folded, "odf", "en" and "jp" occur in every other block ("products",
-# "the"), so it would run everywhere. Its analysis is kept under this prefix of its text.
+# A pattern that opens with a case-sensitive group, "(?-i:\b(?:ODF|CSV|JSON|EN ?\d{4})\b)...",
+# needs that group's literals as written: folded, "odf", "en" and "jp" occur in every other
+# block ("products", "the"), so it would run everywhere. Its analysis is kept under this
+# prefix of its text.
 _EXACT = "\0exact\0"
 
 
 def exact_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
-    """For a pattern that is one case-sensitive group (and turns case-insensitivity back on
-    nowhere), sets of literals as written, such that every match contains one of each set;
-    otherwise None."""
+    """Sets of literals, as written, such that every match contains one of each: those of
+    the case-sensitive groups the pattern's top-level sequence requires. None when it has
+    none, or turns case-insensitivity back on anywhere."""
     key = _EXACT + pattern
     if key in _ANALYSES:
         return _ANALYSES[key]
@@ -181,12 +182,12 @@ def exact_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
             tree = list(_parser.parse(pattern, 0))
         except Exception:
             tree = []
-        if len(tree) == 1 and tree[0][0] is _c.SUBPATTERN:
-            _group, add_flags, del_flags, body = tree[0][1]
-            if not add_flags and del_flags & re.IGNORECASE:
-                found = [frozenset(s) for s in _sets(list(body)) if s]
-                chosen = sorted((s for s in found if _useful_exact(s)), key=_score, reverse=True)[:MAX_SETS]
-                result = tuple(chosen) or None
+        found: list[frozenset[str]] = []
+        for op, arg in tree:  # each item of the top-level sequence is required
+            if op is _c.SUBPATTERN and not arg[1] and arg[2] & re.IGNORECASE:
+                found.extend(frozenset(s) for s in _sets(list(arg[-1])) if s)
+        chosen = sorted((s for s in found if _useful_exact(s)), key=_score, reverse=True)[:MAX_SETS]
+        result = tuple(chosen) or None
     _ANALYSES[key] = result
     return result
 
