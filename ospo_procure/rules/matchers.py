@@ -95,6 +95,7 @@ class BlockContext:
     _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _fold: str | None = field(default=None, repr=False)
+    _live: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -191,12 +192,8 @@ class BlockContext:
                 # a slice of the folded block is the folded slice.
                 same = len(whole) == len(self.text)
                 folded = self._folded[(lo, hi)] = whole[lo:hi] if same else fold(self.text[lo:hi])
-            for options in sets:
-                for lit in options:
-                    if lit in folded:
-                        break
-                else:
-                    return None
+            if not _has_literals(sets, folded):
+                return None
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:
@@ -211,12 +208,28 @@ class BlockContext:
     ) -> tuple[int, int] | None:
         """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
         occurs around the span start:end, as absolute offsets, or None."""
+        if patterns is None and not self._may_occur(check):
+            return None  # answered without the span's sentence, so without tokenizing the block
         lo, hi = self.region(check.scope, check.window, start, end)
         # Candidates in the same sentence (clause, block) ask the same question: search once.
         key = (id(check), lo, hi, None if patterns is None else tuple(map(id, patterns)))
         if key not in self._found:
             self._found[key] = self._find(check, lo, hi, who, patterns)
         return self._found[key]
+
+    def _may_occur(self, check: CueCheck) -> bool:
+        """Whether some cue of `check` can occur anywhere in the block: one whose required
+        literals (rules/prefilter.py) all occur in it. Folding is character by character, so a
+        region's folded text is part of the block's: a cue that cannot occur in the block
+        cannot occur in any region of it (search() would skip it there)."""
+        live = self._live.get(id(check))
+        if live is None:
+            folded = self.folded
+            live = self._live[id(check)] = any(
+                not sets or _has_literals(sets, folded)
+                for sets in (required_sets(p.pattern) for p in check.patterns(self.lang))
+            )
+        return live
 
     def _find(
         self, check: CueCheck, lo: int, hi: int, who: str, patterns: Iterable[regex.Pattern[str]] | None
@@ -226,6 +239,17 @@ class BlockContext:
             if m is not None:
                 return lo + m.start(), lo + m.end()
         return None
+
+
+def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
+    """Whether `folded` holds a literal of each set."""
+    for options in sets:
+        for lit in options:
+            if lit in folded:
+                break
+        else:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- the kinds
