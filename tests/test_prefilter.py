@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ospo_procure.matching import compile_rules
 from ospo_procure.rules.patterns import REGEX_FLAGS
-from ospo_procure.rules.prefilter import Prefilter, required_literals, required_sets
+from ospo_procure.rules.prefilter import Prefilter, barriers, required_literals, required_sets
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,47 @@ def test_a_pattern_runs_only_where_every_required_set_occurs():
     pf = Prefilter([r"\bthe (?:Contractor|Supplier)\b[^.]{0,60}\bshall own\b"])
     assert pf.candidates("The Contractor shall deliver the reports.") == set()
     assert pf.candidates("The Supplier alone shall own the code.") == {0}
+
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        (r"\btrain\w*\b[^.;]{0,40}?\bstaff\b", ".;"),
+        (r"\bper user\b(?!\.)", ".;"),  # a look-ahead consumes nothing
+        (r"\bmax\.? points", ";"),
+        (r"[^;]{0,5}x", ";"),
+        (r"a.b", ""),
+        (r"a\Wb", ""),
+        (r"(?:a|b)[\w\s-]+c", ".;"),
+    ],
+)
+def test_barriers_are_the_sentence_ends_no_match_contains(pattern, expected):
+    assert barriers(pattern) == expected
+
+
+class _Counting:
+    """A compiled pattern that counts its runs."""
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+        self.compiled = regex.compile(source, REGEX_FLAGS)
+        self.runs = 0
+
+    def finditer(self, text, timeout=None):
+        self.runs += 1
+        return self.compiled.finditer(text, timeout=timeout)
+
+
+def test_a_pattern_that_stays_in_a_sentence_runs_only_where_its_literals_meet_in_one():
+    from ospo_procure.rules.matchers import BlockContext, _RegexScanner
+
+    pattern = _Counting(r"\btrain\w*\b[^.;]{0,40}?\btechnical staff\b")
+    scanner = _RegexScanner([(None, None, pattern)])  # type: ignore[list-item]
+    assert list(scanner.scan(BlockContext("Staff will be trained. The technical staff are listed.", "en"))) == []
+    assert pattern.runs == 0
+    found = list(scanner.scan(BlockContext("Trainers will train the technical staff; then users.", "en")))
+    assert pattern.runs == 1
+    assert [(c.start, c.end) for c in found] == [(0, 39)]
 
 
 def test_a_case_sensitive_pattern_is_prefiltered_as_written():
@@ -149,6 +190,9 @@ _COMMON = [
     (r"[a-z]?", ["", "q"]),
     (r"(?-i:ODF)", ["ODF"]),
     (r"(?i:seat)", ["seat", "SEAT"]),
+    (r"[^;]", [".", "x"]),
+    (r"\W", [".", ";", " "]),
+    (r"\.?", ["", "."]),
     (r"[^.]{0,5}", ["", "ab c"]),
 ]
 
@@ -183,7 +227,7 @@ def pattern_and_text(draw):
     if draw(st.booleans()):
         pattern = draw(st.sampled_from(["(?i)", "(?r)", "(?f)", ""])) + pattern
     body = "".join(draw(st.sampled_from(samples)) for _, samples in chosen)
-    junk = st.text(alphabet="ab .,İıſKé", max_size=6)
+    junk = st.text(alphabet="ab .,;İıſKé", max_size=6)
     return pattern, draw(junk) + body + text_tail + draw(junk)
 
 
@@ -204,6 +248,9 @@ def test_prefilter_never_loses_a_match(case):
     if matched:
         pf = Prefilter(["\\bnever-present-anchor\\b", pattern])
         assert 1 in pf.candidates(text), (pattern, text, required_literals(pattern))
+        cut = set(barriers(pattern))
+        for m in compiled.finditer(text, timeout=1):
+            assert not cut & set(m.group()), (pattern, text, cut)
 
 
 def test_case_folding_covers_every_case_insensitive_equivalence():

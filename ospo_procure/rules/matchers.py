@@ -35,7 +35,7 @@ from ospo_procure.message import Message
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
 from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
-from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, fold, required_sets
+from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, barriers, fold, required_sets
 
 if TYPE_CHECKING:
     from ospo_procure.nlp import LanguageTables
@@ -250,6 +250,14 @@ def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
         else:
             return False
     return True
+
+
+def _meet(folded: str, cut: str, sets: tuple[frozenset[str], ...], pieces: dict[str, list[str]]) -> bool:
+    """Whether one piece of `folded` between characters of `cut` holds a literal of each set."""
+    parts = pieces.get(cut)
+    if parts is None:
+        parts = pieces[cut] = folded.split(cut) if len(cut) == 1 else re.split(f"[{re.escape(cut)}]", folded)
+    return len(parts) == 1 or any(_has_literals(sets, part) for part in parts)
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -621,10 +629,22 @@ class _RegexScanner(Scanner):
         self._entries_of: dict[int, list[int]] = {}
         for index, slot in enumerate(self.slot):
             self._entries_of.setdefault(slot, []).append(index)
+        # A pattern that never crosses a sentence or clause end ("[^.;]{0,60}") runs only where
+        # its required literals meet between two such ends, not merely somewhere in the block.
+        self._within: dict[int, tuple[str, tuple[frozenset[str], ...]]] = {}
+        for source, slot in sources.items():
+            sets = tuple(s for s in required_sets(source) or () if len(s) <= LiteralFilter.MAX_LATER)
+            cut = barriers(source)
+            if cut and len(sets) > 1:
+                self._within[slot] = (cut, sets)
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         text = ctx.text
         possible = self.prefilter.candidates(text, ctx.folded)
+        if possible and self._within:
+            pieces: dict[str, list[str]] = {}
+            within = self._within
+            possible = {i for i in possible if i not in within or _meet(ctx.folded, *within[i], pieces)}
         if not possible:
             return
         entries_of = self._entries_of

@@ -200,6 +200,85 @@ def _useful_exact(found: frozenset[str]) -> bool:
     return all(len(lit) >= MIN_LITERAL or (len(lit) == 2 and any(c.isupper() for c in lit)) for lit in found)
 
 
+# Sentence and clause ends that most rule patterns never cross ("[^.;]{0,60}"). No other
+# character folds to either, so the folded text splits at the same places as the text.
+BARRIER_CHARS = ".;"
+_BARRIERS = "\0barriers\0"
+
+
+def barriers(pattern: str) -> str:
+    """The characters of BARRIER_CHARS that no match of `pattern` can contain ("" when
+    unknown). A match then lies between two of them, so a literal of each of its required
+    sets occurs in one such piece of the text: literals spread over two sentences are no
+    reason to run it. Kept with the analyses, as a one-set tuple."""
+    key = _BARRIERS + pattern
+    if key not in _ANALYSES:
+        found = ""
+        if _common_syntax(pattern):
+            try:
+                tree: list[Any] | None = list(_parser.parse(pattern, re.IGNORECASE))
+            except Exception:
+                tree = None
+            if tree is not None:
+                found = "".join(ch for ch in BARRIER_CHARS if not _may_consume(tree, ch))
+        _ANALYSES[key] = (frozenset(found),) if found else None
+    known = _ANALYSES[key]
+    return "".join(sorted(known[0])) if known else ""
+
+
+_CATEGORIES: dict[Any, Any] = {
+    _c.CATEGORY_DIGIT: str.isdigit,
+    _c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
+    _c.CATEGORY_SPACE: str.isspace,
+    _c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+    _c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == "_",
+    _c.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == "_"),
+}
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}  # look-arounds and anchors consume nothing
+
+
+def _may_consume(items: list[Any], ch: str) -> bool:
+    """Whether a match of the parsed sequence may contain `ch` (True when unsure). `ch` has
+    no other case, so IGNORECASE changes nothing here."""
+    for op, arg in items:
+        if op is _c.LITERAL:
+            hit = chr(arg) == ch
+        elif op is _c.NOT_LITERAL:
+            hit = chr(arg) != ch
+        elif op is _c.IN:
+            hit = _in_set(arg, ch)
+        elif op in _ZERO_WIDTH:
+            hit = False
+        elif op is _c.SUBPATTERN:
+            hit = _may_consume(list(arg[-1]), ch)
+        elif op is _c.BRANCH:
+            hit = any(_may_consume(list(alt), ch) for alt in arg[1])
+        elif op in _REPEATS:
+            hit = _may_consume(list(arg[2]), ch)
+        else:  # any character, back-references, conditionals...: assume it may
+            hit = True
+        if hit:
+            return True
+    return False
+
+
+def _in_set(items: list[Any], ch: str) -> bool:
+    """Whether the parsed character set matches `ch` (True when unsure)."""
+    negate = member = False
+    for op, arg in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            member = member or chr(arg) == ch
+        elif op is _c.RANGE:
+            member = member or arg[0] <= ord(ch) <= arg[1]
+        elif op is _c.CATEGORY and arg in _CATEGORIES:
+            member = member or _CATEGORIES[arg](ch)
+        else:
+            return True
+    return member != negate
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """The best single set of literals (case-folded) of which every match contains one, when
     it is selective enough to search for."""
@@ -215,6 +294,9 @@ _ANALYSES: dict[str, tuple[frozenset[str], ...] | None] = {}
 def analyses(patterns: list[str]) -> dict[str, tuple[frozenset[str], ...] | None]:
     found = {p: required_sets(p) for p in patterns}
     found.update({_EXACT + p: exact_sets(p) for p in patterns})
+    for p in patterns:
+        barriers(p)
+        found[_BARRIERS + p] = _ANALYSES[_BARRIERS + p]
     return found
 
 
@@ -256,8 +338,13 @@ def _best(sets: list[set[str]]) -> set[str] | None:
 
 
 def _weak(found: set[str] | frozenset[str]) -> bool:
-    """Worth a later check (an `in` test per literal), not a search: two-letter words."""
-    return bool(found) and len(found) <= MAX_ANCHORS and min(map(len, found)) >= 2
+    """Worth a later check (an `in` test per literal), not a search: two-letter words, and
+    single signs ("(" in "\\((?:named user|user)\\)"), never a lone letter, digit or space."""
+    return (
+        bool(found)
+        and len(found) <= MAX_ANCHORS
+        and all(len(lit) >= 2 or not (lit.isalnum() or lit.isspace()) for lit in found)
+    )
 
 
 def _sets(items: list[tuple[Any, Any]]) -> list[set[str]]:
