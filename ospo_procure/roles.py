@@ -434,10 +434,16 @@ class DocumentContext:
     def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
         """Under an Object heading, or opening with an "Object:" label."""
         spec = self.model.object_statement
-        under_heading = place.sections and any(
-            _matches(p, place.sections[-1]) for p in spec.headings.for_lang(self.lang)
-        )
-        return bool(under_heading) or any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+        if place.sections:
+            heading = place.sections[-1]
+            under = self._object_headings.get(heading)
+            if under is None:  # a heading is shared by the blocks of its section: checked once
+                under = self._object_headings[heading] = any(
+                    _matches(p, heading) for p in spec.headings.for_lang(self.lang)
+                )
+            if under:
+                return True
+        return any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
 
     def _add_statement(self, place: BlockPlace, start: int, end: int, text: str) -> None:
         place.object_spans.append((start, end))
