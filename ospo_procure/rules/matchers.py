@@ -340,25 +340,28 @@ class _LexiconScanner(Scanner):
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         out: list[Candidate] = []
-        low = lexicon_lower(ctx.text)  # one lower-casing for the three lexicons
+        low = lexicon_lower(ctx.text)  # one lower-casing and one reading for the three lexicons
+        found = self.ruleset.lexicon_pass().find(low)  # products, vendors, formats
         products = self.by_lexicon.get("products", [])
         vendors = self.by_lexicon.get("vendors", [])
         if products or vendors:
-            self._products(ctx, products, low, out)
+            self._products(ctx, products, low, found[0], out)
         if vendors:
-            self._vendors(ctx, vendors, low, out)
+            self._vendors(ctx, vendors, low, found[1], out)
         formats = self.by_lexicon.get("formats", [])
         if formats:
             if ctx.format_hits is None:
-                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low)
+                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low, found[2])
             for rule, m in formats:
                 out.extend(Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
         return out
 
-    def _products(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
+    def _products(
+        self, ctx: BlockContext, uses: list[Use], low: str, found: list[tuple[int, int, int]], out: list[Candidate]
+    ) -> None:
         lexicon = self.ruleset.products
         if ctx.product_hits is None:
-            raw = [h for h in lexicon.scan(ctx.text, low) if _product_ok(h, ctx, self.ruleset)]
+            raw = [h for h in lexicon.scan(ctx.text, low, found) if _product_ok(h, ctx, self.ruleset)]
             ctx.product_hits = _drop_contained(raw) if raw else raw
         if not ctx.product_hits:
             return
@@ -371,13 +374,15 @@ class _LexiconScanner(Scanner):
                     end = _extend_product(ctx.text, hit.start, hit.end, edition_words)
                     out.append(Candidate(rule, hit.start, end, m, product=entry))
 
-    def _vendors(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
+    def _vendors(
+        self, ctx: BlockContext, uses: list[Use], low: str, found: list[tuple[int, int, int]], out: list[Candidate]
+    ) -> None:
         """Vendors named on their own: never inside a product name ("Microsoft SQL Server")."""
         if ctx.vendor_hits is None:
             taken = ctx.product_hits or []  # sorted and disjoint (_drop_contained): ends ascend too
             starts = [p.start for p in taken]
             ctx.vendor_hits = []
-            for h in self.ruleset.products.scan_vendors(ctx.text, low):
+            for h in self.ruleset.products.scan_vendors(ctx.text, low, found):
                 i = bisect_left(starts, h.end) - 1  # the last product starting before the vendor ends
                 if i < 0 or taken[i].end <= h.start:
                     ctx.vendor_hits.append(h)
