@@ -81,9 +81,10 @@ class _Counting:
         self.compiled = regex.compile(source, REGEX_FLAGS)
         self.runs = 0
 
-    def finditer(self, text, timeout=None):
+    def finditer(self, text, pos=0, timeout=None):
         self.runs += 1
-        return self.compiled.finditer(text, timeout=timeout)
+        self.pos = pos
+        return self.compiled.finditer(text, pos, timeout=timeout)
 
 
 def test_a_pattern_that_stays_in_a_sentence_runs_only_where_its_literals_meet_in_one():
@@ -96,6 +97,11 @@ def test_a_pattern_that_stays_in_a_sentence_runs_only_where_its_literals_meet_in
     found = list(scanner.scan(BlockContext("Trainers will train the technical staff; then users.", "en")))
     assert pattern.runs == 1
     assert [(c.start, c.end) for c in found] == [(0, 39)]
+    # the search starts at the sentence where the literals meet; offsets stay the block's
+    text = "The technical staff is listed. Trainers will train the technical staff; then users."
+    found = list(scanner.scan(BlockContext(text, "en")))
+    assert (pattern.runs, pattern.pos) == (2, text.index(". Trainers") + 1)
+    assert [text[c.start : c.end] for c in found] == ["Trainers will train the technical staff"]
 
 
 def test_a_case_sensitive_pattern_is_prefiltered_as_written():

@@ -252,12 +252,22 @@ def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
     return True
 
 
-def _meet(folded: str, cut: str, sets: tuple[frozenset[str], ...], pieces: dict[str, list[str]]) -> bool:
-    """Whether one piece of `folded` between characters of `cut` holds a literal of each set."""
+def _meet(folded: str, cut: str, sets: tuple[frozenset[str], ...], pieces: dict[str, list[tuple[int, str]]]) -> int:
+    """Where the first piece of `folded` between characters of `cut` that holds a literal of
+    each set starts, or -1."""
     parts = pieces.get(cut)
     if parts is None:
-        parts = pieces[cut] = folded.split(cut) if len(cut) == 1 else re.split(f"[{re.escape(cut)}]", folded)
-    return len(parts) == 1 or any(_has_literals(sets, part) for part in parts)
+        parts = pieces[cut] = []
+        start = 0
+        for part in folded.split(cut) if len(cut) == 1 else re.split(f"[{re.escape(cut)}]", folded):
+            parts.append((start, part))
+            start += len(part) + 1
+    if len(parts) == 1:
+        return 0  # the block-level prefilter asked this
+    for start, part in parts:
+        if _has_literals(sets, part):
+            return start
+    return -1
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -646,10 +656,17 @@ class _RegexScanner(Scanner):
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         text = ctx.text
         possible = self.prefilter.candidates(text, ctx.folded)
+        starts: dict[int, int] = {}  # slot -> where its first match can start, when not at 0
         if possible and self._within:
-            pieces: dict[str, list[str]] = {}
+            pieces: dict[str, list[tuple[int, str]]] = {}
             within = self._within
-            possible = {i for i in possible if i not in within or _meet(ctx.folded, *within[i], pieces)}
+            same = len(ctx.folded) == len(text)  # offsets in the folded text are the text's
+            for i in [i for i in possible if i in within]:
+                at = _meet(ctx.folded, *within[i], pieces)
+                if at < 0:
+                    possible.discard(i)
+                elif at and same:  # no match lies in an earlier piece: the search starts here
+                    starts[i] = at
         if not possible:
             return
         entries_of = self._entries_of
@@ -662,7 +679,8 @@ class _RegexScanner(Scanner):
             found = hits.get(slot, ())
             if found == ():
                 try:
-                    found = hits[slot] = [h.span() for h in pattern.finditer(text, timeout=REGEX_TIMEOUT)]
+                    spans = pattern.finditer(text, starts.get(slot, 0), timeout=REGEX_TIMEOUT)
+                    found = hits[slot] = [h.span() for h in spans]
                 except TimeoutError:
                     found = hits[slot] = None
             if found is None:
