@@ -295,3 +295,29 @@ def test_prefilter_never_hides_a_match_in_the_bundled_rules(bundled_rules):
                     checked += 1
                     assert scanner.slot[index] in candidates, (lang, pattern.pattern[:80], text)  # type: ignore[attr-defined]
     assert checked > 300
+
+
+def test_later_sets_are_checked_alike_by_in_tests_and_by_the_second_pass(bundled_rules):
+    """LiteralFilter checks a few found items' later sets with `in` tests and many with a
+    pass over the later literals: both must keep exactly the same items."""
+    from ospo_procure.rules.prefilter import fold
+
+    texts = [
+        text
+        for rule in bundled_rules.rules
+        for kind in ("bad", "good")
+        for texts in rule.examples[kind].values()
+        for text in texts
+    ]
+    for lang in ("en", "es"):
+        literal_filter = compile_rules(bundled_rules, lang).scanners["regex"].prefilter._filter  # type: ignore[attr-defined]
+        kept = 0
+        for text in texts:
+            literal_filter.FEW = 0
+            by_pass = literal_filter.candidates(fold(text))
+            literal_filter.FEW = 10_000
+            by_in = literal_filter.candidates(fold(text))
+            assert by_pass == by_in, text
+            kept += len(by_pass)
+        del literal_filter.FEW
+        assert kept > 100
