@@ -27,17 +27,19 @@ from realcorpus import load_corpus  # noqa: E402
 
 # Recall floors for dev es/fr/pt and test pt were lowered when adjudication round 1 labelled
 # sole-source statements and platform pairs the first labelling had left out (REVIEW.md); the
-# dev-en floors moved when 12 lock-in-heavy English documents joined the dev part.
+# dev-en floors moved when 12 lock-in-heavy English documents joined the dev part. All floors were
+# set again when 46 documents from 37 new buyers joined (168 documents; the new Spanish excerpts
+# lowered es precision on both parts), at the figures the rules reached on them before any tuning.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.88, 0.78, 9),
-    ("dev", "es"): (0.86, 0.64, 2),
+    ("dev", "en"): (0.83, 0.69, 32),
+    ("dev", "es"): (0.70, 0.60, 9),
     ("dev", "fr"): (0.88, 0.88, 2),
-    ("dev", "pt"): (0.85, 0.76, 9),
-    ("test", "en"): (0.66, 0.62, 53),
-    ("test", "es"): (0.50, 0.70, 5),
+    ("dev", "pt"): (0.90, 0.76, 9),
+    ("test", "en"): (0.68, 0.60, 50),
+    ("test", "es"): (0.40, 0.70, 9),
     ("test", "fr"): (0.95, 0.95, 1),
-    ("test", "pt"): (0.72, 0.62, 3),
+    ("test", "pt"): (0.80, 0.62, 3),
 }
 
 
