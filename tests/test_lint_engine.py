@@ -220,3 +220,9 @@ def test_one_evidence_item_per_category_per_sentence_but_each_list_item_counts()
         ("pt", "Será comparado o custo total de propriedade em cinco anos e o custo estimado de saída da solução."),
     ]:
         assert len([e for e in lint_text(text, language=lang).evidence if e.category == "tco"]) == 2, lang
+    # Every stated weight is its own item, also in one sentence: a new number is a new item.
+    weights = lint_text(
+        "Criterios de valoración: experiencia del equipo, máximo 20 puntos, y plan de trabajo, máximo 15 puntos.",
+        language="es",
+    )
+    assert len([e for e in weights.evidence if e.category == "weighted_award_criteria"]) == 2

@@ -72,6 +72,18 @@ def test_rubric_errors_name_file_and_line(tmp_path):
         load_rubric(bad)
 
 
+def test_rubric_award_context_bad_regex_names_the_file(tmp_path):
+    """A broken `award_context` regex is a one-line error naming the rubric file and language."""
+    from ospo_procure.paths import data_dir
+
+    text = (data_dir("lint_rules") / "checklist.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "checklist.yaml"
+    bad.write_text(text.replace("award_context:\n  en: [", "award_context:\n  en: ['(unclosed', ", 1), encoding="utf-8")
+    assert bad.read_text(encoding="utf-8") != text
+    with pytest.raises(DataError, match=r"checklist\.yaml.*award_context en: bad regular expression"):
+        load_rubric(bad)
+
+
 def test_rubric_rule_selector_must_match_its_categories(tmp_path):
     """A term's `rules:` must name rules of the term's categories (`rules check` refuses others)."""
     import shutil
