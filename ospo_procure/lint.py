@@ -78,27 +78,38 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
 
 _UNIT_BREAKS = ";|\t\n"
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_NUMBER = re.compile(r"\d+")
 
 
 def _one_per_sentence(cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
     """Evidence said again in the same sentence is one item: "the transition to the
-    Government ... the transition activities" is one commitment, so a later item of the same
-    rule that repeats a word of an earlier one in the sentence goes. The first is kept, as
-    the scorer counts the first of a sentence, so scores do not move. Kept apart: two rules
-    of one category (the rubric may weigh them differently), different ideas in one sentence
-    ("60% quality and 40% life-cycle cost", "hand over all data"), and anything past a
-    semicolon, table cell or line break (each item of a list of obligations, each cell of a
-    table row, is labelled as its own evidence). Findings are not touched."""
+    Government ... the transition activities", "PKCS#12 e PKCS#5" are one commitment, so a
+    later item of the same rule goes when it repeats the earlier ones: it is a short phrase
+    (one or two words of four letters or more) that shares a word with them, or it shares
+    two or more words with them. One shared word in a longer phrase is a new idea in the
+    same field ("total cost of ownership ... the estimated cost of exiting the solution";
+    "life-cycle cost ... the cost of migrating data out"), and so is a phrase with a number
+    the earlier ones did not have ("Máximo 10 puntos ... Máximo 15 puntos": every stated
+    weight is its own item); the guideline labels each.
+    The first item is kept, as the scorer counts the first of a sentence, so scores do not
+    move. Kept apart too: two rules of one category (the rubric may weigh them differently),
+    and anything past a semicolon, table cell or line break (each item of a list of
+    obligations, each cell of a table row, is labelled as its own evidence). Findings are
+    not touched."""
     said: dict[tuple[str, int], set[str]] = {}
     out: list[Candidate] = []
     for c in cands:  # sorted by start
         if c.rule.kind == "evidence":
             start, _ = ctx.sentence(c.start, c.start + 1)
             key = (c.rule.id, max([start] + [ctx.text.rfind(ch, start, c.start) + 1 for ch in _UNIT_BREAKS]))
-            words = set(_WORD.findall(ctx.text[c.start : c.end].casefold()))
-            if key in said and words & said[key]:
+            matched = ctx.text[c.start : c.end].casefold()
+            words = set(_WORD.findall(matched))
+            numbers = {f"#{n}" for n in _NUMBER.findall(matched)}
+            shared = words & said.get(key, set())
+            # a new number is a new item ("Máximo 10 puntos ... Máximo 15 puntos": two weights)
+            if shared and (len(words) <= 2 or len(shared) >= 2) and numbers <= said.get(key, set()):
                 continue
-            said.setdefault(key, set()).update(words)
+            said.setdefault(key, set()).update(words | numbers)
         out.append(c)
     return out
 

@@ -14,11 +14,13 @@ system) do not count. Silence is not a 5: bases are low where a criterion needs 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from ospo_procure.constants import LANGUAGES
 from ospo_procure.errors import DataError
 from ospo_procure.model import (
     EVIDENCE_CATEGORIES,
@@ -44,6 +46,9 @@ _TERM = {
         "more": {"type": "number"},
         "max": {"type": "number"},
         "min": {"type": "number"},
+        # Only items valued in the award: under a heading, or in a sentence, that `award_context`
+        # matches (the bidder's open-source experience rated in the evaluation, not asked of staff).
+        "in_award": {"type": "boolean"},
     },
 }
 RUBRIC_SCHEMA = {
@@ -53,6 +58,12 @@ RUBRIC_SCHEMA = {
     "properties": {
         "version": {"type": "integer"},
         "waived_factor": {"type": "number", "minimum": 0, "maximum": 1},
+        # Per language: regexes that mark a heading or a sentence as the award (evaluation) part.
+        "award_context": {
+            "type": "object",
+            "propertyNames": {"enum": list(LANGUAGES)},
+            "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        },
         "criteria": {
             "type": "object",
             "propertyNames": {"enum": [str(i) for i in range(1, 10)]},
@@ -83,6 +94,16 @@ RUBRIC_SCHEMA = {
 class Rubric:
     criteria: dict[int, dict[str, Any]]
     waived_factor: float
+    award_context: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def in_award(self, item: Finding, lang: str) -> bool:
+        """Whether an item sits in the award part: a heading above it or its own sentence
+        names the evaluation ("6.0 Evaluation", "Factor 3", "The Government will evaluate")."""
+        pattern = self.award_context.get(lang)
+        if pattern is None:
+            return False
+        s, e = item.sentence or (0, len(item.context))
+        return bool(pattern.search(item.location.heading or "") or pattern.search(item.context[s:e]))
 
 
 @lru_cache(maxsize=8)
@@ -95,7 +116,13 @@ def load_rubric(path: Path) -> Rubric:
             {("criteria", str(k[1]), *k[2:]): v for k, v in list(lines.items()) if len(k) > 1 and k[0] == "criteria"}
         )
     validate(data, RUBRIC_SCHEMA, path, lines)
-    return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)))
+    award: dict[str, re.Pattern[str]] = {}
+    for lang, cues in (data.get("award_context") or {}).items():
+        try:
+            award[lang] = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"award_context {lang}: bad regular expression ({exc})", path=path) from exc
+    return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)), award)
 
 
 def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:
@@ -111,9 +138,12 @@ def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Findi
     return out
 
 
-def _selected(term: dict[str, Any], items: list[Finding]) -> list[Finding]:
+def _selected(term: dict[str, Any], items: list[Finding], rubric: Rubric, lang: str) -> list[Finding]:
     rules = term.get("rules")
-    return [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+    chosen = [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+    if term.get("in_award"):
+        chosen = [f for f in chosen if rubric.in_award(f, lang)]
+    return chosen
 
 
 def _rules_of(term: dict[str, Any]) -> tuple[str, ...]:
@@ -139,7 +169,7 @@ def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) 
     lang = lang or result.language or "en"
     counted = [f for f in result.findings if f.severity != "info"]
     criteria = {
-        number: _criterion(number, spec, result.evidence, counted, rubric.waived_factor, lang, result.unreadable)
+        number: _criterion(number, spec, result, counted, rubric, lang)
         for number, spec in sorted(rubric.criteria.items())
     }
     overall = round(sum(c.score for c in criteria.values()) / max(1, len(criteria)), 1)
@@ -147,13 +177,14 @@ def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) 
 
 
 def _terms(
-    kind: Literal["evidence", "findings"], spec: dict[str, Any], items: list[Finding], waived_factor: float
+    kind: Literal["evidence", "findings"], spec: dict[str, Any], items: list[Finding], rubric: Rubric, doc_lang: str
 ) -> tuple[list[ScoreTerm], list[Finding]]:
     """The criterion's terms of one kind that apply, and the distinct items behind them."""
+    waived_factor = rubric.waived_factor
     terms: list[ScoreTerm] = []
     used: list[Finding] = []
     for term in spec.get(kind, []):
-        selected = _distinct(_selected(term, items), per_sentence=kind == "evidence")
+        selected = _distinct(_selected(term, items, rubric, doc_lang), per_sentence=kind == "evidence")
         if not selected:
             continue
         waived = sum(1 for f in selected if f.waived) if kind == "findings" else 0
@@ -169,17 +200,13 @@ def _terms(
 
 
 def _criterion(
-    number: int,
-    spec: dict[str, Any],
-    evidence: list[Finding],
-    counted: list[Finding],
-    waived_factor: float,
-    lang: str,
-    unreadable: bool,
+    number: int, spec: dict[str, Any], result: FileResult, counted: list[Finding], rubric: Rubric, lang: str
 ) -> CriterionScore:
-    """One criterion: base + its evidence and finding terms, capped, clamped to 0..5."""
-    ev_terms, evidence_used = _terms("evidence", spec, evidence, waived_factor)
-    f_terms, findings_used = _terms("findings", spec, counted, waived_factor)
+    """One criterion: base + its evidence and finding terms, capped, clamped to 0..5. Titles are
+    worded in `lang`; award headings are read in the document's own language."""
+    doc_lang = result.language or lang
+    ev_terms, evidence_used = _terms("evidence", spec, result.evidence, rubric, doc_lang)
+    f_terms, findings_used = _terms("findings", spec, counted, rubric, doc_lang)
     terms = ev_terms + f_terms
     score = float(spec["base"]) + sum(t.points for t in terms)
     cap = spec.get("cap")
@@ -197,7 +224,7 @@ def _criterion(
         terms=tuple(terms),
         cap=applied,
         total=score,
-        unreadable=unreadable,
+        unreadable=result.unreadable,
     )
 
 

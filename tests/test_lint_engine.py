@@ -206,3 +206,23 @@ def test_one_evidence_item_per_category_per_sentence_but_each_list_item_counts()
     assert len([e for e in listed.evidence if e.category == "exit_portability"]) == 3
     row = lint_text("| Transition plan | End of task order | Smooth transition to the new contractor |", language="en")
     assert len([e for e in row.evidence if e.category == "exit_portability"]) == 2
+    # One shared word in a longer phrase is a second idea of the same field: total cost of
+    # ownership and the cost of exiting are two items (the guideline labels each).
+    for lang, text in [
+        (
+            "en",
+            "Offers are compared on the total cost of ownership over five years and the estimated cost of exiting the solution.",
+        ),
+        (
+            "es",
+            "Se comparará el costo total de propiedad durante cinco años y el costo estimado de salida de la solución.",
+        ),
+        ("pt", "Será comparado o custo total de propriedade em cinco anos e o custo estimado de saída da solução."),
+    ]:
+        assert len([e for e in lint_text(text, language=lang).evidence if e.category == "tco"]) == 2, lang
+    # Every stated weight is its own item, also in one sentence: a new number is a new item.
+    weights = lint_text(
+        "Criterios de valoración: experiencia del equipo, máximo 20 puntos, y plan de trabajo, máximo 15 puntos.",
+        language="es",
+    )
+    assert len([e for e in weights.evidence if e.category == "weighted_award_criteria"]) == 2

@@ -72,6 +72,18 @@ def test_rubric_errors_name_file_and_line(tmp_path):
         load_rubric(bad)
 
 
+def test_rubric_award_context_bad_regex_names_the_file(tmp_path):
+    """A broken `award_context` regex is a one-line error naming the rubric file and language."""
+    from ospo_procure.paths import data_dir
+
+    text = (data_dir("lint_rules") / "checklist.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "checklist.yaml"
+    bad.write_text(text.replace("award_context:\n  en: [", "award_context:\n  en: ['(unclosed', ", 1), encoding="utf-8")
+    assert bad.read_text(encoding="utf-8") != text
+    with pytest.raises(DataError, match=r"checklist\.yaml.*award_context en: bad regular expression"):
+        load_rubric(bad)
+
+
 def test_rubric_rule_selector_must_match_its_categories(tmp_path):
     """A term's `rules:` must name rules of the term's categories (`rules check` refuses others)."""
     import shutil
@@ -84,7 +96,9 @@ def test_rubric_rule_selector_must_match_its_categories(tmp_path):
     shutil.copytree(data_dir("lint_rules"), folder)
     rubric = folder / "checklist.yaml"
     text = rubric.read_text(encoding="utf-8")
-    bad = text.replace("rules: [EV-OSS-EXPERIENCE], points: 0.5", "rules: [EV-TCO], points: 0.5", 1)
+    bad = text.replace(
+        "rules: [EV-OSS-EXPERIENCE], in_award: true, points: 0.5", "rules: [EV-TCO], in_award: true, points: 0.5", 1
+    )
     assert bad != text
     rubric.write_text(bad, encoding="utf-8")
     with pytest.raises(DataError, match="EV-TCO is of category 'tco'"):
@@ -99,3 +113,42 @@ def test_rule_selector_scores_strength_within_a_category():
     assert 2 <= allowed.scorecard.criteria[2].score <= 3
     reasons = required.scorecard.criteria[2].reasons()
     assert any("EV-OSS-REQUIRED" in r for r in reasons) and reasons[-1].startswith("total ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "code", "award", "staff"),
+    [
+        (
+            "en",
+            "The Contractor shall deliver the complete source code of all software developed under the contract. "
+            "All deliverables shall be the property of the Authority.",
+            "## 5. Evaluation\n\nThe offeror's experience with open source software development.",
+            "## 3. Staff skills\n\nThe team lead has experience with open source software development.",
+        ),
+        (
+            "es",
+            "El contratista entregará el código fuente completo en cada hito. "
+            "Los entregables serán propiedad de la entidad.",
+            "## 5. Criterios de valoración\n\nLa experiencia del oferente en desarrollo de software libre.",
+            "## 3. Perfil del equipo\n\nEl jefe de proyecto tiene experiencia en desarrollo de software libre.",
+        ),
+    ],
+)
+def test_open_source_experience_counts_for_source_code_only_where_the_award_rates_it(
+    tmp_path, lang, code, award, staff
+):
+    """Criterion 3 is high when code and rights are required and open-source work is valued in
+    the award: the same experience listed as a staff skill leaves it mid (docs/scoring.md)."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    def criterion(text: str, name: str) -> tuple[int, list[str]]:
+        path = tmp_path / name
+        path.write_text(f"# Terms of reference\n\n## 1. Scope\n\n{code}\n\n{text}\n", encoding="utf-8")
+        c = lint_document(read_document(path), language=lang).scorecard.criteria[3]
+        return c.score, c.reasons()
+
+    rated, rated_reasons = criterion(award, "rated.md")
+    asked, asked_reasons = criterion(staff, "asked.md")
+    assert rated == 4 and any("EV-OSS-EXPERIENCE" in r for r in rated_reasons)
+    assert asked == 3 and not any("EV-OSS-EXPERIENCE" in r for r in asked_reasons)
