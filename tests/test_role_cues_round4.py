@@ -379,3 +379,33 @@ def test_a_platform_beside_an_open_format_has_one_role_in_both_findings(bundled_
     assert roles and all(
         severity == "info" for severity in {f.severity for f in found if f.match == "Microsoft SQL Server"}
     ), roles
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        ("en", "Oracle Database licences are specifically out of scope for this lot.", "Oracle Database"),
+        ("en", "Oracle Database licences are outside the scope of this lot.", "Oracle Database"),
+        (
+            "es",
+            "Las licencias de Oracle Database están expresamente fuera del alcance de este lote.",
+            "Oracle Database",
+        ),
+        ("pt", "As licenças do Oracle Database estão expressamente fora do escopo deste lote.", "Oracle Database"),
+        ("fr", "Les licences Oracle Database sont expressément hors du périmètre de ce lot.", "Oracle Database"),
+    ],
+)
+def test_out_of_scope_with_an_adverb_is_excluded(bundled_rules, lang, text, match):
+    hits, found = _brand(text, lang, bundled_rules, match)
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert hits[0].role == "excluded", (hits[0].role, hits[0].role_reason)
+
+
+def test_what_is_found_in_the_network_keeps_its_role_in_a_purchase_of_the_vendor(bundled_rules):
+    text = (
+        "Object: renewal of Microsoft licences.\n\n"
+        "Client access licences are counted for the Windows Server hosts found within the agency network."
+    )
+    hits, found = _brand(text, "en", bundled_rules, "Windows Server")
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert hits[0].role == "existing", (hits[0].role, hits[0].role_reason)
