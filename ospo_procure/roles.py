@@ -149,19 +149,23 @@ class CueIndex:
     block is scanned once (Aho-Corasick) and only the cues whose literals occur in it run."""
 
     def __init__(self, groups: list[CueGroup], lang: str) -> None:
-        self.slots: dict[int, list[tuple[int, regex.Pattern[str]]]] = {}
+        self.owner: list[tuple[int, regex.Pattern[str]]] = []  # pattern index -> (id of its check, pattern)
         sources: list[str] = []
         for group in groups:
             if group.check.scope == "lead_in":
                 continue  # looks at another block's text
-            slot = self.slots.setdefault(id(group.check), [])
             for pattern in group.check.patterns(lang):
-                slot.append((len(sources), pattern))
+                self.owner.append((id(group.check), pattern))
                 sources.append(pattern.pattern)
         self.prefilter = Prefilter(sources)
 
-    def patterns(self, check: CueCheck, possible: set[int]) -> list[regex.Pattern[str]]:
-        return [p for i, p in self.slots.get(id(check), []) if i in possible]
+    def by_check(self, possible: set[int]) -> dict[int, list[regex.Pattern[str]]]:
+        """The possible patterns of every check that has one (`patterns` for each at once)."""
+        out: dict[int, list[regex.Pattern[str]]] = {}
+        for i in sorted(possible):
+            check, pattern = self.owner[i]
+            out.setdefault(check, []).append(pattern)
+        return out
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
@@ -442,10 +446,16 @@ class DocumentContext:
     def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
         """Under an Object heading, or opening with an "Object:" label."""
         spec = self.model.object_statement
-        under_heading = place.sections and any(
-            _matches(p, place.sections[-1]) for p in spec.headings.for_lang(self.lang)
-        )
-        return bool(under_heading) or any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+        if place.sections:
+            heading = place.sections[-1]
+            under = self._object_headings.get(heading)
+            if under is None:  # a heading is shared by the blocks of its section: checked once
+                under = self._object_headings[heading] = any(
+                    _matches(p, heading) for p in spec.headings.for_lang(self.lang)
+                )
+            if under:
+                return True
+        return any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
 
     def _add_statement(self, place: BlockPlace, start: int, end: int, text: str) -> None:
         place.object_spans.append((start, end))
@@ -504,6 +514,12 @@ def _words_within(words: list[str], limit: int) -> list[str]:
     return out
 
 
+@dataclass
+class _Plan:
+    attributions: list[tuple[Attribution, CueGroup]]
+    cues: list[tuple[str, CueGroup]]  # (role name, group)
+
+
 class RoleStage:
     """Assigns a role (and with it severity, note and reason) to every candidate of a document."""
 
@@ -514,8 +530,10 @@ class RoleStage:
         # Per block: the cue patterns whose literals occur in it, and cue results by span
         # (a product is a candidate of several rules, all asking the same questions).
         self._block: BlockContext | None = None
-        self._possible: set[int] = set()
+        self._live: dict[int, list[regex.Pattern[str]]] = {}  # check id -> its patterns possible in the block
         self._memo: dict[tuple[int, int, int], str | None] = {}
+        # The cue groups that apply to a kind of candidate, in the order they are tried.
+        self._plans: dict[tuple[str, str, str | None], _Plan] = {}
 
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
@@ -531,7 +549,35 @@ class RoleStage:
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:
-            self._block, self._possible, self._memo = ctx, self.index.prefilter.candidates(ctx.text), {}
+            possible = self.index.prefilter.candidates(ctx.text, ctx.folded)
+            self._block, self._live, self._memo = ctx, self.index.by_check(possible), {}
+
+    def _plan(self, cand: Candidate) -> _Plan:
+        """The attribution groups and role cue groups (in precedence) that apply to `cand`:
+        they depend only on its mention, category and market, so are listed once for each."""
+        key = (cand.mention, cand.rule.category, cand.product.market if cand.product is not None else None)
+        plan = self._plans.get(key)
+        if plan is None:
+            attributions = [
+                (a, g)
+                for a in self.model.attributions
+                if _filter_ok(a.mentions, a.categories, cand)
+                for g in a.groups
+                if g.applies(cand)
+            ]
+            cues = [
+                (name, g)
+                for name in self.model.precedence
+                if self.model.roles[name].applies(cand)
+                for g in self.model.roles[name].groups
+                if g.applies(cand)
+            ]
+            plan = self._plans[key] = _Plan(attributions, cues)
+        return plan
+
+    def _may_find(self, group: CueGroup) -> bool:
+        """Whether `_found` can find the group's cue in the current block at all."""
+        return group.check.scope == "lead_in" or id(group.check) in self._live
 
     def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
         """The role of one finding candidate, with the words that decided it."""
@@ -547,10 +593,11 @@ class RoleStage:
 
     def _decide_in_context(self, cand: Candidate, ctx: BlockContext) -> Decision:
         place = self.doc.at(ctx.index)
-        for attribution in self.model.attributions:
-            words = self._attributed(attribution, cand, ctx, place)
-            if words is not None:
-                return Decision(None, f"{attribution.name} {_quote(words)}")
+        for attribution, group in self._plan(cand).attributions:
+            if self._may_find(group):
+                words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
+                if words is not None:
+                    return Decision(None, f"{attribution.name} {_quote(words)}")
         decision = (
             self._by_cue(cand, ctx, place)
             or self._by_document(cand)
@@ -577,28 +624,12 @@ class RoleStage:
                 return Decision(exc.role, _quote(ctx.text[found[0] : found[1]]), note, exc.severity)
         return None
 
-    def _attributed(
-        self, attribution: Attribution, cand: Candidate, ctx: BlockContext, place: BlockPlace
-    ) -> str | None:
-        if not _filter_ok(attribution.mentions, attribution.categories, cand):
-            return None
-        for group in attribution.groups:
-            if group.applies(cand):
-                words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
-                if words is not None:
-                    return words
-        return None
-
     def _by_cue(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
-        for name in self.model.precedence:
-            spec = self.model.roles[name]
-            if not spec.applies(cand):
-                continue
-            for group in spec.groups:
-                if group.applies(cand):
-                    words = self._found(group, cand, ctx, place, f"role {name} cue")
-                    if words is not None:
-                        return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
+        for name, group in self._plan(cand).cues:
+            if self._may_find(group):
+                words = self._found(group, cand, ctx, place, f"role {name} cue")
+                if words is not None:
+                    return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
         return None
 
     def _by_document(self, cand: Candidate) -> Decision | None:
@@ -707,7 +738,7 @@ class RoleStage:
             return None
         key = (id(check), cand.start, cand.end)
         if key not in self._memo:
-            patterns = self.index.patterns(check, self._possible)
+            patterns = self._live.get(id(check))
             span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
             self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
         words = self._memo[key]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ospo_procure.matching import compile_rules
 from ospo_procure.rules.patterns import REGEX_FLAGS
-from ospo_procure.rules.prefilter import Prefilter, required_literals, required_sets
+from ospo_procure.rules.prefilter import Prefilter, barriers, required_literals, required_sets
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,65 @@ def test_a_pattern_runs_only_where_every_required_set_occurs():
     pf = Prefilter([r"\bthe (?:Contractor|Supplier)\b[^.]{0,60}\bshall own\b"])
     assert pf.candidates("The Contractor shall deliver the reports.") == set()
     assert pf.candidates("The Supplier alone shall own the code.") == {0}
+
+
+@pytest.mark.parametrize(
+    "pattern,expected",
+    [
+        (r"\btrain\w*\b[^.;]{0,40}?\bstaff\b", ".;"),
+        (r"\bper user\b(?!\.)", ".;"),  # a look-ahead consumes nothing
+        (r"\bmax\.? points", ";"),
+        (r"[^;]{0,5}x", ";"),
+        (r"a.b", ""),
+        (r"a\Wb", ""),
+        (r"(?:a|b)[\w\s-]+c", ".;"),
+    ],
+)
+def test_barriers_are_the_sentence_ends_no_match_contains(pattern, expected):
+    assert barriers(pattern) == expected
+
+
+class _Counting:
+    """A compiled pattern that counts its runs."""
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+        self.compiled = regex.compile(source, REGEX_FLAGS)
+        self.runs = 0
+
+    def finditer(self, text, pos=0, timeout=None):
+        self.runs += 1
+        self.pos = pos
+        return self.compiled.finditer(text, pos, timeout=timeout)
+
+
+def test_a_pattern_that_stays_in_a_sentence_runs_only_where_its_literals_meet_in_one():
+    from ospo_procure.rules.matchers import BlockContext, _RegexScanner
+
+    pattern = _Counting(r"\btrain\w*\b[^.;]{0,40}?\btechnical staff\b")
+    scanner = _RegexScanner([(None, None, pattern)])  # type: ignore[list-item]
+    assert list(scanner.scan(BlockContext("Staff will be trained. The technical staff are listed.", "en"))) == []
+    assert pattern.runs == 0
+    found = list(scanner.scan(BlockContext("Trainers will train the technical staff; then users.", "en")))
+    assert pattern.runs == 1
+    assert [(c.start, c.end) for c in found] == [(0, 39)]
+    # the search starts at the sentence where the literals meet; offsets stay the block's
+    text = "The technical staff is listed. Trainers will train the technical staff; then users."
+    found = list(scanner.scan(BlockContext(text, "en")))
+    assert (pattern.runs, pattern.pos) == (2, text.index(". Trainers") + 1)
+    assert [text[c.start : c.end] for c in found] == ["Trainers will train the technical staff"]
+
+
+def test_a_case_sensitive_pattern_is_prefiltered_as_written():
+    """Folded, "EN" and "JP" occur in most blocks ("tender", "the"); as written they are rare."""
+    pf = Prefilter([r"(?-i:\b(?:EN ?\d{4,5}|JPE?G|ODF)\b)", r"(?-i:\bODF\b)|(?i:open ?document)"])
+    assert pf.candidates("The tender papers shall be sent to the Japanese office.") == set()
+    assert pf.candidates("Accessible per EN 301549 and as JPEG files.") == {0}
+    assert pf.candidates("in ODF") == {0, 1}
+    assert pf.candidates("in OpenDocument") == {1}  # not wholly case-sensitive: folded literals
+    opening = Prefilter([r"(?-i:\b(?:ODF|JPE?G)\b)(?:\s*,\s*(?:ODF|PNG))+"])
+    assert opening.candidates("jpeg, png") == set()
+    assert opening.candidates("JPEG, png") == {0}
 
 
 @pytest.mark.parametrize(
@@ -136,6 +195,10 @@ _COMMON = [
     (r"[abc]", ["a", "C"]),
     (r"[a-z]?", ["", "q"]),
     (r"(?-i:ODF)", ["ODF"]),
+    (r"(?i:seat)", ["seat", "SEAT"]),
+    (r"[^;]", [".", "x"]),
+    (r"\W", [".", ";", " "]),
+    (r"\.?", ["", "."]),
     (r"[^.]{0,5}", ["", "ab c"]),
 ]
 
@@ -160,11 +223,18 @@ def pattern_and_text(draw):
     else:
         pattern = "".join(p for p, _ in fragments)
         chosen = fragments
+    text_tail = ""
+    if draw(st.booleans()):  # opening case-sensitive: prefiltered on the text as written
+        pattern = "(?-i:" + pattern + ")"
+        if draw(st.booleans()):  # and going on case-insensitively
+            tail, samples = draw(_fragment)
+            pattern += tail
+            text_tail = draw(st.sampled_from(samples))
     if draw(st.booleans()):
         pattern = draw(st.sampled_from(["(?i)", "(?r)", "(?f)", ""])) + pattern
     body = "".join(draw(st.sampled_from(samples)) for _, samples in chosen)
-    junk = st.text(alphabet="ab .,İıſKé", max_size=6)
-    return pattern, draw(junk) + body + draw(junk)
+    junk = st.text(alphabet="ab .,;İıſKé", max_size=6)
+    return pattern, draw(junk) + body + text_tail + draw(junk)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -184,6 +254,9 @@ def test_prefilter_never_loses_a_match(case):
     if matched:
         pf = Prefilter(["\\bnever-present-anchor\\b", pattern])
         assert 1 in pf.candidates(text), (pattern, text, required_literals(pattern))
+        cut = set(barriers(pattern))
+        for m in compiled.finditer(text, timeout=1):
+            assert not cut & set(m.group()), (pattern, text, cut)
 
 
 def test_case_folding_covers_every_case_insensitive_equivalence():
@@ -222,3 +295,29 @@ def test_prefilter_never_hides_a_match_in_the_bundled_rules(bundled_rules):
                     checked += 1
                     assert scanner.slot[index] in candidates, (lang, pattern.pattern[:80], text)  # type: ignore[attr-defined]
     assert checked > 300
+
+
+def test_later_sets_are_checked_alike_by_in_tests_and_by_the_second_pass(bundled_rules):
+    """LiteralFilter checks a few found items' later sets with `in` tests and many with a
+    pass over the later literals: both must keep exactly the same items."""
+    from ospo_procure.rules.prefilter import fold
+
+    texts = [
+        text
+        for rule in bundled_rules.rules
+        for kind in ("bad", "good")
+        for texts in rule.examples[kind].values()
+        for text in texts
+    ]
+    for lang in ("en", "es"):
+        literal_filter = compile_rules(bundled_rules, lang).scanners["regex"].prefilter._filter  # type: ignore[attr-defined]
+        kept = 0
+        for text in texts:
+            literal_filter.FEW = 0
+            by_pass = literal_filter.candidates(fold(text))
+            literal_filter.FEW = 10_000
+            by_in = literal_filter.candidates(fold(text))
+            assert by_pass == by_in, text
+            kept += len(by_pass)
+        del literal_filter.FEW
+        assert kept > 100

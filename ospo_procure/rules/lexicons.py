@@ -127,10 +127,46 @@ class _Automaton:
         lengths = self.lengths
         return [(end - lengths[ident] + 1, end + 1, ident) for end, ident in self._a.iter(low)]
 
-    def iter(self, text: str, low: str | None = None) -> Iterator[tuple[int, int, list[Any]]]:
+    def iter(
+        self, text: str, low: str | None = None, found: list[tuple[int, int, int]] | None = None
+    ) -> Iterator[tuple[int, int, list[Any]]]:
+        """(start, end, values) of every key in `text`; `found`: find(low), when known."""
         values = self.values
-        for start, end, ident in self.find(lower(text) if low is None else low):
+        for start, end, ident in self.find(lower(text) if low is None else low) if found is None else found:
             yield start, end, values[ident]
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        """Every key (lower-cased) with its id."""
+        return self._a.items()
+
+
+class LexiconPass:
+    """The keys of several automata in one, so that a block is read once for all of them
+    (the products, vendors and formats lexicons: 4 ms instead of 12 ms of reading on the
+    40,000-word benchmark tender). Built with the rule set and cached with it."""
+
+    def __init__(self, automata: list[_Automaton]) -> None:
+        self.size = len(automata)
+        self._a = ahocorasick.Automaton()
+        owners: dict[str, list[tuple[int, int]]] = {}
+        for which, automaton in enumerate(automata):
+            automaton.build()
+            for key, ident in automaton.items():
+                owners.setdefault(key, []).append((which, ident))
+        for key, found in owners.items():
+            self._a.add_word(key, (len(key), tuple(found)))
+        self._empty = not owners
+        if not self._empty:
+            self._a.make_automaton()
+
+    def find(self, low: str) -> list[list[tuple[int, int, int]]]:
+        """For each automaton, what its find(low) returns, in the same order."""
+        out: list[list[tuple[int, int, int]]] = [[] for _ in range(self.size)]
+        if not self._empty:
+            for end, (length, found) in self._a.iter(low):
+                for which, ident in found:
+                    out[which].append((end - length + 1, end + 1, ident))
+        return out
 
 
 class VendorSurface(NamedTuple):
@@ -190,13 +226,14 @@ class ProductLexicon:
         self.surfaces.build()
         self.vendor_surfaces.build()
 
-    def scan(self, text: str, low: str | None = None) -> list[LexHit]:
-        """Products named in `text` (`low`: lower(text), when the caller has it)."""
+    def scan(self, text: str, low: str | None = None, found: list[tuple[int, int, int]] | None = None) -> list[LexHit]:
+        """Products named in `text` (`low`: lower(text), and `found`: surfaces.find(low), when
+        the caller has them)."""
         hits: list[LexHit] = []
         low = lower(text) if low is None else low
         values = self.surfaces.values
         seen: set[tuple[int, int]] = set()
-        for start, end, ident in self.surfaces.find(low):
+        for start, end, ident in self.surfaces.find(low) if found is None else found:
             if _boundary_ok(text, start, end):
                 hits.extend(LexHit(start, end, s) for s in values[ident])
             for vendor, combo in self.combined.get(ident, ()):
@@ -212,10 +249,12 @@ class ProductLexicon:
                     )
         return hits
 
-    def scan_vendors(self, text: str, low: str | None = None) -> list[VendorHit]:
+    def scan_vendors(
+        self, text: str, low: str | None = None, found: list[tuple[int, int, int]] | None = None
+    ) -> list[VendorHit]:
         """Vendor names anywhere in the text, longest first where they overlap."""
         hits: list[VendorHit] = []
-        for start, end, values in self.vendor_surfaces.iter(text, low):
+        for start, end, values in self.vendor_surfaces.iter(text, low, found):
             if not _boundary_ok(text, start, end):
                 continue
             for v in values:
@@ -246,9 +285,11 @@ class FormatLexicon:
     surfaces: _Automaton = field(default_factory=_Automaton)
     open_formats: list[str] = field(default_factory=list)
 
-    def scan(self, text: str, low: str | None = None) -> list[tuple[int, int, FormatEntry, str]]:
+    def scan(
+        self, text: str, low: str | None = None, found: list[tuple[int, int, int]] | None = None
+    ) -> list[tuple[int, int, FormatEntry, str]]:
         out = []
-        for start, end, values in self.surfaces.iter(text, low):
+        for start, end, values in self.surfaces.iter(text, low, found):
             if not _boundary_ok(text, start, end):
                 continue
             for idx, surface in values:

@@ -24,6 +24,7 @@ from ospo_procure.paths import data_dir
 from ospo_procure.rules import cache, prefilter, schema
 from ospo_procure.rules.lexicons import (
     FormatLexicon,
+    LexiconPass,
     ProductLexicon,
     load_formats,
     load_products,
@@ -106,6 +107,16 @@ class RuleSet:
     _tables: dict[str, LanguageTables] = field(default_factory=dict, repr=False)
     # The prefilter's analysis of every regex in the folder (rules/prefilter.py), cached.
     analyses: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lexicon_pass: LexiconPass | None = field(default=None, repr=False)
+
+    def lexicon_pass(self) -> LexiconPass:
+        """The products, vendors and formats lexicons' keys in one automaton (built with the
+        cached rule set; here only for a rule set made otherwise)."""
+        if self._lexicon_pass is None:
+            self._lexicon_pass = LexiconPass(
+                [self.products.surfaces, self.products.vendor_surfaces, self.formats.surfaces]
+            )
+        return self._lexicon_pass
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_tables": {}}
@@ -134,6 +145,7 @@ class RuleSet:
             self.words,
             self._tables,
             self.analyses,
+            self._lexicon_pass,
         )
 
     def tables(self, lang: str) -> LanguageTables:
@@ -286,6 +298,7 @@ def _build(root: Path, key: str) -> RuleSet:
         for lang in sorted({lang for rule in rules for lang in rule.languages})
     }
     formats.surfaces.build()
+    ruleset.lexicon_pass()
     ruleset.analyses = prefilter.analyses(
         sorted({p for patterns in _all_patterns(ruleset) for p in patterns.sources()})
     )

@@ -35,7 +35,7 @@ from ospo_procure.message import Message
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
 from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
-from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, fold, required_sets
+from ospo_procure.rules.prefilter import LiteralFilter, Prefilter, barriers, fold, required_sets
 
 if TYPE_CHECKING:
     from ospo_procure.nlp import LanguageTables
@@ -94,6 +94,8 @@ class BlockContext:
     _spacy_doc: Any = field(default=None, repr=False)
     _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _fold: str | None = field(default=None, repr=False)
+    _live: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -121,6 +123,13 @@ class BlockContext:
         if self._lower is None:
             self._lower = self.text.lower()
         return self._lower
+
+    @property
+    def folded(self) -> str:
+        """The block case-folded as the prefilters fold (rules/prefilter.py), once per block."""
+        if self._fold is None:
+            self._fold = fold(self.text)
+        return self._fold
 
     def spacy_doc(self) -> Any:
         """The block through the equivalent spaCy pipeline (token patterns only)."""
@@ -178,10 +187,13 @@ class BlockContext:
         if sets:
             folded = self._folded.get((lo, hi))
             if folded is None:
-                folded = self._folded[(lo, hi)] = fold(self.text[lo:hi])
-            for options in sets:
-                if not any(lit in folded for lit in options):
-                    return None
+                whole = self.folded
+                # Folding that kept every character one character is folding char by char:
+                # a slice of the folded block is the folded slice.
+                same = len(whole) == len(self.text)
+                folded = self._folded[(lo, hi)] = whole[lo:hi] if same else fold(self.text[lo:hi])
+            if not _has_literals(sets, folded):
+                return None
         try:
             return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:
@@ -196,12 +208,28 @@ class BlockContext:
     ) -> tuple[int, int] | None:
         """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
         occurs around the span start:end, as absolute offsets, or None."""
+        if patterns is None and not self._may_occur(check):
+            return None  # answered without the span's sentence, so without tokenizing the block
         lo, hi = self.region(check.scope, check.window, start, end)
         # Candidates in the same sentence (clause, block) ask the same question: search once.
         key = (id(check), lo, hi, None if patterns is None else tuple(map(id, patterns)))
         if key not in self._found:
             self._found[key] = self._find(check, lo, hi, who, patterns)
         return self._found[key]
+
+    def _may_occur(self, check: CueCheck) -> bool:
+        """Whether some cue of `check` can occur anywhere in the block: one whose required
+        literals (rules/prefilter.py) all occur in it. Folding is character by character, so a
+        region's folded text is part of the block's: a cue that cannot occur in the block
+        cannot occur in any region of it (search() would skip it there)."""
+        live = self._live.get(id(check))
+        if live is None:
+            folded = self.folded
+            live = self._live[id(check)] = any(
+                not sets or _has_literals(sets, folded)
+                for sets in (required_sets(p.pattern) for p in check.patterns(self.lang))
+            )
+        return live
 
     def _find(
         self, check: CueCheck, lo: int, hi: int, who: str, patterns: Iterable[regex.Pattern[str]] | None
@@ -211,6 +239,35 @@ class BlockContext:
             if m is not None:
                 return lo + m.start(), lo + m.end()
         return None
+
+
+def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
+    """Whether `folded` holds a literal of each set."""
+    for options in sets:
+        for lit in options:
+            if lit in folded:
+                break
+        else:
+            return False
+    return True
+
+
+def _meet(folded: str, cut: str, sets: tuple[frozenset[str], ...], pieces: dict[str, list[tuple[int, str]]]) -> int:
+    """Where the first piece of `folded` between characters of `cut` that holds a literal of
+    each set starts, or -1."""
+    parts = pieces.get(cut)
+    if parts is None:
+        parts = pieces[cut] = []
+        start = 0
+        for part in folded.split(cut) if len(cut) == 1 else re.split(f"[{re.escape(cut)}]", folded):
+            parts.append((start, part))
+            start += len(part) + 1
+    if len(parts) == 1:
+        return 0  # the block-level prefilter asked this
+    for start, part in parts:
+        if _has_literals(sets, part):
+            return start
+    return -1
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -293,25 +350,28 @@ class _LexiconScanner(Scanner):
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         out: list[Candidate] = []
-        low = lexicon_lower(ctx.text)  # one lower-casing for the three lexicons
+        low = lexicon_lower(ctx.text)  # one lower-casing and one reading for the three lexicons
+        found = self.ruleset.lexicon_pass().find(low)  # products, vendors, formats
         products = self.by_lexicon.get("products", [])
         vendors = self.by_lexicon.get("vendors", [])
         if products or vendors:
-            self._products(ctx, products, low, out)
+            self._products(ctx, products, low, found[0], out)
         if vendors:
-            self._vendors(ctx, vendors, low, out)
+            self._vendors(ctx, vendors, low, found[1], out)
         formats = self.by_lexicon.get("formats", [])
         if formats:
             if ctx.format_hits is None:
-                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low)
+                ctx.format_hits = self.ruleset.formats.scan(ctx.text, low, found[2])
             for rule, m in formats:
                 out.extend(Candidate(rule, s, e, m, fmt=f) for s, e, f, _ in ctx.format_hits)
         return out
 
-    def _products(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
+    def _products(
+        self, ctx: BlockContext, uses: list[Use], low: str, found: list[tuple[int, int, int]], out: list[Candidate]
+    ) -> None:
         lexicon = self.ruleset.products
         if ctx.product_hits is None:
-            raw = [h for h in lexicon.scan(ctx.text, low) if _product_ok(h, ctx, self.ruleset)]
+            raw = [h for h in lexicon.scan(ctx.text, low, found) if _product_ok(h, ctx, self.ruleset)]
             ctx.product_hits = _drop_contained(raw) if raw else raw
         if not ctx.product_hits:
             return
@@ -324,13 +384,15 @@ class _LexiconScanner(Scanner):
                     end = _extend_product(ctx.text, hit.start, hit.end, edition_words)
                     out.append(Candidate(rule, hit.start, end, m, product=entry))
 
-    def _vendors(self, ctx: BlockContext, uses: list[Use], low: str, out: list[Candidate]) -> None:
+    def _vendors(
+        self, ctx: BlockContext, uses: list[Use], low: str, found: list[tuple[int, int, int]], out: list[Candidate]
+    ) -> None:
         """Vendors named on their own: never inside a product name ("Microsoft SQL Server")."""
         if ctx.vendor_hits is None:
             taken = ctx.product_hits or []  # sorted and disjoint (_drop_contained): ends ascend too
             starts = [p.start for p in taken]
             ctx.vendor_hits = []
-            for h in self.ruleset.products.scan_vendors(ctx.text, low):
+            for h in self.ruleset.products.scan_vendors(ctx.text, low, found):
                 i = bisect_left(starts, h.end) - 1  # the last product starting before the vendor ends
                 if i < 0 or taken[i].end <= h.start:
                     ctx.vendor_hits.append(h)
@@ -582,10 +644,29 @@ class _RegexScanner(Scanner):
         self._entries_of: dict[int, list[int]] = {}
         for index, slot in enumerate(self.slot):
             self._entries_of.setdefault(slot, []).append(index)
+        # A pattern that never crosses a sentence or clause end ("[^.;]{0,60}") runs only where
+        # its required literals meet between two such ends, not merely somewhere in the block.
+        self._within: dict[int, tuple[str, tuple[frozenset[str], ...]]] = {}
+        for source, slot in sources.items():
+            sets = tuple(s for s in required_sets(source) or () if len(s) <= LiteralFilter.MAX_LATER)
+            cut = barriers(source)
+            if cut and len(sets) > 1:
+                self._within[slot] = (cut, sets)
 
     def scan(self, ctx: BlockContext) -> Iterable[Candidate]:
         text = ctx.text
-        possible = self.prefilter.candidates(text)
+        possible = self.prefilter.candidates(text, ctx.folded)
+        starts: dict[int, int] = {}  # slot -> where its first match can start, when not at 0
+        if possible and self._within:
+            pieces: dict[str, list[tuple[int, str]]] = {}
+            within = self._within
+            same = len(ctx.folded) == len(text)  # offsets in the folded text are the text's
+            for i in [i for i in possible if i in within]:
+                at = _meet(ctx.folded, *within[i], pieces)
+                if at < 0:
+                    possible.discard(i)
+                elif at and same:  # no match lies in an earlier piece: the search starts here
+                    starts[i] = at
         if not possible:
             return
         entries_of = self._entries_of
@@ -598,7 +679,8 @@ class _RegexScanner(Scanner):
             found = hits.get(slot, ())
             if found == ():
                 try:
-                    found = hits[slot] = [h.span() for h in pattern.finditer(text, timeout=REGEX_TIMEOUT)]
+                    spans = pattern.finditer(text, starts.get(slot, 0), timeout=REGEX_TIMEOUT)
+                    found = hits[slot] = [h.span() for h in spans]
                 except TimeoutError:
                     found = hits[slot] = None
             if found is None:

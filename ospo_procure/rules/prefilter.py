@@ -162,6 +162,123 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
     return result
 
 
+# A pattern that opens with a case-sensitive group, "(?-i:\b(?:ODF|CSV|JSON|EN ?\d{4})\b)...",
+# needs that group's literals as written: folded, "odf", "en" and "jp" occur in every other
+# block ("products", "the"), so it would run everywhere. Its analysis is kept under this
+# prefix of its text.
+_EXACT = "\0exact\0"
+
+
+def exact_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Sets of literals, as written, such that every match contains one of each: those of
+    the case-sensitive groups the pattern's top-level sequence requires. None when it has
+    none, or turns case-insensitivity back on anywhere."""
+    key = _EXACT + pattern
+    if key in _ANALYSES:
+        return _ANALYSES[key]
+    result: tuple[frozenset[str], ...] | None = None
+    if pattern.startswith("(?-i:") and "(?i" not in pattern and _common_syntax(pattern):
+        try:
+            tree = list(_parser.parse(pattern, 0))
+        except Exception:
+            tree = []
+        found: list[frozenset[str]] = []
+        for op, arg in tree:  # each item of the top-level sequence is required
+            if op is _c.SUBPATTERN and not arg[1] and arg[2] & re.IGNORECASE:
+                found.extend(frozenset(s) for s in _sets(list(arg[-1])) if s)
+        chosen = sorted((s for s in found if _useful_exact(s)), key=_score, reverse=True)[:MAX_SETS]
+        result = tuple(chosen) or None
+    _ANALYSES[key] = result
+    return result
+
+
+def _useful_exact(found: frozenset[str]) -> bool:
+    """Selective enough to search for in the text as written: as `_useful`, but a two-letter
+    literal with a capital ("EN", "JP") is rare enough in running text."""
+    if not found or len(found) > MAX_ANCHORS:
+        return False
+    return all(len(lit) >= MIN_LITERAL or (len(lit) == 2 and any(c.isupper() for c in lit)) for lit in found)
+
+
+# Sentence and clause ends that most rule patterns never cross ("[^.;]{0,60}"). No other
+# character folds to either, so the folded text splits at the same places as the text.
+BARRIER_CHARS = ".;"
+_BARRIERS = "\0barriers\0"
+
+
+def barriers(pattern: str) -> str:
+    """The characters of BARRIER_CHARS that no match of `pattern` can contain ("" when
+    unknown). A match then lies between two of them, so a literal of each of its required
+    sets occurs in one such piece of the text: literals spread over two sentences are no
+    reason to run it. Kept with the analyses, as a one-set tuple."""
+    key = _BARRIERS + pattern
+    if key not in _ANALYSES:
+        found = ""
+        if _common_syntax(pattern):
+            try:
+                tree: list[Any] | None = list(_parser.parse(pattern, re.IGNORECASE))
+            except Exception:
+                tree = None
+            if tree is not None:
+                found = "".join(ch for ch in BARRIER_CHARS if not _may_consume(tree, ch))
+        _ANALYSES[key] = (frozenset(found),) if found else None
+    known = _ANALYSES[key]
+    return "".join(sorted(known[0])) if known else ""
+
+
+_CATEGORIES: dict[Any, Any] = {
+    _c.CATEGORY_DIGIT: str.isdigit,
+    _c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
+    _c.CATEGORY_SPACE: str.isspace,
+    _c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+    _c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == "_",
+    _c.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == "_"),
+}
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}  # look-arounds and anchors consume nothing
+
+
+def _may_consume(items: list[Any], ch: str) -> bool:
+    """Whether a match of the parsed sequence may contain `ch` (True when unsure). `ch` has
+    no other case, so IGNORECASE changes nothing here."""
+    for op, arg in items:
+        if op is _c.LITERAL:
+            hit = chr(arg) == ch
+        elif op is _c.NOT_LITERAL:
+            hit = chr(arg) != ch
+        elif op is _c.IN:
+            hit = _in_set(arg, ch)
+        elif op in _ZERO_WIDTH:
+            hit = False
+        elif op is _c.SUBPATTERN:
+            hit = _may_consume(list(arg[-1]), ch)
+        elif op is _c.BRANCH:
+            hit = any(_may_consume(list(alt), ch) for alt in arg[1])
+        elif op in _REPEATS:
+            hit = _may_consume(list(arg[2]), ch)
+        else:  # any character, back-references, conditionals...: assume it may
+            hit = True
+        if hit:
+            return True
+    return False
+
+
+def _in_set(items: list[Any], ch: str) -> bool:
+    """Whether the parsed character set matches `ch` (True when unsure)."""
+    negate = member = False
+    for op, arg in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            member = member or chr(arg) == ch
+        elif op is _c.RANGE:
+            member = member or arg[0] <= ord(ch) <= arg[1]
+        elif op is _c.CATEGORY and arg in _CATEGORIES:
+            member = member or _CATEGORIES[arg](ch)
+        else:
+            return True
+    return member != negate
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """The best single set of literals (case-folded) of which every match contains one, when
     it is selective enough to search for."""
@@ -175,7 +292,12 @@ _ANALYSES: dict[str, tuple[frozenset[str], ...] | None] = {}
 
 
 def analyses(patterns: list[str]) -> dict[str, tuple[frozenset[str], ...] | None]:
-    return {p: required_sets(p) for p in patterns}
+    found = {p: required_sets(p) for p in patterns}
+    found.update({_EXACT + p: exact_sets(p) for p in patterns})
+    for p in patterns:
+        barriers(p)
+        found[_BARRIERS + p] = _ANALYSES[_BARRIERS + p]
+    return found
 
 
 def remember(known: dict[str, tuple[frozenset[str], ...] | None]) -> None:
@@ -216,8 +338,13 @@ def _best(sets: list[set[str]]) -> set[str] | None:
 
 
 def _weak(found: set[str] | frozenset[str]) -> bool:
-    """Worth a later check (an `in` test per literal), not a search: two-letter words."""
-    return bool(found) and len(found) <= MAX_ANCHORS and min(map(len, found)) >= 2
+    """Worth a later check (an `in` test per literal), not a search: two-letter words, and
+    single signs ("(" in "\\((?:named user|user)\\)"), never a lone letter, digit or space."""
+    return (
+        bool(found)
+        and len(found) <= MAX_ANCHORS
+        and all(len(lit) >= 2 or not (lit.isalnum() or lit.isspace()) for lit in found)
+    )
 
 
 def _sets(items: list[tuple[Any, Any]]) -> list[set[str]]:
@@ -265,11 +392,15 @@ def _node(op: Any, arg: Any) -> list[set[str]]:
 class LiteralFilter:
     """Which items can occur in a text, each item requiring one literal of each of its sets
     (None: always possible). The first set of each item is searched with one Aho-Corasick
-    pass; for the items found, small later sets are checked with `in` tests. Common words in
-    later sets ("shall ", "the ") then cost nothing on blocks that lack the first, and a large
-    later set, whose absence would cost more `in` scans than running the pattern, is not checked."""
+    pass; for the items found, small later sets are checked. Common words in later sets
+    ("shall ", "the ") then cost nothing on blocks that lack the first, and a large later
+    set, whose absence would cost more `in` scans than running the pattern, is not checked.
+    A few found items are checked with `in` tests; more with a second pass, over the later
+    sets' literals, that tells which of them occur (on the benchmark tender, about 20 found
+    items per block asked 94 `in` tests: the pass costs a third less)."""
 
     MAX_LATER = 1000  # literals in a later set checked with `in`
+    FEW = 3  # found items with later sets checked with `in` tests rather than the second pass
 
     def _checked(self, later: frozenset[str]) -> bool:
         return len(later) <= self.MAX_LATER
@@ -279,20 +410,28 @@ class LiteralFilter:
 
         self.always = [i for i, sets in enumerate(requirements) if not sets]
         self._later: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._later_ids: dict[int, tuple[frozenset[int], ...]] = {}  # the same sets, as literal ids
         self._automaton = ahocorasick.Automaton()
+        self._literals = ahocorasick.Automaton(ahocorasick.STORE_INTS)  # later literal -> its id
         anchors: dict[str, list[int]] = {}
+        ids: dict[str, int] = {}
         for index, sets in enumerate(requirements):
             if sets:
                 for lit in sets[0]:
                     anchors.setdefault(lit, []).append(index)
                 later = sorted((s for s in sets[1:] if self._checked(s)), key=len)
                 self._later[index] = tuple(tuple(sorted(s, key=len, reverse=True)) for s in later)
+                self._later_ids[index] = tuple(frozenset(ids.setdefault(lit, len(ids)) for lit in s) for s in later)
         for lit, indexes in anchors.items():
             self._automaton.add_word(lit, tuple(indexes))
+        for lit, ident in ids.items():
+            self._literals.add_word(lit, ident)
         self._single = frozenset(i for i, sets in self._later.items() if not sets)  # nothing to check later
         self._empty = not anchors
         if not self._empty:
             self._automaton.make_automaton()
+        if ids:
+            self._literals.make_automaton()
 
     def candidates(self, text: str) -> set[int]:
         """`text` normalised as the literals are (case-folded, or lower-cased)."""
@@ -301,8 +440,19 @@ class LiteralFilter:
             return hits
         found = set(chain.from_iterable(map(itemgetter(1), self._automaton.iter(text))))
         hits |= found & self._single
+        rest = found - self._single
+        if len(rest) > self.FEW:
+            present = set(map(itemgetter(1), self._literals.iter(text)))
+            later_ids = self._later_ids
+            for index in rest:
+                for ids in later_ids[index]:
+                    if present.isdisjoint(ids):  # no literal of this set: the item cannot occur
+                        break
+                else:
+                    hits.add(index)
+            return hits
         later = self._later
-        for index in found - self._single:
+        for index in rest:
             for options in later[index]:
                 for lit in options:
                     if lit in text:
@@ -314,14 +464,29 @@ class LiteralFilter:
         return hits
 
 
+_NEVER: tuple[frozenset[str], ...] = (frozenset(),)  # a requirement no text meets: a filter's "not mine"
+
+
+def _searchable(sets: tuple[frozenset[str], ...] | None) -> tuple[frozenset[str], ...] | None:
+    return sets if sets and _useful(sets[0]) else None
+
+
 class Prefilter:
-    """Which of a list of patterns can match a text, by their required literal sets."""
+    """Which of a list of patterns can match a text, by their required literal sets: the
+    case-folded text for most, the text as written for wholly case-sensitive ones."""
 
     def __init__(self, patterns: list[str]) -> None:
-        requirements = [required_sets(p) for p in patterns]
+        exact = [exact_sets(p) for p in patterns]
         # A pattern whose best set is only two-letter words is not worth searching for: it runs.
-        self._filter = LiteralFilter([sets if sets and _useful(sets[0]) else None for sets in requirements])
+        self._filter = LiteralFilter(
+            [_NEVER if e else _searchable(required_sets(p)) for p, e in zip(patterns, exact, strict=True)]
+        )
+        self._exact = LiteralFilter([e or _NEVER for e in exact]) if any(exact) else None
         self.always = self._filter.always
 
-    def candidates(self, text: str) -> set[int]:
-        return self._filter.candidates(fold(text))
+    def candidates(self, text: str, folded: str | None = None) -> set[int]:
+        """`folded`: fold(text), when the caller has it."""
+        hits = self._filter.candidates(fold(text) if folded is None else folded)
+        if self._exact is not None:
+            hits |= self._exact.candidates(text)
+        return hits
