@@ -50,6 +50,9 @@ class CueGroup:
     categories: frozenset[str] | None = None
     markets: frozenset[str] | None = None  # only products of these markets (a channel: code hosting, meetings)
     unless: CueCheck | None = None  # the cue does not count where this one is found too
+    # The role stays even where the stated object buys the mention's vendor: what is replaced or
+    # decommissioned is left behind, not bought ("modernise the Windows 2003 servers").
+    keeps_role: bool = False
 
     def applies(self, cand: Candidate) -> bool:
         market = cand.product.market if cand.product is not None else None
@@ -196,7 +199,16 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
                 scope=u.get("scope", "sentence"),
                 window=u.get("window", 200),
             )
-        out.append(CueGroup(check, _names(g, "mentions"), _names(g, "categories"), _names(g, "markets"), unless))
+        out.append(
+            CueGroup(
+                check,
+                _names(g, "mentions"),
+                _names(g, "categories"),
+                _names(g, "markets"),
+                unless,
+                keeps_role=bool(g.get("keeps_role", False)),
+            )
+        )
     return out
 
 
@@ -479,6 +491,7 @@ class Decision:
     note: str | None = None  # a rule exception's own explanation
     cap: str | None = None  # a rule exception's severity cap
     by_cue: bool = False  # decided by words of the clause (not by a heading or a default)
+    keeps_role: bool = False  # not read as the stated object's vendor (a cue group's `keeps_role`)
 
 
 def _quote(words: str, limit: int = 60) -> str:
@@ -616,7 +629,7 @@ class RoleStage:
             if self._may_find(group):
                 words = self._found(group, cand, ctx, place, f"role {name} cue")
                 if words is not None:
-                    return Decision(name, _quote(words), by_cue=True)
+                    return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
         return None
 
     def _by_document(self, cand: Candidate) -> Decision | None:
@@ -655,7 +668,11 @@ class RoleStage:
         vendor = cand.product.vendor if cand.product is not None else cand.vendor
         # a requirement only a heading or the default gave ("Requirements") is no clause of its own
         weak = decision.role in ("drop", "required") and not decision.by_cue
-        if vendor is None or not (weak or decision.role in self.model.object_statement.vendor_roles):
+        if (
+            decision.keeps_role
+            or vendor is None
+            or not (weak or decision.role in self.model.object_statement.vendor_roles)
+        ):
             return None
         if not self.model.roles["object"].applies(cand):
             return None

@@ -226,6 +226,8 @@ ROLE_CUE_GROUP = {
         },
         # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
         "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
+        # the role stays where the stated object buys the mention's vendor (what is replaced)
+        "keeps_role": {"type": "boolean"},
         **_FILTERS,
     },
 }
