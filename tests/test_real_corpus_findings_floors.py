@@ -29,17 +29,18 @@ from realcorpus import load_corpus  # noqa: E402
 # sole-source statements and platform pairs the first labelling had left out (REVIEW.md); the
 # dev-en floors moved when 12 lock-in-heavy English documents joined the dev part. All floors were
 # set again when 46 documents from 37 new buyers joined (168 documents; the new Spanish excerpts
-# lowered es precision on both parts), at the figures the rules reached on them before any tuning.
+# lowered es precision on both parts), at the figures the rules reached on them before any tuning;
+# the dev floors were raised after the fifth round of rules (dev: all 0.94 / 0.79, role errors 22).
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.83, 0.69, 32),
-    ("dev", "es"): (0.70, 0.60, 9),
-    ("dev", "fr"): (0.88, 0.88, 2),
-    ("dev", "pt"): (0.90, 0.76, 9),
-    ("test", "en"): (0.68, 0.60, 50),
-    ("test", "es"): (0.40, 0.70, 9),
+    ("dev", "en"): (0.92, 0.75, 11),
+    ("dev", "es"): (0.92, 0.70, 3),
+    ("dev", "fr"): (0.95, 0.93, 0),
+    ("dev", "pt"): (0.92, 0.79, 8),
+    ("test", "en"): (0.70, 0.60, 48),
+    ("test", "es"): (0.40, 0.78, 9),
     ("test", "fr"): (0.95, 0.95, 1),
-    ("test", "pt"): (0.80, 0.62, 3),
+    ("test", "pt"): (0.80, 0.68, 3),
 }
 
 

@@ -25,19 +25,21 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.85 R 0.92, bands 0.81;  test: evidence P 0.55 R 0.60, bands 0.72.
 # Set again when 46 documents from 37 new buyers joined (168 documents), before any tuning on them:
 #   dev:  evidence P 0.75 R 0.82, bands 0.77;  test: evidence P 0.62 R 0.62, bands 0.74.
+# After the fifth round of rules and rubric:
+#   dev:  evidence P 0.84 R 0.86, bands 0.85;  test: evidence P 0.61 R 0.61, bands 0.74.
 FLOORS = {
-    "dev": {"evidence_p": 0.71, "evidence_r": 0.79, "bands": 0.74},
+    "dev": {"evidence_p": 0.81, "evidence_r": 0.83, "bands": 0.82},
     "test": {"evidence_p": 0.56, "evidence_r": 0.56, "bands": 0.68},
 }
 # Development-part recall per evidence category (categories with at least 10 labels).
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.84,
+    "exit_portability": 0.85,
     "open_license_of_deliverables": 0.85,
     "open_standards": 0.70,
     "or_equivalent": 0.90,
-    "oss_allowed": 0.72,
+    "oss_allowed": 0.87,
     "source_code_access": 0.85,
-    "weighted_award_criteria": 0.70,
+    "weighted_award_criteria": 0.90,
 }
 
 
