@@ -172,3 +172,45 @@ def test_missing_or_broken_term_list(tmp_path):
     (folder / "lexicons" / "terms" / "seats.yaml").write_text("phrases:\n  es: [licencia por puesto]\nextra: 1\n")
     with pytest.raises(DataError, match=r"seats\.yaml:3: unknown key 'extra'"):
         load_ruleset(folder)
+
+
+_MACRO_RULE = """
+version: 1
+macros:
+  channel: 'Acme|Globex'
+rules:
+  - id: T-CHANNEL
+    category: vendor_certification
+    severity: error
+    criteria: [4]
+    languages: [en]
+    message: "Channel condition {match}"
+    matchers:
+      - regex:
+          en: ['\\bpartner of (?:{channel})\\b']
+    examples:
+      bad: {en: ["The bidder must be a partner of Globex."]}
+      good: {en: ["The bidder must be a partner of the buyer."]}
+"""
+
+
+def test_a_rule_file_macro_is_written_once_and_stays_in_its_file(tmp_path):
+    """`macros:` in a rule file expand in that file's patterns; another file's `{channel}` is
+    not expanded (and so matches nothing)."""
+    folder = write_rule_folder(tmp_path, rules=_MACRO_RULE)
+    other = "version: 1\nrules:\n" + _MACRO_RULE.split("rules:\n", 1)[1].replace("T-CHANNEL", "T-OTHER")
+    (folder / "rules" / "other.yaml").write_text(other, encoding="utf-8")
+    ruleset = load_ruleset(folder)
+    count, failures = run_examples(ruleset.select(["T-CHANNEL"]))
+    assert count == 2 and failures == []
+    from ospo_procure.lint import lint_text
+
+    found = lint_text("The bidder must be a partner of Acme.", language="en", ruleset=ruleset, score=False)
+    assert sorted(f.rule for f in found.findings) == ["T-CHANNEL"]
+
+
+def test_a_macro_name_must_be_a_plain_name(tmp_path):
+    folder = write_rule_folder(tmp_path, rules=_MACRO_RULE.replace("  channel:", "  Channel-1:"))
+    with pytest.raises(DataError) as exc:
+        load_ruleset(folder)
+    assert "test.yaml" in str(exc.value) and "Channel-1" in str(exc.value)

@@ -282,6 +282,7 @@ def _build(root: Path, key: str) -> RuleSet:
         data, lines = load_yaml(path)
         ld = LoadEnv(path, lines, True, term_lists, macros)
         ld.validate(data, schema.RULE_FILE)
+        ld.macros = {**macros, **(data.get("macros") or {})}  # a file's own macros stay in that file
         for i, raw in enumerate(data["rules"]):
             rule = _load_rule(raw, ("rules", i), ld)
             if rule.id in seen:

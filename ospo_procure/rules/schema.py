@@ -104,7 +104,16 @@ RULE_FILE = {
     "type": "object",
     "additionalProperties": False,
     "required": ["rules"],
-    "properties": {"version": {"type": "integer"}, "rules": {"type": "array", "items": RULE}},
+    "properties": {
+        "version": {"type": "integer"},
+        # {name} -> regex text used in this file's patterns: one list written once ("partner_vendors")
+        "macros": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z_]+$"},
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+        "rules": {"type": "array", "items": RULE},
+    },
 }
 
 # context.yaml: when an ordinary-word product name ("Windows", "Teams") is the product.
