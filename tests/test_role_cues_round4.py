@@ -15,28 +15,9 @@ procurement; none is taken from a real tender or from the corpus."""
 from __future__ import annotations
 
 import pytest
+from rolecheck import assert_brand_role, brand_findings
 
 from ospo_procure.lint import lint_text
-
-INFO_ROLES = ("example", "existing", "procedural", "excluded", "negated", "commentary", "history")
-
-
-def _brand(text: str, lang: str, ruleset, match: str):
-    found = [f for f in lint_text(text, language=lang, ruleset=ruleset, score=False).findings if f.kind == "finding"]
-    return [f for f in found if f.match == match and f.category == "brand"], found
-
-
-def _check(bundled_rules, lang, text, match, role, reason):
-    hits, found = _brand(text, lang, bundled_rules, match)
-    if role is None:  # nothing is reported
-        assert hits == [], [(f.rule, f.role, f.role_reason) for f in hits]
-        return
-    assert hits, [(f.rule, f.match, f.role) for f in found]
-    f = hits[0]
-    assert f.role == role, (f.role, f.role_reason)
-    assert reason.lower() in f.role_reason.lower(), f.role_reason
-    assert f.severity == ("info" if role in INFO_ROLES else "error")
-
 
 # (language, text, matched text, role (None: nothing reported), words of the role reason)
 CLAUSES = [
@@ -297,7 +278,7 @@ CLAUSES = [
 
 @pytest.mark.parametrize("lang,text,match,role,reason", CLAUSES)
 def test_what_is_in_place_and_what_may_be_offered(bundled_rules, lang, text, match, role, reason):
-    _check(bundled_rules, lang, text, match, role, reason)
+    assert_brand_role(bundled_rules, lang, text, match, role, reason)
 
 
 @pytest.mark.parametrize(
@@ -322,7 +303,7 @@ def test_what_is_in_place_and_what_may_be_offered(bundled_rules, lang, text, mat
     ],
 )
 def test_the_offer_and_requirements_stay_required(bundled_rules, lang, text, match):
-    hits, found = _brand(text, lang, bundled_rules, match)
+    hits, found = brand_findings(text, lang, bundled_rules, match)
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].severity == "error", (hits[0].role, hits[0].role_reason)
 
@@ -360,14 +341,14 @@ def test_the_offer_and_requirements_stay_required(bundled_rules, lang, text, mat
     ],
 )
 def test_what_is_replaced_keeps_its_role_an_upgrade_is_bought(bundled_rules, lang, text, match, role):
-    hits, found = _brand(text, lang, bundled_rules, match)
+    hits, found = brand_findings(text, lang, bundled_rules, match)
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].role == role, (hits[0].role, hits[0].role_reason)
 
 
 def test_a_form_named_as_the_text_of_a_link_is_a_channel(bundled_rules):
     text = 'Price quotes are due on 3 March through the <a href="https://forms.example.org/q">Microsoft Forms</a> page.'
-    hits, found = _brand(text, "en", bundled_rules, "Microsoft Forms")
+    hits, found = brand_findings(text, "en", bundled_rules, "Microsoft Forms")
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].role == "procedural", (hits[0].role, hits[0].role_reason)
 
@@ -396,7 +377,7 @@ def test_a_platform_beside_an_open_format_has_one_role_in_both_findings(bundled_
     ],
 )
 def test_out_of_scope_with_an_adverb_is_excluded(bundled_rules, lang, text, match):
-    hits, found = _brand(text, lang, bundled_rules, match)
+    hits, found = brand_findings(text, lang, bundled_rules, match)
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].role == "excluded", (hits[0].role, hits[0].role_reason)
 
@@ -406,6 +387,6 @@ def test_what_is_found_in_the_network_keeps_its_role_in_a_purchase_of_the_vendor
         "Object: renewal of Microsoft licences.\n\n"
         "Client access licences are counted for the Windows Server hosts found within the agency network."
     )
-    hits, found = _brand(text, "en", bundled_rules, "Windows Server")
+    hits, found = brand_findings(text, "en", bundled_rules, "Windows Server")
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].role == "existing", (hits[0].role, hits[0].role_reason)
