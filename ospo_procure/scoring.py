@@ -14,11 +14,12 @@ system) do not count. Silence is not a 5: bases are low where a criterion needs 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+
+import regex
 
 from ospo_procure.constants import LANGUAGES
 from ospo_procure.errors import DataError
@@ -29,8 +30,9 @@ from ospo_procure.model import (
     Finding,
 )
 from ospo_procure.rules.loader import RuleSet
+from ospo_procure.rules.patterns import compile_regex
 from ospo_procure.scoring_model import CriterionScore, ScoreCap, Scorecard, ScoreTerm
-from ospo_procure.yamlio import load_yaml, validate
+from ospo_procure.yamlio import line_of, load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
 _TERM = {
@@ -94,7 +96,7 @@ RUBRIC_SCHEMA = {
 class Rubric:
     criteria: dict[int, dict[str, Any]]
     waived_factor: float
-    award_context: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    award_context: dict[str, regex.Pattern[str]] = field(default_factory=dict)
 
     def in_award(self, item: Finding, lang: str) -> bool:
         """Whether an item sits in the award part: a heading above it or its own sentence
@@ -116,12 +118,15 @@ def load_rubric(path: Path) -> Rubric:
             {("criteria", str(k[1]), *k[2:]): v for k, v in list(lines.items()) if len(k) > 1 and k[0] == "criteria"}
         )
     validate(data, RUBRIC_SCHEMA, path, lines)
-    award: dict[str, re.Pattern[str]] = {}
-    for lang, cues in (data.get("award_context") or {}).items():
-        try:
-            award[lang] = re.compile("|".join(f"(?:{c})" for c in cues), re.IGNORECASE)
-        except re.error as exc:
-            raise DataError(f"award_context {lang}: bad regular expression ({exc})", path=path) from exc
+    award = {
+        lang: compile_regex(
+            "|".join(f"(?:{c})" for c in cues),
+            path=path,
+            line=line_of(lines, ("award_context", lang)),
+            what=f"award_context {lang}",
+        )
+        for lang, cues in (data.get("award_context") or {}).items()
+    }
     return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)), award)
 
 

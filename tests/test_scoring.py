@@ -80,7 +80,7 @@ def test_rubric_award_context_bad_regex_names_the_file(tmp_path):
     bad = tmp_path / "checklist.yaml"
     bad.write_text(text.replace("award_context:\n  en: [", "award_context:\n  en: ['(unclosed', ", 1), encoding="utf-8")
     assert bad.read_text(encoding="utf-8") != text
-    with pytest.raises(DataError, match=r"checklist\.yaml.*award_context en: bad regular expression"):
+    with pytest.raises(DataError, match=r"checklist\.yaml:\d+: award_context en: bad regular expression"):
         load_rubric(bad)
 
 
@@ -152,3 +152,4 @@ def test_open_source_experience_counts_for_source_code_only_where_the_award_rate
     asked, asked_reasons = criterion(staff, "asked.md")
     assert rated == 4 and any("EV-OSS-EXPERIENCE" in r for r in rated_reasons)
     assert asked == 3 and not any("EV-OSS-EXPERIENCE" in r for r in asked_reasons)
+
