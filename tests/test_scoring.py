@@ -152,4 +152,3 @@ def test_open_source_experience_counts_for_source_code_only_where_the_award_rate
     asked, asked_reasons = criterion(staff, "asked.md")
     assert rated == 4 and any("EV-OSS-EXPERIENCE" in r for r in rated_reasons)
     assert asked == 3 and not any("EV-OSS-EXPERIENCE" in r for r in asked_reasons)
-
