@@ -156,12 +156,20 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="measure on the real-tender corpus (benchmarks/corpus/real)")
     ap.add_argument("--by-category", action="store_true", help="with --real: precision and recall per category")
     ap.add_argument("--split", choices=["dev", "test"], help="with --real: only this part (tune with --split dev)")
+    ap.add_argument(
+        "--ids",
+        type=Path,
+        help="with --real: only the documents whose ids this file lists, one per line "
+        "(e.g. a batch labelled this week, measured before any rule is tuned on it)",
+    )
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
 
         splits = (args.split,) if args.split else ("dev", "test")
-        print("\n".join(run(show_errors=args.show_errors, by_category=args.by_category, splits=splits)))
+        ids = frozenset(args.ids.read_text(encoding="utf-8").split()) if args.ids else None
+        lines = run(show_errors=args.show_errors, by_category=args.by_category, splits=splits, ids=ids)
+        print("\n".join(lines))
         return 0
     if not (args.corpus / "paragraphs.jsonl").is_file():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)

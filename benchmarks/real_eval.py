@@ -209,9 +209,10 @@ def run(
     show_errors: bool = False,
     by_category: bool = False,
     splits: tuple[str, ...] = ("dev", "test"),
+    ids: frozenset[str] | None = None,
 ) -> list[str]:
     baseline = Baseline()
-    docs = [d for d in load_corpus(root) if d.meta["split"] in splits]
+    docs = [d for d in load_corpus(root) if d.meta["split"] in splits and (ids is None or d.id in ids)]
     problems = [f"{d.id}: {p}" for d in docs for p in d.problems]
     lines: list[str] = []
     if problems:
