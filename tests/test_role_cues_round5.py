@@ -9,7 +9,8 @@ configuration is X"); more public buyers as the subject ("the Bank uses X"); use
 introduced as what the solution links to or what the buyer uses; a list left open ("X, Y, etc.",
 "entre otras"); what is bought separately or is out of scope; adverbs of the past and the
 buyer's own past acts ("previously used X", "the County implemented X"); a label or table cell
-naming the current system ("Current ERP: X"); a vendor's certification named as desirable.
+naming the current system ("Current ERP: X"); a vendor's certification named as desirable; the
+file format of the tender's own documents ("responses must be submitted in X").
 
 Every sentence was written for these tests from the general language of procurement; none is
 taken from a real tender or from the corpus."""
@@ -214,6 +215,23 @@ CLAUSES = [
     ),
     ("pt", "O órgão implantou o SAP ERP na área financeira.", "SAP ERP", "history", "implantou"),
     ("fr", "La collectivité a déployé Microsoft Exchange en 2015.", "Microsoft Exchange", "history", "a déployé"),
+    # the file format of the tender's own documents binds the bid, not the solution
+    (
+        "en",
+        "Responses must be submitted electronically in Microsoft Word 2016 or later.",
+        "Microsoft Word 2016",
+        "procedural",
+        "submitted electronically in",
+    ),
+    ("es", "Las ofertas deberán presentarse en Microsoft Excel.", "Microsoft Excel", "procedural", "presentarse en"),
+    (
+        "pt",
+        "As propostas deverão ser enviadas em Microsoft Excel.",
+        "Microsoft Excel",
+        "procedural",
+        "enviadas em",
+    ),
+    ("fr", "Les offres seront remises sous Microsoft Excel.", "Microsoft Excel", "procedural", "remises sous"),
     # a label or a table cell that names the current system
     ("en", "Current ERP: SAP ECC 6.0", "SAP ECC 6.0", "existing", "current erp:"),
     (
@@ -304,6 +322,8 @@ REQUIRED = [
         "Microsoft Dynamics 365",
     ),
     ("en", "The County implemented a new policy and the solution shall run on Oracle Database.", "Oracle Database"),
+    ("en", "The contractor shall deliver all reports in Microsoft Excel only.", "Microsoft Excel"),
+    ("en", "The bid shall offer a solution built on Microsoft Dynamics 365.", "Microsoft Dynamics 365"),
     ("en", "Bidders must have implemented SAP S/4HANA in at least three public bodies.", "SAP S/4HANA"),
     (
         "en",
