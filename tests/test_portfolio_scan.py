@@ -340,7 +340,8 @@ def test_dask_engine_on_a_local_cluster_writes_the_same_store(tmp_path):
 
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path):
     folder = tmp_path / "portfolio"
-    make_portfolio(folder, tenders=150, words=300, formats=("txt",))
+    # Files long enough that a loaded machine cannot finish all ten batches between two polls.
+    make_portfolio(folder, tenders=150, words=1200, formats=("txt",))
     store = tmp_path / "s.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "ospo_procure", "scan", str(folder), "--store", str(store), "--jobs", "1"],
