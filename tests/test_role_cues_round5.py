@@ -10,7 +10,10 @@ introduced as what the solution links to or what the buyer uses; a list left ope
 "entre otras"); what is bought separately or is out of scope; adverbs of the past and the
 buyer's own past acts ("previously used X", "the County implemented X"); a label or table cell
 naming the current system ("Current ERP: X"); a vendor's certification named as desirable; the
-file format of the tender's own documents ("responses must be submitted in X").
+file format of the tender's own documents ("responses must be submitted in X"); a preference
+("would prefer X, but is open to other solutions"), an export option, the buyer's own provider
+("as its identity provider", "X is the standard directory service"), what a purchase makes
+unnecessary ("eliminate the use of X"), a firm the buyer has engaged.
 
 Every sentence was written for these tests from the general language of procurement; none is
 taken from a real tender or from the corpus."""
@@ -232,6 +235,71 @@ CLAUSES = [
         "enviadas em",
     ),
     ("fr", "Les offres seront remises sous Microsoft Excel.", "Microsoft Excel", "procedural", "remises sous"),
+    # a preference, an export option, the buyer's own provider, what is made unnecessary, a firm engaged
+    (
+        "en",
+        "The agency would prefer a solution built on the Salesforce platform, but is open to other solutions.",
+        "Salesforce platform",
+        "example",
+        "would prefer",
+    ),
+    (
+        "en",
+        "Users shall be able to export any report to Microsoft Excel.",
+        "Microsoft Excel",
+        "example",
+        "export any report to",
+    ),
+    (
+        "es",
+        "Los usuarios podrán exportar los informes a Microsoft Excel.",
+        "Microsoft Excel",
+        "example",
+        "exportar los informes a",
+    ),
+    (
+        "pt",
+        "Os relatórios poderão ser exportados para Microsoft Excel.",
+        "Microsoft Excel",
+        "example",
+        "exportados para",
+    ),
+    (
+        "fr",
+        "Les utilisateurs pourront exporter les tableaux vers Microsoft Excel.",
+        "Microsoft Excel",
+        "example",
+        "exporter les tableaux vers",
+    ),
+    (
+        "en",
+        "Staff authenticate through Okta, which the Department runs as its enterprise identity provider.",
+        "Okta",
+        "existing",
+        "which the department runs",
+    ),
+    (
+        "en",
+        "Microsoft Entra ID is the standard directory service for all staff accounts.",
+        "Microsoft Entra ID",
+        "existing",
+        "is the standard directory service",
+    ),
+    (
+        "en",
+        "The portal will remove manual steps and eliminate the use of Lotus Notes.",
+        "Lotus Notes",
+        "existing",
+        "eliminate the use of",
+    ),
+    (
+        "en",
+        "The county has engaged a firm to configure ServiceNow for its service desk.",
+        "ServiceNow",
+        "history",
+        "has engaged",
+    ),
+    ("en", "A Microsoft Teams channel will be used to track progress.", "Microsoft Teams", "procedural", "channel"),
     # a label or a table cell that names the current system
     ("en", "Current ERP: SAP ECC 6.0", "SAP ECC 6.0", "existing", "current erp:"),
     (
@@ -324,6 +392,11 @@ REQUIRED = [
     ("en", "The County implemented a new policy and the solution shall run on Oracle Database.", "Oracle Database"),
     ("en", "The contractor shall deliver all reports in Microsoft Excel only.", "Microsoft Excel"),
     ("en", "The bid shall offer a solution built on Microsoft Dynamics 365.", "Microsoft Dynamics 365"),
+    (
+        "en",
+        "The new system shall be built on Microsoft Dynamics 365, which the County has selected as its ERP platform.",
+        "Microsoft Dynamics 365",
+    ),
     ("en", "Bidders must have implemented SAP S/4HANA in at least three public bodies.", "SAP S/4HANA"),
     (
         "en",
