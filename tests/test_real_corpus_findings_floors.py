@@ -31,16 +31,19 @@ from realcorpus import load_corpus  # noqa: E402
 # set again when 46 documents from 37 new buyers joined (168 documents; the new Spanish excerpts
 # lowered es precision on both parts), at the figures the rules reached on them before any tuning;
 # the dev floors were raised after the fifth round of rules (dev: all 0.94 / 0.79, role errors 22).
+# Set again when 98 documents from 64 new buyers joined (266 documents; the fresh batch gave
+# findings 0.42 / 0.46 on its development part and 0.66 / 0.44 on its test part before any
+# tuning), after the sixth round of rules (dev all 0.88 / 0.74, role errors 75; test 0.72 / 0.57).
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.92, 0.75, 11),
-    ("dev", "es"): (0.92, 0.70, 3),
+    ("dev", "en"): (0.79, 0.67, 63),
+    ("dev", "es"): (0.92, 0.69, 4),
     ("dev", "fr"): (0.95, 0.93, 0),
-    ("dev", "pt"): (0.92, 0.79, 8),
-    ("test", "en"): (0.70, 0.60, 48),
-    ("test", "es"): (0.40, 0.78, 9),
-    ("test", "fr"): (0.95, 0.95, 1),
-    ("test", "pt"): (0.80, 0.68, 3),
+    ("dev", "pt"): (0.92, 0.77, 8),
+    ("test", "en"): (0.68, 0.52, 93),
+    ("test", "es"): (0.62, 0.74, 9),
+    ("test", "fr"): (0.85, 0.70, 0),
+    ("test", "pt"): (0.80, 0.58, 1),
 }
 
 

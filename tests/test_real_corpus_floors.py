@@ -27,19 +27,22 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.75 R 0.82, bands 0.77;  test: evidence P 0.62 R 0.62, bands 0.74.
 # After the fifth round of rules and rubric:
 #   dev:  evidence P 0.84 R 0.86, bands 0.85;  test: evidence P 0.61 R 0.61, bands 0.74.
+# Set again when 98 documents joined (266 documents), after the sixth round:
+#   dev:  evidence P 0.79 R 0.77, bands 0.79;  test: evidence P 0.62 R 0.58, bands 0.72.
 FLOORS = {
-    "dev": {"evidence_p": 0.81, "evidence_r": 0.83, "bands": 0.82},
-    "test": {"evidence_p": 0.56, "evidence_r": 0.56, "bands": 0.68},
+    "dev": {"evidence_p": 0.77, "evidence_r": 0.75, "bands": 0.77},
+    "test": {"evidence_p": 0.59, "evidence_r": 0.55, "bands": 0.69},
 }
 # Development-part recall per evidence category (categories with at least 10 labels).
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.85,
-    "open_license_of_deliverables": 0.85,
-    "open_standards": 0.70,
-    "or_equivalent": 0.90,
+    "exit_portability": 0.67,
+    "open_license_of_deliverables": 0.79,
+    "open_standards": 0.67,
+    "or_equivalent": 0.74,
     "oss_allowed": 0.87,
-    "source_code_access": 0.85,
-    "weighted_award_criteria": 0.90,
+    "source_code_access": 0.76,
+    "tco": 0.80,
+    "weighted_award_criteria": 0.79,
 }
 
 
