@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ospo_procure.tokenizer import Span
 
 _VERSIONISH = re.compile(r"^(?:v?\d[\w.]*|[IVX]+|E\d|R\d|XP|Vista|NT|S/4HANA|z/OS|\d{2,4}[a-z]?)$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([\w./-]+)")  # matched at a position: no slice of a long paragraph
 
 
 # --------------------------------------------------------------------------- block state
@@ -92,10 +93,12 @@ class BlockContext:
     _starts: list[int] | None = field(default=None, repr=False)
     _lower: str | None = field(default=None, repr=False)
     _spacy_doc: Any = field(default=None, repr=False)
-    _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    cues: CueFilter | None = None  # which cue patterns can occur in the block (compile_rules)
+    _found: dict[tuple[int, int, int], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _fold: str | None = field(default=None, repr=False)
-    _live: dict[int, bool] = field(default_factory=dict, repr=False)
+    _possible: tuple[set[int], set[int]] | None = field(default=None, repr=False)  # (slots, checks)
+    _live: dict[int, list[regex.Pattern[str]]] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -203,42 +206,95 @@ class BlockContext:
             )
             return None
 
-    def find(
-        self, check: CueCheck, start: int, end: int, who: str, patterns: Iterable[regex.Pattern[str]] | None = None
-    ) -> tuple[int, int] | None:
-        """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
-        occurs around the span start:end, as absolute offsets, or None."""
-        if patterns is None and not self._may_occur(check):
+    def find(self, check: CueCheck, start: int, end: int, who: str) -> tuple[int, int] | None:
+        """Where a cue of `check` occurs around the span start:end, as absolute offsets, or None."""
+        if not self.may_occur(check):
             return None  # answered without the span's sentence, so without tokenizing the block
+        patterns = self.live(check)
         lo, hi = self.region(check.scope, check.window, start, end)
         # Candidates in the same sentence (clause, block) ask the same question: search once.
-        key = (id(check), lo, hi, None if patterns is None else tuple(map(id, patterns)))
+        key = (id(check), lo, hi)
         if key not in self._found:
-            self._found[key] = self._find(check, lo, hi, who, patterns)
+            self._found[key] = self._find(patterns, lo, hi, who)
         return self._found[key]
 
-    def _may_occur(self, check: CueCheck) -> bool:
-        """Whether some cue of `check` can occur anywhere in the block: one whose required
-        literals (rules/prefilter.py) all occur in it. Folding is character by character, so a
-        region's folded text is part of the block's: a cue that cannot occur in the block
-        cannot occur in any region of it (search() would skip it there)."""
-        live = self._live.get(id(check))
-        if live is None:
-            folded = self.folded
-            live = self._live[id(check)] = any(
-                not sets or _has_literals(sets, folded)
-                for sets in (required_sets(p.pattern) for p in check.patterns(self.lang))
-            )
-        return live
+    def may_occur(self, check: CueCheck) -> bool:
+        """Whether a cue of `check` can occur in the block at all (by the cue filter: the
+        required literals of one of its patterns occur in it). Folding is character by
+        character, so a region's folded text is part of the block's: a cue that cannot occur
+        in the block cannot occur in any region of it."""
+        live = self.live_checks()
+        return live is None or id(check) in live or not self.cues.knows(check)  # type: ignore[union-attr]
 
-    def _find(
-        self, check: CueCheck, lo: int, hi: int, who: str, patterns: Iterable[regex.Pattern[str]] | None
-    ) -> tuple[int, int] | None:
-        for pattern in check.patterns(self.lang) if patterns is None else patterns:
+    def live_checks(self) -> set[int] | None:
+        """The ids of the cue filter's checks that have a pattern that can occur in the block
+        (None without a filter: any may)."""
+        if self.cues is None:
+            return None
+        if self._possible is None:
+            self._possible = self.cues.possible(self.text, self.folded)
+        return self._possible[1]
+
+    def live(self, check: CueCheck) -> list[regex.Pattern[str]]:
+        """The patterns of `check` that can occur in the block (all, for a check the cue
+        filter does not know), in their order."""
+        found = self._live.get(id(check))
+        if found is None:
+            if self.cues is None or not self.may_occur(check):
+                found = check.patterns(self.lang) if self.cues is None else []
+            else:
+                assert self._possible is not None
+                found = self.cues.live(check, self._possible[0])
+            self._live[id(check)] = found
+        return found
+
+    def _find(self, patterns: list[regex.Pattern[str]], lo: int, hi: int, who: str) -> tuple[int, int] | None:
+        for pattern in patterns:
             m = self.search(pattern, lo, hi, who)
             if m is not None:
                 return lo + m.start(), lo + m.end()
         return None
+
+
+class CueFilter:
+    """Every cue pattern of a language (rule exceptions, `requires:` cues, the role model's
+    cues and their `unless` cues) behind one literal prefilter (rules/prefilter.py): a block
+    is read once for all of them, and a check none of whose patterns can occur in it is
+    answered without searching, or computing the span's sentence."""
+
+    def __init__(self, checks: Iterable[CueCheck], lang: str) -> None:
+        self.lang = lang
+        slots: dict[str, int] = {}  # a pattern text shared by several checks is one slot
+        self._of: dict[int, tuple[tuple[int, regex.Pattern[str]], ...]] = {}  # check id -> its (slot, pattern)
+        self._checks: list[CueCheck] = []  # keeps the ids above alive
+        owners: list[list[int]] = []  # slot -> the ids of the checks using it
+        for check in checks:
+            if check.scope == "lead_in" or id(check) in self._of:
+                continue  # a lead-in cue looks at another block's text
+            self._checks.append(check)
+            entries = []
+            for p in check.patterns(lang):
+                slot = slots.setdefault(p.pattern, len(slots))
+                if slot == len(owners):
+                    owners.append([])
+                owners[slot].append(id(check))
+                entries.append((slot, p))
+            self._of[id(check)] = tuple(entries)
+        self._owners = [frozenset(o) for o in owners]
+        self.prefilter = Prefilter(list(slots))
+
+    def knows(self, check: CueCheck) -> bool:
+        return id(check) in self._of
+
+    def possible(self, text: str, folded: str) -> tuple[set[int], set[int]]:
+        """The slots of the patterns that can occur in `text` (`folded`: fold(text)), and the
+        ids of the checks that own one."""
+        slots = self.prefilter.candidates(text, folded)
+        owners = self._owners
+        return slots, set().union(*[owners[i] for i in slots])
+
+    def live(self, check: CueCheck, slots: set[int]) -> list[regex.Pattern[str]]:
+        return [pattern for slot, pattern in self._of[id(check)] if slot in slots]
 
 
 def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
@@ -763,13 +819,13 @@ def _extend_product(text: str, start: int, end: int, edition_words: frozenset[st
     pos = end
     taken = 0
     while taken < 4:
-        m = re.match(r"[ \u00a0]+([\w./-]+)", text[pos:])
+        m = _NEXT_WORD.match(text, pos)
         if not m:
             break
         word = m.group(1).rstrip(".,;:")
         if not word or not (_VERSIONISH.match(word) or word.lower() in edition_words):
             break
-        pos += m.start(1) + len(word)
+        pos = m.start(1) + len(word)
         taken += 1
     return pos
 
@@ -798,7 +854,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
         # the ordinary phrase must contain the ambiguous word itself
         if any(lo + m.start() <= hit.start and lo + m.end() >= hit.end for m in found):
             return False
-    nxt = re.match(r"[ \u00a0]+([\w./-]+)", text[hit.end :])
+    nxt = _NEXT_WORD.match(text, hit.end)
     if nxt and (_VERSIONISH.match(nxt.group(1).rstrip(".,;:")) or nxt.group(1).lower() in context.edition_words):
         return True
     patterns = context.product_context.for_lang(ctx.lang)
