@@ -531,15 +531,11 @@ class RoleStage:
         plan = self._live_plans.get(key)
         if plan is None:
             full = self._plan(cand, key)
-            live = ctx.live_checks()
-            if live is None:
-                plan = full
-            else:  # a lead-in cue looks at another block's text: it stays
-                plan = _Plan(
-                    [(a, g) for a, g in full.attributions if g.check.scope == "lead_in" or id(g.check) in live],
-                    [(name, g) for name, g in full.cues if g.check.scope == "lead_in" or id(g.check) in live],
-                )
-            self._live_plans[key] = plan
+            # a lead-in cue looks at another block's text: it stays
+            plan = self._live_plans[key] = _Plan(
+                [(a, g) for a, g in full.attributions if g.check.scope == "lead_in" or ctx.may_occur(g.check)],
+                [(name, g) for name, g in full.cues if g.check.scope == "lead_in" or ctx.may_occur(g.check)],
+            )
         return plan
 
     def _plan(self, cand: Candidate, key: tuple[str, str, str | None]) -> _Plan:

@@ -97,7 +97,7 @@ class BlockContext:
     _found: dict[tuple[int, int, int], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _fold: str | None = field(default=None, repr=False)
-    _possible: tuple[set[int], set[int]] | None = field(default=None, repr=False)  # (slots, checks)
+    _anchored: tuple[set[int], set[int]] | None = field(default=None, repr=False)  # CueFilter.anchored
     _live: dict[int, list[regex.Pattern[str]]] = field(default_factory=dict, repr=False)
 
     @property
@@ -219,32 +219,22 @@ class BlockContext:
         return self._found[key]
 
     def may_occur(self, check: CueCheck) -> bool:
-        """Whether a cue of `check` can occur in the block at all (by the cue filter: the
-        required literals of one of its patterns occur in it). Folding is character by
+        """Whether a cue of `check` can occur in the block at all. Folding is character by
         character, so a region's folded text is part of the block's: a cue that cannot occur
         in the block cannot occur in any region of it."""
-        live = self.live_checks()
-        return live is None or id(check) in live or not self.cues.knows(check)  # type: ignore[union-attr]
-
-    def live_checks(self) -> set[int] | None:
-        """The ids of the cue filter's checks that have a pattern that can occur in the block
-        (None without a filter: any may)."""
-        if self.cues is None:
-            return None
-        if self._possible is None:
-            self._possible = self.cues.possible(self.text, self.folded)
-        return self._possible[1]
+        return bool(self.live(check))
 
     def live(self, check: CueCheck) -> list[regex.Pattern[str]]:
-        """The patterns of `check` that can occur in the block (all, for a check the cue
-        filter does not know), in their order."""
+        """The patterns of `check` that can occur in the block, in their order (by the cue
+        filter: those whose required literals occur in it; all, for a check it does not know)."""
         found = self._live.get(id(check))
         if found is None:
-            if self.cues is None or not self.may_occur(check):
-                found = check.patterns(self.lang) if self.cues is None else []
+            if self.cues is None:
+                found = check.patterns(self.lang)
             else:
-                assert self._possible is not None
-                found = self.cues.live(check, self._possible[0])
+                if self._anchored is None:
+                    self._anchored = self.cues.anchored(self.text, self.folded)
+                found = self.cues.live(check, self._anchored, self.text, self.folded)
             self._live[id(check)] = found
         return found
 
@@ -267,34 +257,26 @@ class CueFilter:
         slots: dict[str, int] = {}  # a pattern text shared by several checks is one slot
         self._of: dict[int, tuple[tuple[int, regex.Pattern[str]], ...]] = {}  # check id -> its (slot, pattern)
         self._checks: list[CueCheck] = []  # keeps the ids above alive
-        owners: list[list[int]] = []  # slot -> the ids of the checks using it
         for check in checks:
             if check.scope == "lead_in" or id(check) in self._of:
                 continue  # a lead-in cue looks at another block's text
             self._checks.append(check)
-            entries = []
-            for p in check.patterns(lang):
-                slot = slots.setdefault(p.pattern, len(slots))
-                if slot == len(owners):
-                    owners.append([])
-                owners[slot].append(id(check))
-                entries.append((slot, p))
-            self._of[id(check)] = tuple(entries)
-        self._owners = [frozenset(o) for o in owners]
+            self._of[id(check)] = tuple((slots.setdefault(p.pattern, len(slots)), p) for p in check.patterns(lang))
         self.prefilter = Prefilter(list(slots))
 
-    def knows(self, check: CueCheck) -> bool:
-        return id(check) in self._of
+    def anchored(self, text: str, folded: str) -> tuple[set[int], set[int]]:
+        """One pass over the block for every cue pattern (Prefilter.anchored); the few checks
+        a block is asked about finish it pattern by pattern (`live`)."""
+        return self.prefilter.anchored(text, folded)
 
-    def possible(self, text: str, folded: str) -> tuple[set[int], set[int]]:
-        """The slots of the patterns that can occur in `text` (`folded`: fold(text)), and the
-        ids of the checks that own one."""
-        slots = self.prefilter.candidates(text, folded)
-        owners = self._owners
-        return slots, set().union(*[owners[i] for i in slots])
-
-    def live(self, check: CueCheck, slots: set[int]) -> list[regex.Pattern[str]]:
-        return [pattern for slot, pattern in self._of[id(check)] if slot in slots]
+    def live(
+        self, check: CueCheck, anchored: tuple[set[int], set[int]], text: str, folded: str
+    ) -> list[regex.Pattern[str]]:
+        entries = self._of.get(id(check))
+        if entries is None:
+            return check.patterns(self.lang)
+        possible = self.prefilter.possible
+        return [pattern for slot, pattern in entries if possible(slot, anchored, text, folded)]
 
 
 def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:
