@@ -504,10 +504,8 @@ class RoleStage:
         # asking the same questions). Which cues can occur at all, the block says (ctx.live).
         self._block: BlockContext | None = None
         self._memo: dict[tuple[int, int, int], str | None] = {}
-        # The cue groups that apply to a kind of candidate, in the order they are tried; and,
-        # per block, those of them whose cue can occur in it.
+        # The cue groups that apply to a kind of candidate, in the order they are tried.
         self._plans: dict[tuple[str, str, str | None], _Plan] = {}
-        self._live_plans: dict[tuple[str, str, str | None], _Plan] = {}
 
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
@@ -523,24 +521,12 @@ class RoleStage:
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:
-            self._block, self._memo, self._live_plans = ctx, {}, {}
+            self._block, self._memo = ctx, {}
 
-    def _live_plan(self, cand: Candidate, ctx: BlockContext) -> _Plan:
-        """The groups of `cand`'s plan whose cue can occur in the block (`ctx`, entered)."""
-        key = (cand.mention, cand.rule.category, cand.product.market if cand.product is not None else None)
-        plan = self._live_plans.get(key)
-        if plan is None:
-            full = self._plan(cand, key)
-            # a lead-in cue looks at another block's text: it stays
-            plan = self._live_plans[key] = _Plan(
-                [(a, g) for a, g in full.attributions if g.check.scope == "lead_in" or ctx.may_occur(g.check)],
-                [(name, g) for name, g in full.cues if g.check.scope == "lead_in" or ctx.may_occur(g.check)],
-            )
-        return plan
-
-    def _plan(self, cand: Candidate, key: tuple[str, str, str | None]) -> _Plan:
+    def _plan(self, cand: Candidate) -> _Plan:
         """The attribution groups and role cue groups (in precedence) that apply to `cand`:
-        they depend only on its mention, category and market (`key`), so are listed once for each."""
+        they depend only on its mention, category and market, so are listed once for each."""
+        key = (cand.mention, cand.rule.category, cand.product.market if cand.product is not None else None)
         plan = self._plans.get(key)
         if plan is None:
             attributions = [
@@ -560,6 +546,11 @@ class RoleStage:
             plan = self._plans[key] = _Plan(attributions, cues)
         return plan
 
+    @staticmethod
+    def _may_find(group: CueGroup, ctx: BlockContext) -> bool:
+        """Whether `_found` can find the group's cue in the block at all."""
+        return group.check.scope == "lead_in" or ctx.may_occur(group.check)
+
     def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
         """The role of one finding candidate, with the words that decided it."""
         self._enter(ctx)
@@ -574,10 +565,11 @@ class RoleStage:
 
     def _decide_in_context(self, cand: Candidate, ctx: BlockContext) -> Decision:
         place = self.doc.at(ctx.index)
-        for attribution, group in self._live_plan(cand, ctx).attributions:
-            words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
-            if words is not None:
-                return Decision(None, f"{attribution.name} {_quote(words)}")
+        for attribution, group in self._plan(cand).attributions:
+            if self._may_find(group, ctx):
+                words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
+                if words is not None:
+                    return Decision(None, f"{attribution.name} {_quote(words)}")
         decision = (
             self._by_cue(cand, ctx, place)
             or self._by_document(cand)
@@ -605,10 +597,11 @@ class RoleStage:
         return None
 
     def _by_cue(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
-        for name, group in self._live_plan(cand, ctx).cues:
-            words = self._found(group, cand, ctx, place, f"role {name} cue")
-            if words is not None:
-                return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
+        for name, group in self._plan(cand).cues:
+            if self._may_find(group, ctx):
+                words = self._found(group, cand, ctx, place, f"role {name} cue")
+                if words is not None:
+                    return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
         return None
 
     def _by_document(self, cand: Candidate) -> Decision | None:
