@@ -82,6 +82,7 @@ def stage_figures(doc, ruleset, runs: int) -> None:  # type: ignore[no-untyped-d
     from ospo_procure.lint import _resolve_overlaps, lint_document
     from ospo_procure.matching import compile_rules
     from ospo_procure.roles import DocumentContext, RoleStage
+    from ospo_procure.rules.matchers import BlockContext
     from ospo_procure.scoring import score_result
     from ospo_procure.tokenizer import Tokenizer
 
@@ -101,7 +102,7 @@ def stage_figures(doc, ruleset, runs: int) -> None:  # type: ignore[no-untyped-d
             roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, "en", ruleset.products))
             t["role stage: document context (sections, stated object)"] += time.process_time() - c
             for index, block in enumerate(doc.blocks):
-                ctx = compiled.context(block.text, index)
+                ctx = BlockContext(block.text, "en", index=index, tables=compiled.tables)
                 cands = []
                 for kind, scanner in compiled.scanners.items():
                     c = time.process_time()

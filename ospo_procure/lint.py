@@ -192,7 +192,7 @@ def lint_document(
     roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
     for index, block in enumerate(doc.blocks):
         deadline.check()
-        ctx = compiled.context(block.text, index, block.location)
+        ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
         raw = candidates(compiled, ctx)
         if raw:
             kept: list[Candidate] = []

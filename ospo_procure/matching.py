@@ -18,7 +18,6 @@ from ospo_procure.rules.matchers import (
     BlockContext,
     Candidate,
     CompileEnv,
-    CueFilter,
     Matcher,
     Scanner,
     tidy_span,
@@ -33,12 +32,7 @@ class CompiledRules:
     ruleset: RuleSet
     rules: list[Rule]
     tables: LanguageTables  # tokens, sentences and lemmas, without spaCy (nlp.py)
-    cues: CueFilter  # which cue patterns can occur in a block
     scanners: dict[str, Scanner] = field(default_factory=dict)  # matcher kind -> its scanner
-
-    def context(self, text: str, index: int = 0, location: object = None) -> BlockContext:
-        """A block's context for these rules: their language, tables and cue filter."""
-        return BlockContext(text, self.lang, index=index, location=location, tables=self.tables, cues=self.cues)
 
 
 @lru_cache(maxsize=32)
@@ -46,9 +40,7 @@ def compile_rules(ruleset: RuleSet, lang: str) -> CompiledRules:
     """The scanners of one language: built in milliseconds from the cached rule set."""
     rules = [r for r in ruleset.rules if lang in r.languages]
     tables = ruleset.tables(lang)
-    checks = [exc.check for r in rules for exc in r.exceptions]
-    checks += [m.requires for r in rules for m in r.matchers if m.requires is not None]
-    compiled = CompiledRules(lang, ruleset, rules, tables, CueFilter([*checks, *ruleset.roles.checks()], lang))
+    compiled = CompiledRules(lang, ruleset, rules, tables)
     env = CompileEnv(lang, tables, ruleset)
     for name, kind in MATCHER_KINDS.items():
         uses: list[tuple[Rule, Matcher]] = [(r, m) for r in rules for m in r.matchers if isinstance(m, kind)]

@@ -133,13 +133,39 @@ class RoleModel:
     findings: dict[str, FindingPolicy] = field(default_factory=dict)
     document_roles: list[DocumentRole] = field(default_factory=list)
     rule_defaults: dict[str, str] = field(default_factory=dict)  # rule id -> its matches' default role
+    _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
         return [g for a in self.attributions for g in a.groups] + [g for r in self.roles.values() for g in r.groups]
 
-    def checks(self) -> list[CueCheck]:
-        """Every cue check of the model (for the linter's cue filter, rules/matchers.py)."""
-        return [c for g in self.groups() for c in (g.check, g.unless) if c is not None]
+    def cue_index(self, lang: str) -> CueIndex:
+        if lang not in self._indexes:
+            self._indexes[lang] = CueIndex(self.groups(), lang)
+        return self._indexes[lang]
+
+
+class CueIndex:
+    """Every cue pattern of the role model in one language behind one literal prefilter, so a
+    block is scanned once (Aho-Corasick) and only the cues whose literals occur in it run."""
+
+    def __init__(self, groups: list[CueGroup], lang: str) -> None:
+        self.owner: list[tuple[int, regex.Pattern[str]]] = []  # pattern index -> (id of its check, pattern)
+        sources: list[str] = []
+        for group in groups:
+            if group.check.scope == "lead_in":
+                continue  # looks at another block's text
+            for pattern in group.check.patterns(lang):
+                self.owner.append((id(group.check), pattern))
+                sources.append(pattern.pattern)
+        self.prefilter = Prefilter(sources)
+
+    def by_check(self, possible: set[int]) -> dict[int, list[regex.Pattern[str]]]:
+        """The possible patterns of every check that has one (`patterns` for each at once)."""
+        out: dict[int, list[regex.Pattern[str]]] = {}
+        for i in sorted(possible):
+            check, pattern = self.owner[i]
+            out.setdefault(check, []).append(pattern)
+        return out
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
@@ -500,9 +526,11 @@ class RoleStage:
     def __init__(self, model: RoleModel, doc: DocumentContext) -> None:
         self.model = model
         self.doc = doc
-        # Per block: cue results by span (a product is a candidate of several rules, all
-        # asking the same questions). Which cues can occur at all, the block says (ctx.live).
+        self.index = model.cue_index(doc.lang)
+        # Per block: the cue patterns whose literals occur in it, and cue results by span
+        # (a product is a candidate of several rules, all asking the same questions).
         self._block: BlockContext | None = None
+        self._live: dict[int, list[regex.Pattern[str]]] = {}  # check id -> its patterns possible in the block
         self._memo: dict[tuple[int, int, int], str | None] = {}
         # The cue groups that apply to a kind of candidate, in the order they are tried.
         self._plans: dict[tuple[str, str, str | None], _Plan] = {}
@@ -521,7 +549,8 @@ class RoleStage:
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:
-            self._block, self._memo = ctx, {}
+            possible = self.index.prefilter.candidates(ctx.text, ctx.folded)
+            self._block, self._live, self._memo = ctx, self.index.by_check(possible), {}
 
     def _plan(self, cand: Candidate) -> _Plan:
         """The attribution groups and role cue groups (in precedence) that apply to `cand`:
@@ -546,10 +575,9 @@ class RoleStage:
             plan = self._plans[key] = _Plan(attributions, cues)
         return plan
 
-    @staticmethod
-    def _may_find(group: CueGroup, ctx: BlockContext) -> bool:
-        """Whether `_found` can find the group's cue in the block at all."""
-        return group.check.scope == "lead_in" or ctx.may_occur(group.check)
+    def _may_find(self, group: CueGroup) -> bool:
+        """Whether `_found` can find the group's cue in the current block at all."""
+        return group.check.scope == "lead_in" or id(group.check) in self._live
 
     def decide(self, cand: Candidate, ctx: BlockContext) -> Decision:
         """The role of one finding candidate, with the words that decided it."""
@@ -566,7 +594,7 @@ class RoleStage:
     def _decide_in_context(self, cand: Candidate, ctx: BlockContext) -> Decision:
         place = self.doc.at(ctx.index)
         for attribution, group in self._plan(cand).attributions:
-            if self._may_find(group, ctx):
+            if self._may_find(group):
                 words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
                 if words is not None:
                     return Decision(None, f"{attribution.name} {_quote(words)}")
@@ -598,7 +626,7 @@ class RoleStage:
 
     def _by_cue(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
         for name, group in self._plan(cand).cues:
-            if self._may_find(group, ctx):
+            if self._may_find(group):
                 words = self._found(group, cand, ctx, place, f"role {name} cue")
                 if words is not None:
                     return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
@@ -666,9 +694,7 @@ class RoleStage:
         if lexicon is None:
             return found
         for statement in dict.fromkeys(doc.statements):
-            # no tables: the statement is one sentence; the cue filter of the block being linted
-            cues = self._block.cues if self._block is not None else None
-            ctx = BlockContext(statement, doc.lang, cues=cues)
+            ctx = BlockContext(statement, doc.lang)  # no tables: the statement is one sentence
             # an ordinary-word product name ("Office", "Teams") is not trusted without its context here
             named: list[tuple[int, int, str, str]] = [
                 (h.start, h.end, lexicon.entries[h.surface.entry].vendor, "product")
@@ -712,7 +738,8 @@ class RoleStage:
             return None
         key = (id(check), cand.start, cand.end)
         if key not in self._memo:
-            span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})")
+            patterns = self._live.get(id(check))
+            span = ctx.find(check, cand.start, cand.end, f"{who} ({check.name})", patterns) if patterns else None
             self._memo[key] = ctx.text[span[0] : span[1]] if span is not None else None
         words = self._memo[key]
         unless = group.unless

@@ -93,12 +93,10 @@ class BlockContext:
     _starts: list[int] | None = field(default=None, repr=False)
     _lower: str | None = field(default=None, repr=False)
     _spacy_doc: Any = field(default=None, repr=False)
-    cues: CueFilter | None = None  # which cue patterns can occur in the block (compile_rules)
-    _found: dict[tuple[int, int, int], tuple[int, int] | None] = field(default_factory=dict, repr=False)
+    _found: dict[tuple[Any, ...], tuple[int, int] | None] = field(default_factory=dict, repr=False)
     _folded: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _fold: str | None = field(default=None, repr=False)
-    _anchored: tuple[set[int], set[int]] | None = field(default=None, repr=False)  # CueFilter.anchored
-    _live: dict[int, list[regex.Pattern[str]]] = field(default_factory=dict, repr=False)
+    _live: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[Span]:
@@ -206,77 +204,42 @@ class BlockContext:
             )
             return None
 
-    def find(self, check: CueCheck, start: int, end: int, who: str) -> tuple[int, int] | None:
-        """Where a cue of `check` occurs around the span start:end, as absolute offsets, or None."""
-        if not self.may_occur(check):
+    def find(
+        self, check: CueCheck, start: int, end: int, who: str, patterns: Iterable[regex.Pattern[str]] | None = None
+    ) -> tuple[int, int] | None:
+        """Where a cue of `check` (or one of `patterns`, a prefiltered subset of its patterns)
+        occurs around the span start:end, as absolute offsets, or None."""
+        if patterns is None and not self._may_occur(check):
             return None  # answered without the span's sentence, so without tokenizing the block
-        patterns = self.live(check)
         lo, hi = self.region(check.scope, check.window, start, end)
         # Candidates in the same sentence (clause, block) ask the same question: search once.
-        key = (id(check), lo, hi)
+        key = (id(check), lo, hi, None if patterns is None else tuple(map(id, patterns)))
         if key not in self._found:
-            self._found[key] = self._find(patterns, lo, hi, who)
+            self._found[key] = self._find(check, lo, hi, who, patterns)
         return self._found[key]
 
-    def may_occur(self, check: CueCheck) -> bool:
-        """Whether a cue of `check` can occur in the block at all. Folding is character by
-        character, so a region's folded text is part of the block's: a cue that cannot occur
-        in the block cannot occur in any region of it."""
-        return bool(self.live(check))
+    def _may_occur(self, check: CueCheck) -> bool:
+        """Whether some cue of `check` can occur anywhere in the block: one whose required
+        literals (rules/prefilter.py) all occur in it. Folding is character by character, so a
+        region's folded text is part of the block's: a cue that cannot occur in the block
+        cannot occur in any region of it (search() would skip it there)."""
+        live = self._live.get(id(check))
+        if live is None:
+            folded = self.folded
+            live = self._live[id(check)] = any(
+                not sets or _has_literals(sets, folded)
+                for sets in (required_sets(p.pattern) for p in check.patterns(self.lang))
+            )
+        return live
 
-    def live(self, check: CueCheck) -> list[regex.Pattern[str]]:
-        """The patterns of `check` that can occur in the block, in their order (by the cue
-        filter: those whose required literals occur in it; all, for a check it does not know)."""
-        found = self._live.get(id(check))
-        if found is None:
-            if self.cues is None:
-                found = check.patterns(self.lang)
-            else:
-                if self._anchored is None:
-                    self._anchored = self.cues.anchored(self.text, self.folded)
-                found = self.cues.live(check, self._anchored, self.text, self.folded)
-            self._live[id(check)] = found
-        return found
-
-    def _find(self, patterns: list[regex.Pattern[str]], lo: int, hi: int, who: str) -> tuple[int, int] | None:
-        for pattern in patterns:
+    def _find(
+        self, check: CueCheck, lo: int, hi: int, who: str, patterns: Iterable[regex.Pattern[str]] | None
+    ) -> tuple[int, int] | None:
+        for pattern in check.patterns(self.lang) if patterns is None else patterns:
             m = self.search(pattern, lo, hi, who)
             if m is not None:
                 return lo + m.start(), lo + m.end()
         return None
-
-
-class CueFilter:
-    """Every cue pattern of a language (rule exceptions, `requires:` cues, the role model's
-    cues and their `unless` cues) behind one literal prefilter (rules/prefilter.py): a block
-    is read once for all of them, and a check none of whose patterns can occur in it is
-    answered without searching, or computing the span's sentence."""
-
-    def __init__(self, checks: Iterable[CueCheck], lang: str) -> None:
-        self.lang = lang
-        slots: dict[str, int] = {}  # a pattern text shared by several checks is one slot
-        self._of: dict[int, tuple[tuple[int, regex.Pattern[str]], ...]] = {}  # check id -> its (slot, pattern)
-        self._checks: list[CueCheck] = []  # keeps the ids above alive
-        for check in checks:
-            if check.scope == "lead_in" or id(check) in self._of:
-                continue  # a lead-in cue looks at another block's text
-            self._checks.append(check)
-            self._of[id(check)] = tuple((slots.setdefault(p.pattern, len(slots)), p) for p in check.patterns(lang))
-        self.prefilter = Prefilter(list(slots))
-
-    def anchored(self, text: str, folded: str) -> tuple[set[int], set[int]]:
-        """One pass over the block for every cue pattern (Prefilter.anchored); the few checks
-        a block is asked about finish it pattern by pattern (`live`)."""
-        return self.prefilter.anchored(text, folded)
-
-    def live(
-        self, check: CueCheck, anchored: tuple[set[int], set[int]], text: str, folded: str
-    ) -> list[regex.Pattern[str]]:
-        entries = self._of.get(id(check))
-        if entries is None:
-            return check.patterns(self.lang)
-        possible = self.prefilter.possible
-        return [pattern for slot, pattern in entries if possible(slot, anchored, text, folded)]
 
 
 def _has_literals(sets: tuple[frozenset[str], ...], folded: str) -> bool:

@@ -438,25 +438,6 @@ class LiteralFilter:
         if ids:
             self._literals.make_automaton()
 
-    def anchored(self, text: str) -> set[int]:
-        """The items whose first set occurs in `text`, and those always possible: the first
-        step of `candidates`, for a caller that asks about a few items (`later_ok`)."""
-        if self._empty:
-            return set(self.always)
-        found = set(chain.from_iterable(map(itemgetter(1), self._automaton.iter(text))))
-        found.update(self.always)
-        return found
-
-    def later_ok(self, index: int, text: str) -> bool:
-        """Whether `text` holds a literal of each later set of an anchored item."""
-        for options in self._later.get(index, ()):
-            for lit in options:
-                if lit in text:
-                    break
-            else:
-                return False
-        return True
-
     def candidates(self, text: str) -> set[int]:
         """`text` normalised as the literals are (case-folded, or lower-cased)."""
         hits = set(self.always)
@@ -514,14 +495,3 @@ class Prefilter:
         if self._exact is not None:
             hits |= self._exact.candidates(text)
         return hits
-
-    def anchored(self, text: str, folded: str) -> tuple[set[int], set[int]]:
-        """The first step of `candidates` (LiteralFilter.anchored), on the folded text and on
-        the text as written; `possible` finishes it for one pattern."""
-        return self._filter.anchored(folded), self._exact.anchored(text) if self._exact is not None else set()
-
-    def possible(self, index: int, found: tuple[set[int], set[int]], text: str, folded: str) -> bool:
-        """Whether pattern `index` can match `text`, given `anchored(text, folded)`."""
-        if index in found[0] and self._filter.later_ok(index, folded):
-            return True
-        return self._exact is not None and index in found[1] and self._exact.later_ok(index, text)
