@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ospo_procure.tokenizer import Span
 
 _VERSIONISH = re.compile(r"^(?:v?\d[\w.]*|[IVX]+|E\d|R\d|XP|Vista|NT|S/4HANA|z/OS|\d{2,4}[a-z]?)$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([\w./-]+)")  # matched at a position: no slice of a long paragraph
 
 
 # --------------------------------------------------------------------------- block state
@@ -763,13 +764,13 @@ def _extend_product(text: str, start: int, end: int, edition_words: frozenset[st
     pos = end
     taken = 0
     while taken < 4:
-        m = re.match(r"[ \u00a0]+([\w./-]+)", text[pos:])
+        m = _NEXT_WORD.match(text, pos)
         if not m:
             break
         word = m.group(1).rstrip(".,;:")
         if not word or not (_VERSIONISH.match(word) or word.lower() in edition_words):
             break
-        pos += m.start(1) + len(word)
+        pos = m.start(1) + len(word)
         taken += 1
     return pos
 
@@ -798,7 +799,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
         # the ordinary phrase must contain the ambiguous word itself
         if any(lo + m.start() <= hit.start and lo + m.end() >= hit.end for m in found):
             return False
-    nxt = re.match(r"[ \u00a0]+([\w./-]+)", text[hit.end :])
+    nxt = _NEXT_WORD.match(text, hit.end)
     if nxt and (_VERSIONISH.match(nxt.group(1).rstrip(".,;:")) or nxt.group(1).lower() in context.edition_words):
         return True
     patterns = context.product_context.for_lang(ctx.lang)

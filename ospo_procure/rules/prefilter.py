@@ -403,7 +403,12 @@ class LiteralFilter:
     FEW = 3  # found items with later sets checked with `in` tests rather than the second pass
 
     def _checked(self, later: frozenset[str]) -> bool:
-        return len(later) <= self.MAX_LATER
+        """A later set is checked unless it is large, or holds a literal of two letters ("in",
+        "es", " e"), which nearly every block holds: such a set rules out almost nothing, and
+        its literal's every occurrence would cost the second pass a hit."""
+        return len(later) <= self.MAX_LATER and not any(
+            len(lit.strip()) <= 2 and lit.strip().isalnum() for lit in later
+        )
 
     def __init__(self, requirements: list[tuple[frozenset[str], ...] | None]) -> None:
         import ahocorasick
