@@ -9,9 +9,14 @@ from ospo_procure.lint import lint_text
 INFO_ROLES = ("example", "existing", "procedural", "excluded", "negated", "commentary", "history")
 
 
+def findings_of(text: str, lang: str, ruleset) -> list:
+    """Every lock-in finding of the text (no evidence items)."""
+    return [f for f in lint_text(text, language=lang, ruleset=ruleset, score=False).findings if f.kind == "finding"]
+
+
 def brand_findings(text: str, lang: str, ruleset, match: str):
     """The brand findings on `match`, and every finding of the text (for failure messages)."""
-    found = [f for f in lint_text(text, language=lang, ruleset=ruleset, score=False).findings if f.kind == "finding"]
+    found = findings_of(text, lang, ruleset)
     return [f for f in found if f.match == match and f.category == "brand"], found
 
 

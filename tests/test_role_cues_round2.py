@@ -8,7 +8,7 @@ language of procurement; none is taken from a real tender or from the corpus."""
 from __future__ import annotations
 
 import pytest
-from rolecheck import assert_brand_role
+from rolecheck import assert_brand_role, findings_of
 
 from ospo_procure.lint import lint_text
 
@@ -408,9 +408,7 @@ def test_second_round_roles(bundled_rules, lang, text, match, role, reason):
     ],
 )
 def test_second_round_cues_leave_requirements_alone(bundled_rules, lang, text, match):
-    found = [
-        f for f in lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings if f.kind == "finding"
-    ]
+    found = findings_of(text, lang, bundled_rules)
     hits = [f for f in found if f.match.startswith(match.split()[0]) and f.severity == "error"]
     assert hits, [(f.rule, f.match, f.role, f.role_reason) for f in found]
 

@@ -21,9 +21,7 @@ taken from a real tender or from the corpus."""
 from __future__ import annotations
 
 import pytest
-from rolecheck import assert_brand_role, brand_findings
-
-from ospo_procure.lint import lint_text
+from rolecheck import assert_brand_role, brand_findings, findings_of
 
 # (language, text, matched text, role, words of the role reason)
 CLAUSES = [
@@ -345,9 +343,7 @@ DESIRABLE = [
 
 @pytest.mark.parametrize(("text", "match"), DESIRABLE)
 def test_a_certification_named_as_desirable_is_an_example(bundled_rules, text, match):
-    found = [
-        f for f in lint_text(text, language="en", ruleset=bundled_rules, score=False).findings if f.kind == "finding"
-    ]
+    found = findings_of(text, "en", bundled_rules)
     hits = [f for f in found if f.category == "vendor_certification" and f.match == match]
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert all(f.role == "example" and f.severity == "info" for f in hits), [
@@ -357,9 +353,7 @@ def test_a_certification_named_as_desirable_is_an_example(bundled_rules, text, m
 
 def test_a_certification_required_of_staff_stays_reported(bundled_rules):
     text = "Mandatory qualifications:\n\n- AWS Certified Solutions Architect"
-    found = [
-        f for f in lint_text(text, language="en", ruleset=bundled_rules, score=False).findings if f.kind == "finding"
-    ]
+    found = findings_of(text, "en", bundled_rules)
     hits = [f for f in found if f.category == "vendor_certification"]
     assert hits and all(f.role == "required" and f.severity in ("warning", "error") for f in hits), found
 
