@@ -87,6 +87,10 @@ class MentionPolicy:
     default: str  # a role, or "drop"
     report: frozenset[str] | None = None  # roles that are reported for this mention (None: all)
     sections: bool = True  # whether a section heading may decide its role
+    # Where no cue, heading or stated object decides the role: the severity it is capped at
+    # and the note saying why (`undecided:` in roles.yaml); None keeps the rule's severity.
+    undecided: str | None = None
+    undecided_note: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -247,7 +251,11 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
     ]
     mentions = {
         m: MentionPolicy(
-            raw["default"], frozenset(raw["report"]) if "report" in raw else None, bool(raw.get("sections", True))
+            raw["default"],
+            frozenset(raw["report"]) if "report" in raw else None,
+            bool(raw.get("sections", True)),
+            raw["undecided"]["severity"] if "undecided" in raw else None,
+            dict(raw["undecided"]["note"]) if "undecided" in raw else {},
         )
         for m, raw in data["mentions"].items()
     }
@@ -603,7 +611,7 @@ class RoleStage:
             or self._by_document(cand)
             or self._by_section(cand, place)
             or self._by_object(cand, ctx, place)
-            or Decision(self._policy(cand).default, "no qualifying context")
+            or self._undecided(cand)
         )
         default = self.model.rule_defaults.get(cand.rule.id)
         role = decision.role
@@ -746,6 +754,15 @@ class RoleStage:
         if words is not None and unless is not None and ctx.find(unless, cand.start, cand.end, f"{who} (unless)"):
             return None
         return words
+
+    def _undecided(self, cand: Candidate) -> Decision:
+        """The mention's default role, where nothing in the text decided it: capped at the
+        policy's `undecided` severity, with its note, since a guess is not a finding."""
+        policy = self._policy(cand)
+        if policy.undecided is None:
+            return Decision(policy.default, "no qualifying context")
+        note = policy.undecided_note.get(self.doc.lang) or policy.undecided_note.get("en")
+        return Decision(policy.default, "no qualifying context", note=note, cap=policy.undecided)
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
