@@ -36,7 +36,7 @@ MIN_LITERAL = 3  # shorter anchors ("of", "de") select nothing...
 _COMMON_CHARS = frozenset(".,;:-'\"()[]/ ")  # ...unless made of rarer signs ("%", "€", "§")
 _RARE_RUN = re.compile(r"[^\w\s.,;:\-'\"()\[\]/]+")
 MAX_ANCHORS = 300
-MAX_SETS = 3  # literal sets required together per pattern
+MAX_SETS = 4  # literal sets required together per pattern
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _NEUTRAL = {_c.AT}  # zero-width anchors such as \b and ^ keep a literal run going
