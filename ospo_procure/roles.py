@@ -138,6 +138,7 @@ class RoleModel:
     document_roles: list[DocumentRole] = field(default_factory=list)
     rule_defaults: dict[str, str] = field(default_factory=dict)  # rule id -> its matches' default role
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
+    _document_cues: dict[str, DocumentCues] = field(default_factory=dict, repr=False)
 
     def groups(self) -> list[CueGroup]:
         return [g for a in self.attributions for g in a.groups] + [g for r in self.roles.values() for g in r.groups]
@@ -146,6 +147,11 @@ class RoleModel:
         if lang not in self._indexes:
             self._indexes[lang] = CueIndex(self.groups(), lang)
         return self._indexes[lang]
+
+    def document_cues(self, lang: str) -> DocumentCues:
+        if lang not in self._document_cues:
+            self._document_cues[lang] = DocumentCues(self, lang)
+        return self._document_cues[lang]
 
 
 class CueIndex:
@@ -170,6 +176,25 @@ class CueIndex:
             check, pattern = self.owner[i]
             out.setdefault(check, []).append(pattern)
         return out
+
+
+class DocumentCues:
+    """The cues read on every block of a document, once per document: the object statement's
+    and each document role's, in one language, behind one literal prefilter, so that a block
+    is folded and scanned once for all of them (most blocks hold none)."""
+
+    def __init__(self, model: RoleModel, lang: str) -> None:
+        self.object_cues = model.object_statement.cues.for_lang(lang)
+        self.roles: list[tuple[DocumentRole, list[regex.Pattern[str]]]] = [
+            (spec, spec.cues.for_lang(lang)) for spec in model.document_roles if spec.cues.for_lang(lang)
+        ]
+        patterns = [*self.object_cues, *(p for _, ps in self.roles for p in ps)]
+        self.prefilter = Prefilter([p.pattern for p in patterns])
+
+    def possible(self, text: str) -> list[int]:
+        """The indexes of the cues that can occur in `text`, object cues first, each role's
+        after them in order."""
+        return sorted(self.prefilter.candidates(text))
 
 
 def _filter_ok(mentions: frozenset[str] | None, categories: frozenset[str] | None, cand: Candidate) -> bool:
@@ -357,8 +382,10 @@ class DocumentContext:
         self.places = self._sections(blocks)
         self._lead_ins(blocks)
         self.statements: list[str] = []
-        self._stated_object(blocks)
-        self.document_roles = self._document_roles(blocks)
+        cues = model.document_cues(lang)
+        possible = [cues.possible(block.text) for block in blocks]
+        self._stated_object(blocks, cues, possible)
+        self.document_roles = self._document_roles(blocks, cues, possible)
 
     def at(self, index: int) -> BlockPlace:
         return self.places[index] if 0 <= index < len(self.places) else BlockPlace()
@@ -411,10 +438,9 @@ class DocumentContext:
             elif not is_item:
                 lead = None
 
-    def _stated_object(self, blocks: list[Block]) -> None:
+    def _stated_object(self, blocks: list[Block], cues: DocumentCues, possible: list[list[int]]) -> None:
+        """`possible`: per block, the cues that can occur in it (most blocks state no object)."""
         spec = self.model.object_statement
-        cues = spec.cues.for_lang(self.lang)
-        prefilter = Prefilter([p.pattern for p in cues])  # most blocks state no object: skip them fast
         title_done = not spec.title
         for index, (block, place) in enumerate(zip(blocks, self.places, strict=True)):
             text = block.text
@@ -423,8 +449,10 @@ class DocumentContext:
             if is_title or self._whole_block_states_object(place, text):
                 self._add_statement(place, 0, len(text), text)
                 continue
-            for i in sorted(prefilter.candidates(text)):
-                m = _search(cues[i], text)
+            for i in possible[index]:
+                if i >= len(cues.object_cues):
+                    break  # a document role's cue
+                m = _search(cues.object_cues[i], text)
                 if m is not None:
                     # from the cue to the end of its sentence ("From: ..., Senior Officer. Subject: X"
                     # states X); a run-in page without sentence ends is cut after a few lines
@@ -433,22 +461,23 @@ class DocumentContext:
                     self._add_statement(place, s, e, text[s:e])
                     break
 
-    def _document_roles(self, blocks: list[Block]) -> list[tuple[DocumentRole, str]]:
+    def _document_roles(
+        self, blocks: list[Block], cues: DocumentCues, possible: list[list[int]]
+    ) -> list[tuple[DocumentRole, str]]:
         """The document-wide roles whose cue occurs somewhere in the document, with its words."""
         found: list[tuple[DocumentRole, str]] = []
-        for spec in self.model.document_roles:
-            patterns = spec.cues.for_lang(self.lang)
-            if not patterns:
-                continue
-            prefilter = Prefilter([p.pattern for p in patterns])
-            for block in blocks:
+        first = len(cues.object_cues)  # the index of the first cue of the role
+        for spec, patterns in cues.roles:
+            end = first + len(patterns)
+            for block, indexes in zip(blocks, possible, strict=True):
                 m = next(
-                    (m for i in sorted(prefilter.candidates(block.text)) if (m := _search(patterns[i], block.text))),
+                    (m for i in indexes if first <= i < end and (m := _search(patterns[i - first], block.text))),
                     None,
                 )
                 if m is not None:
                     found.append((spec, m.group(0)))
                     break
+            first = end
         return found
 
     def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:

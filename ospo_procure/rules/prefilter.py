@@ -36,7 +36,7 @@ MIN_LITERAL = 3  # shorter anchors ("of", "de") select nothing...
 _COMMON_CHARS = frozenset(".,;:-'\"()[]/ ")  # ...unless made of rarer signs ("%", "€", "§")
 _RARE_RUN = re.compile(r"[^\w\s.,;:\-'\"()\[\]/]+")
 MAX_ANCHORS = 300
-MAX_SETS = 3  # literal sets required together per pattern
+MAX_SETS = 4  # literal sets required together per pattern
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _NEUTRAL = {_c.AT}  # zero-width anchors such as \b and ^ keep a literal run going
@@ -154,7 +154,7 @@ def required_sets(pattern: str) -> tuple[frozenset[str], ...] | None:
             usable = [s for s in found if _useful(s) or _weak(s)]
             if usable:
                 chosen: list[frozenset[str]] = []
-                for candidate in sorted(usable, key=lambda s: (_useful(s), _score(s)), reverse=True):
+                for candidate in sorted(usable, key=_preference, reverse=True):
                     if candidate not in chosen and len(chosen) < MAX_SETS:
                         chosen.append(candidate)
                 result = tuple(chosen)
@@ -327,6 +327,30 @@ def _score(candidate: set[str] | frozenset[str]) -> tuple[int, int]:
     return (min(len(s) for s in candidate), -len(candidate))
 
 
+# Function words of three letters or more that nearly every sentence of a tender holds, in
+# each of its languages. A set holding one ({"shall ", "will "}, {"the "}) occurs in nearly
+# every block, so it selects nothing: searched for, it finds most patterns that use it in
+# every block; as a later set, it rules out almost nothing while each of its occurrences
+# costs the second pass a hit (on the benchmark tender, "the" alone was a third of them).
+_COMMON_WORDS_BY_LANGUAGE = {
+    "en": "the and for with all shall will must are that this its any has have been from which not may can each such",
+    "es": "del las los que por con para una sus ser como esta este deberá será",
+    "pt": "dos das com uma para pela pelo que ser seus suas como deverá será",
+    "fr": "des les pour une dans sur par qui que est sont aux avec doit être",
+}
+COMMON_WORDS = frozenset(w for words in _COMMON_WORDS_BY_LANGUAGE.values() for w in words.split())
+
+
+def _common(found: frozenset[str]) -> bool:
+    return any(lit.strip() in COMMON_WORDS for lit in found)
+
+
+def _preference(candidate: frozenset[str]) -> tuple[bool, bool, tuple[int, int]]:
+    """Which required sets to keep, and which to search for: selective ones, then those
+    without a common word, then the longest shortest literal."""
+    return (_useful(candidate), not _common(candidate), _score(candidate))
+
+
 def _best(sets: list[set[str]]) -> set[str] | None:
     """The alternative's most selective set; a weak one (short literals) rather than none, so a
     branch like (?:cores?|CPUs?|PCs?) still requires one of its words."""
@@ -404,10 +428,13 @@ class LiteralFilter:
 
     def _checked(self, later: frozenset[str]) -> bool:
         """A later set is checked unless it is large, or holds a literal of two letters ("in",
-        "es", " e"), which nearly every block holds: such a set rules out almost nothing, and
-        its literal's every occurrence would cost the second pass a hit."""
-        return len(later) <= self.MAX_LATER and not any(
-            len(lit.strip()) <= 2 and lit.strip().isalnum() for lit in later
+        "es", " e") or a common word ("the ", "shall"), which nearly every block holds: such a
+        set rules out almost nothing, and its literal's every occurrence would cost the second
+        pass a hit."""
+        return (
+            len(later) <= self.MAX_LATER
+            and not _common(later)
+            and not any(len(lit.strip()) <= 2 and lit.strip().isalnum() for lit in later)
         )
 
     def __init__(self, requirements: list[tuple[frozenset[str], ...] | None]) -> None:
