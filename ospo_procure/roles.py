@@ -305,6 +305,10 @@ _LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
 _HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
 _STATEMENT_MAX = 300  # characters of a stated object found by a cue, after the cue
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
+# A table of contents heads many documents: it is no title.
+_CONTENTS = re.compile(
+    r"^\W*(?:table of contents|contents|índice|sumário|sumario|contenido|table des matières|sommaire)\W*$", re.I
+)
 
 
 def heading_level(block: Block) -> int | None:
@@ -408,11 +412,18 @@ class DocumentContext:
         cues = spec.cues.for_lang(self.lang)
         prefilter = Prefilter([p.pattern for p in cues])  # most blocks state no object: skip them fast
         title_done = not spec.title
+        labelled = False  # the previous block was an object label on its own line ("Subject:")
         for index, (block, place) in enumerate(zip(blocks, self.places, strict=True)):
             text = block.text
-            is_title = not title_done and index < 3 and (block.kind == "heading" or heading_level(block) is not None)
+            is_title = (
+                not title_done
+                and index < 3
+                and (block.kind == "heading" or heading_level(block) is not None)
+                and not _CONTENTS.match(text)
+            )
             title_done = title_done or is_title
-            if is_title or self._whole_block_states_object(place, text):
+            after_label, labelled = labelled, self._label_only(text)
+            if is_title or after_label or self._whole_block_states_object(place, text):
                 self._add_statement(place, 0, len(text), text)
                 continue
             for i in sorted(prefilter.candidates(text)):
@@ -456,6 +467,13 @@ class DocumentContext:
             if under:
                 return True
         return any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+
+    def _label_only(self, text: str) -> bool:
+        """An object label alone on its line ("ASSUNTO:", "Subject:"): the next block states it."""
+        text = text.strip()
+        if not text.endswith(":") or len(text.split()) > 6:
+            return False
+        return any(_matches(p, text + " x") for p in self.model.object_statement.labels.for_lang(self.lang))
 
     def _add_statement(self, place: BlockPlace, start: int, end: int, text: str) -> None:
         place.object_spans.append((start, end))
