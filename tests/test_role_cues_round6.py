@@ -287,3 +287,20 @@ def test_a_dbms_named_in_the_plural_is_the_platform(bundled_rules, lang, text, m
     assert {f.rule for f in found if f.match == match} >= {"BRAND-PRODUCT", "TECH-PLATFORM"}, [
         (f.rule, f.match) for f in found
     ]
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "Candidates shall have experience administering Windows servers and networks."),
+        ("es", "El técnico deberá tener experiencia en la administración de servidores Windows y redes."),
+        ("pt", "O técnico deverá ter experiência na administração de computadores Windows e redes."),
+        ("fr", "Le technicien devra maîtriser l'administration des serveurs Windows et des réseaux."),
+    ],
+)
+def test_an_ordinary_word_product_is_the_product_beside_a_plural_technology_noun(bundled_rules, lang, text):
+    found = findings_of(text, lang, bundled_rules)
+    # recognised as the product (its role here is the administration bought or required)
+    assert [f.role in ("required", "object") for f in found if f.match == "Windows" and f.rule == "BRAND-PRODUCT"] == [
+        True
+    ], [(f.rule, f.match, f.role) for f in found]
