@@ -123,6 +123,42 @@ STATED = [
         "Adobe publie des mises à jour chaque mois.",
         "Adobe",
     ),
+    # a notice's title field; a short prefix before the title; an all-capitals label without its colon
+    (
+        "en",
+        [
+            (
+                "Notice Title 2025-044 Autodesk Collection Renewal Notice Description The Council seeks quotes.",
+                "paragraph",
+            )
+        ],
+        "Autodesk releases a new version every spring.",
+        "Autodesk",
+    ),
+    (
+        "en",
+        [("Invitation to Quote - Supply and Installation of Cisco Switches for the district schools", "paragraph")],
+        "Cisco publishes firmware updates every quarter.",
+        "Cisco",
+    ),
+    (
+        "pt",
+        [("Nota Técnica nº 12/2025 ASSUNTO Renovação do suporte Autodesk do setor de engenharia.", "paragraph")],
+        "A Autodesk publica uma nova versão a cada ano.",
+        "Autodesk",
+    ),
+    (
+        "es",
+        [("Servicio de soporte y mantenimiento Autodesk para la oficina de obras", "paragraph")],
+        "Autodesk publica una nueva versión cada año.",
+        "Autodesk",
+    ),
+    (
+        "fr",
+        [("Prestations de maintenance des équipements Cisco des écoles", "paragraph")],
+        "Cisco publie des mises à jour chaque trimestre.",
+        "Cisco",
+    ),
     # an approving body's resolution
     (
         "en",
