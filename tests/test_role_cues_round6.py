@@ -354,3 +354,19 @@ def test_a_reseller_agreement_is_the_contract_vehicle_not_a_certification(bundle
     by_block = {f.block_index: f for f in result.findings if f.rule == "BRAND-VENDOR"}
     assert by_block[1].role == "object", (by_block[1].role, by_block[1].role_reason)
     assert 2 not in by_block
+
+
+@pytest.mark.parametrize(
+    "text,channel",
+    [
+        ("The contractor shall convert the scanned case files to the GitHub Enterprise instance.", False),
+        ("Questions may be filed to the GitHub repository of the project.", True),
+    ],
+)
+def test_files_moved_to_a_platform_are_no_channel(bundled_rules, text, channel):
+    """'files' (the noun) is no verb of filing questions: moving files to a platform is no channel."""
+    found = findings_of(text, "en", bundled_rules)
+    roles = [f.role for f in found if f.match.startswith("GitHub") and f.category == "brand"]
+    assert roles and all((r == "procedural") == channel for r in roles), [
+        (f.match, f.role, f.role_reason) for f in found
+    ]
