@@ -370,3 +370,30 @@ def test_files_moved_to_a_platform_are_no_channel(bundled_rules, text, channel):
     assert roles and all((r == "procedural") == channel for r in roles), [
         (f.match, f.role, f.role_reason) for f in found
     ]
+
+
+@pytest.mark.parametrize(
+    "lang,text,vendor,role",
+    [
+        (
+            "en",
+            "Maintenance of the licences will be provided directly by Autodesk for three years.",
+            "Autodesk",
+            "object",
+        ),
+        ("es", "El soporte será prestado directamente por Autodesk durante tres años.", "Autodesk", "object"),
+        (
+            "pt",
+            "O suporte da solução, a ser fornecido diretamente pela Autodesk, cobrirá três anos.",
+            "Autodesk",
+            "object",
+        ),
+        ("fr", "La maintenance sera assurée directement par Autodesk pendant trois ans.", "Autodesk", "object"),
+        # guidance some vendor published is no supply
+        ("en", "Staff followed the installation guidance provided by Autodesk.", "Autodesk", None),
+    ],
+)
+def test_the_vendor_who_will_supply_what_is_bought_is_the_object(bundled_rules, lang, text, vendor, role):
+    found = findings_of(text, lang, bundled_rules)
+    roles = [f.role for f in found if f.rule == "BRAND-VENDOR" and f.match == vendor]
+    assert roles == ([role] if role else []), [(f.rule, f.match, f.role, f.role_reason) for f in found]
