@@ -431,8 +431,9 @@ class DocumentContext:
             )
             title_done = title_done or is_title
             after_label, labelled = labelled, self._label_only(text)
-            if is_title or after_label or self._whole_block_states_object(place, text):
-                self._add_statement(place, 0, len(text), text)
+            start = 0 if is_title or after_label else self._whole_block_states_object(place, text)
+            if start is not None:
+                self._add_statement(place, start, len(text), text[start:])
                 continue
             for i in sorted(prefilter.candidates(text)):
                 m = _search(cues[i], text)
@@ -462,8 +463,10 @@ class DocumentContext:
                     break
         return found
 
-    def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
-        """Under an Object heading, or opening with an "Object:" label."""
+    def _whole_block_states_object(self, place: BlockPlace, text: str) -> int | None:
+        """Where the block states the object: 0 under an Object heading, after the label when it
+        opens with an "Object:" label (the label's own words are no object: "Project: ..."),
+        None when it states none."""
         spec = self.model.object_statement
         if place.sections:
             heading = place.sections[-1]
@@ -473,8 +476,12 @@ class DocumentContext:
                     _matches(p, heading) for p in spec.headings.for_lang(self.lang)
                 )
             if under:
-                return True
-        return any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+                return 0
+        for p in spec.labels.for_lang(self.lang):
+            m = _search(p, text[:80])
+            if m is not None:
+                return m.end()
+        return None
 
     def _label_only(self, text: str) -> bool:
         """An object label alone on its line ("ASSUNTO:", "Subject:"): the next block states it."""

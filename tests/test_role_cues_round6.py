@@ -366,3 +366,12 @@ def test_the_vendor_who_will_supply_what_is_bought_is_the_object(bundled_rules, 
     found = findings_of(text, lang, bundled_rules)
     roles = [f.role for f in found if f.rule == "BRAND-VENDOR" and f.match == vendor]
     assert roles == ([role] if role else []), [(f.rule, f.match, f.role, f.role_reason) for f in found]
+
+
+def test_an_object_label_is_no_part_of_the_object(bundled_rules):
+    """The label's own words ("Project:") are no object; what follows the label is."""
+    doc = _doc(("Project: renewal of the Esri software subscription of the planning office", "paragraph"))
+    result = lint_document(doc, language="en", ruleset=bundled_rules, score=False)
+    roles = {f.match: f.role for f in result.findings if f.category == "brand"}
+    assert roles.get("Esri") == "object", roles
+    assert roles.get("Project") != "object", roles
