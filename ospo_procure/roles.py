@@ -338,6 +338,10 @@ _LABEL = re.compile(r"^\s*([^:.;\n]{3,60}?)\s*:\s+\S")
 _HEADING_TAIL = re.compile(r"[\s\-=_*#:]+$")  # a plain-text underline or trailing colon
 _STATEMENT_MAX = 300  # characters of a stated object found by a cue, after the cue
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[^\W\d_])")
+# A table of contents heads many documents: it is no title.
+_CONTENTS = re.compile(
+    r"^\W*(?:table of contents|contents|índice|sumário|sumario|contenido|table des matières|sommaire)\W*$", re.I
+)
 
 
 def heading_level(block: Block) -> int | None:
@@ -442,12 +446,20 @@ class DocumentContext:
         """`possible`: per block, the cues that can occur in it (most blocks state no object)."""
         spec = self.model.object_statement
         title_done = not spec.title
+        labelled = False  # the previous block was an object label on its own line ("Subject:")
         for index, (block, place) in enumerate(zip(blocks, self.places, strict=True)):
             text = block.text
-            is_title = not title_done and index < 3 and (block.kind == "heading" or heading_level(block) is not None)
+            is_title = (
+                not title_done
+                and index < 3
+                and (block.kind == "heading" or heading_level(block) is not None)
+                and not _CONTENTS.match(text)
+            )
             title_done = title_done or is_title
-            if is_title or self._whole_block_states_object(place, text):
-                self._add_statement(place, 0, len(text), text)
+            after_label, labelled = labelled, self._label_only(text)
+            start = 0 if is_title or after_label else self._whole_block_states_object(place, text)
+            if start is not None:
+                self._add_statement(place, start, len(text), text[start:])
                 continue
             for i in possible[index]:
                 if i >= len(cues.object_cues):
@@ -480,8 +492,10 @@ class DocumentContext:
             first = end
         return found
 
-    def _whole_block_states_object(self, place: BlockPlace, text: str) -> bool:
-        """Under an Object heading, or opening with an "Object:" label."""
+    def _whole_block_states_object(self, place: BlockPlace, text: str) -> int | None:
+        """Where the block states the object: 0 under an Object heading, after the label when it
+        opens with an "Object:" label (the label's own words are no object: "Project: ..."),
+        None when it states none."""
         spec = self.model.object_statement
         if place.sections:
             heading = place.sections[-1]
@@ -491,8 +505,19 @@ class DocumentContext:
                     _matches(p, heading) for p in spec.headings.for_lang(self.lang)
                 )
             if under:
-                return True
-        return any(_matches(p, text[:80]) for p in spec.labels.for_lang(self.lang))
+                return 0
+        for p in spec.labels.for_lang(self.lang):
+            m = _search(p, text[:80])
+            if m is not None:
+                return m.end()
+        return None
+
+    def _label_only(self, text: str) -> bool:
+        """An object label alone on its line ("ASSUNTO:", "Subject:"): the next block states it."""
+        text = text.strip()
+        if not text.endswith(":") or len(text.split()) > 6:
+            return False
+        return any(_matches(p, text + " x") for p in self.model.object_statement.labels.for_lang(self.lang))
 
     def _add_statement(self, place: BlockPlace, start: int, end: int, text: str) -> None:
         place.object_spans.append((start, end))

@@ -266,7 +266,7 @@ MENTION_CASES = [
     (
         "es",
         "La información se almacena en bases de datos Oracle Database.",
-        "Oracle Database",
+        "bases de datos Oracle",
         "existing",
         "se almacena en",
     ),
@@ -434,7 +434,7 @@ def test_or_equivalent_elsewhere_still_makes_an_example(bundled_rules, lang, tex
                 ("Subject: Renewal of the Oracle support agreement", "paragraph"),
                 ("The Oracle databases in use today hold the tax registry.", "paragraph"),
             ],
-            "Oracle",
+            "Oracle databases",
         ),
         (
             "es",
@@ -450,7 +450,7 @@ def test_or_equivalent_elsewhere_still_makes_an_example(bundled_rules, lang, tex
                 ("Contratação de suporte técnico para bancos de dados Oracle", "paragraph"),
                 ("Os bancos de dados ORACLE existentes no órgão somam doze instâncias.", "paragraph"),
             ],
-            "ORACLE",
+            "bancos de dados ORACLE",
         ),
         (
             "fr",
@@ -468,7 +468,7 @@ def test_a_vendor_the_stated_object_buys_is_the_object_where_it_reads_as_install
 ):
     result = lint_document(_doc(*blocks), language=lang, ruleset=bundled_rules, score=False)
     last = len(blocks) - 1
-    hits = [f for f in result.findings if f.block_index == last and f.match == mention]
+    hits = [f for f in result.findings if f.block_index == last and f.match == mention and f.category == "brand"]
     assert [(f.role, f.severity) for f in hits] == [("object", "error")], [
         (f.rule, f.role, f.role_reason) for f in hits
     ]
