@@ -22,7 +22,7 @@ from ospo_procure.matching import BlockContext, Candidate, candidates, compile_r
 from ospo_procure.message import Message
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
-from ospo_procure.roles import DocumentContext, RoleStage
+from ospo_procure.roles import UNDECIDED, DocumentContext, RoleStage
 from ospo_procure.rules.lexicons import names_in
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
@@ -270,7 +270,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     values = _values(c, text, lang)
     message = _without_echo(_fill(rule.text("message", lang), values), values)
     note_only = bool(c.note) and c.severity == "info"
-    if c.note and note_only:  # a note, not a finding: say why instead of repeating the accusation
+    # A note, not a finding, or a role only the default gave: say why instead of the accusation.
+    if c.note and (note_only or c.role_reason == UNDECIDED):
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,

@@ -501,6 +501,9 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- the decision
 
+# The reason of a role that nothing in the text decided (the mention's default).
+UNDECIDED = "no qualifying context"
+
 
 @dataclass
 class Decision:
@@ -628,7 +631,7 @@ class RoleStage:
         if default is not None and (role not in self.model.roles or self.model.roles[role].outcome == "rule"):
             # the rule names what its matches are (a continuity argument); only a role that
             # reports less (negated, history, an example...) overrides it
-            return Decision(default, decision.reason if decision.by_cue else "no qualifying context", by_cue=True)
+            return Decision(default, decision.reason if decision.by_cue else UNDECIDED, by_cue=True)
         return self._object_vendor(cand, decision) or decision
 
     # -- the steps
@@ -770,9 +773,9 @@ class RoleStage:
         policy's `undecided` severity, with its note, since a guess is not a finding."""
         policy = self._policy(cand)
         if policy.undecided is None:
-            return Decision(policy.default, "no qualifying context")
+            return Decision(policy.default, UNDECIDED)
         note = policy.undecided_note.get(self.doc.lang) or policy.undecided_note.get("en")
-        return Decision(policy.default, "no qualifying context", note=note, cap=policy.undecided)
+        return Decision(policy.default, UNDECIDED, note=note, cap=policy.undecided)
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
