@@ -787,16 +787,25 @@ class RoleStage:
             policy = replace(policy, report=report if policy.report is None else report & policy.report)
         return policy
 
+    def _reported(self, cand: Candidate, decision: Decision) -> bool:
+        """Whether the mention's and the rule's policies report the decided role. `report` limits
+        the roles the text decides: a mention nothing decides keeps its undecided warning (a
+        subscription named with no cue may be what is bought); a `when_bought` role counts only
+        where the stated object buys the mention's vendor."""
+        policy = self._policy(cand)
+        undecided = decision.reason == UNDECIDED and decision.cap is not None
+        if policy.report is not None and decision.role not in policy.report and not undecided:
+            return False
+        if decision.role in self.model.rule_when_bought.get(cand.rule.id, ()):
+            vendor = cand.product.vendor if cand.product is not None else cand.vendor
+            return vendor in self._object_vendors()
+        return True
+
     def _apply(self, cand: Candidate, decision: Decision, lang: str) -> bool:
         """Set role, reason, severity and note from the decision; False when nothing is reported."""
         role = decision.role
-        policy = self._policy(cand)
-        if role is None or role == "drop" or (policy.report is not None and role not in policy.report):
+        if role is None or role == "drop" or not self._reported(cand, decision):
             return False
-        if role in self.model.rule_when_bought.get(cand.rule.id, ()):
-            vendor = cand.product.vendor if cand.product is not None else cand.vendor
-            if vendor not in self._object_vendors():
-                return False
         finding = self.model.findings.get(cand.rule.category)
         if (
             finding is not None

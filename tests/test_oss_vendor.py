@@ -213,3 +213,16 @@ def test_a_subscription_listed_beside_a_proprietary_product_stays_its_own_findin
     found = lint_text(text, language="en", ruleset=rules, score=False).findings
     brand = sorted((f.rule, f.match) for f in found if f.category == "brand")
     assert brand == [("BRAND-OSS-VENDOR", "Red Hat Enterprise Linux"), ("BRAND-PRODUCT", "Microsoft Windows Server")]
+
+
+def test_a_subscription_nothing_decides_keeps_the_undecided_warning(rules):
+    """Named with no cue, heading or stated object: it may be what is bought, so the reviewer is
+    asked to check (the undecided warning), where a requirement the text states is dropped."""
+    (found,) = _lock_in("Red Hat Enterprise Linux Server with Smart Management, 2 sockets.", "en", rules)
+    assert (found.rule, found.severity, found.role, found.role_reason) == (
+        "BRAND-OSS-VENDOR",
+        "warning",
+        "required",
+        "no qualifying context",
+    )
+    assert not _lock_in("The server shall run Red Hat Enterprise Linux Server with Smart Management.", "en", rules)
