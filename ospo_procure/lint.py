@@ -59,10 +59,11 @@ def _joined(prev: Candidate, c: Candidate, prev_end: int, text: str) -> bool:
 def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     """One finding per category per place: overlapping candidates of the same category, or
     ones only a bracket or comma apart (`_joined`), merge into one, keeping the most severe
-    rule."""
-    by_cat: dict[str, list[Candidate]] = {}
+    rule. A vendor's subscription of open-source software stays apart from proprietary products
+    listed beside it ("Windows Server, Red Hat Enterprise Linux"): the two say different things."""
+    by_cat: dict[tuple[str, bool], list[Candidate]] = {}
     for cand in cands:
-        by_cat.setdefault(cand.rule.category, []).append(cand)
+        by_cat.setdefault((cand.rule.category, getattr(cand.matcher, "open_source", False)), []).append(cand)
     kept: list[Candidate] = []
     for group in by_cat.values():
         group.sort(key=lambda c: (c.start, -(c.end - c.start)))

@@ -26,7 +26,7 @@ and the document's headings, so blocks without candidates cost nothing here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,9 @@ class RoleModel:
     findings: dict[str, FindingPolicy] = field(default_factory=dict)
     document_roles: list[DocumentRole] = field(default_factory=list)
     rule_defaults: dict[str, str] = field(default_factory=dict)  # rule id -> its matches' default role
+    rule_reports: dict[str, frozenset[str]] = field(default_factory=dict)  # rule id -> the roles it reports
+    # rule id -> roles it reports only where the stated object buys the mention's vendor
+    rule_when_bought: dict[str, frozenset[str]] = field(default_factory=dict)
     _indexes: dict[str, CueIndex] = field(default_factory=dict, repr=False)
     _document_cues: dict[str, DocumentCues] = field(default_factory=dict, repr=False)
 
@@ -287,7 +290,7 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
     findings = {
         cat: FindingPolicy(frozenset(raw["report"]), raw["defer_to"]) for cat, raw in data.get("findings", {}).items()
     }
-    rule_defaults = {rule_id: raw["default"] for rule_id, raw in data.get("rules", {}).items()}
+    rule_policies = data.get("rules", {})
     return RoleModel(
         list(data["precedence"]),
         roles,
@@ -297,8 +300,15 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         path,
         findings,
         _document_roles(data.get("document", []), env),
-        rule_defaults,
+        {rule_id: raw["default"] for rule_id, raw in rule_policies.items() if "default" in raw},
+        _rule_roles(rule_policies, "report"),
+        _rule_roles(rule_policies, "when_bought"),
     )
+
+
+def _rule_roles(policies: dict[str, Any], key: str) -> dict[str, frozenset[str]]:
+    """Rule id -> the roles a `rules:` entry lists under `key`."""
+    return {rule_id: frozenset(raw[key]) for rule_id, raw in policies.items() if key in raw}
 
 
 def _object_statement(obj: dict[str, Any], env: LoadEnv, at: int | None) -> ObjectStatementSpec:
@@ -824,13 +834,31 @@ class RoleStage:
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
         default = self.model.rule_defaults.get(cand.rule.id)
-        return policy if default is None else MentionPolicy(default, policy.report, policy.sections)
+        if default is not None:
+            policy = MentionPolicy(default, policy.report, policy.sections)
+        report = self.model.rule_reports.get(cand.rule.id)
+        if report is not None:  # the rule's own roles, within what the mention reports
+            policy = replace(policy, report=report if policy.report is None else report & policy.report)
+        return policy
+
+    def _reported(self, cand: Candidate, decision: Decision) -> bool:
+        """Whether the mention's and the rule's policies report the decided role. `report` limits
+        the roles the text decides: a mention nothing decides keeps its undecided warning (a
+        subscription named with no cue may be what is bought); a `when_bought` role counts only
+        where the stated object buys the mention's vendor."""
+        policy = self._policy(cand)
+        undecided = decision.reason == UNDECIDED and decision.cap is not None
+        if policy.report is not None and decision.role not in policy.report and not undecided:
+            return False
+        if decision.role in self.model.rule_when_bought.get(cand.rule.id, ()):
+            vendor = cand.product.vendor if cand.product is not None else cand.vendor
+            return vendor in self._object_vendors()
+        return True
 
     def _apply(self, cand: Candidate, decision: Decision, lang: str) -> bool:
         """Set role, reason, severity and note from the decision; False when nothing is reported."""
         role = decision.role
-        policy = self._policy(cand)
-        if role is None or role == "drop" or (policy.report is not None and role not in policy.report):
+        if role is None or role == "drop" or not self._reported(cand, decision):
             return False
         finding = self.model.findings.get(cand.rule.category)
         if (

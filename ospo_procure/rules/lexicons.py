@@ -48,6 +48,9 @@ class ProductEntry(NamedTuple):
     market: str = ""
     alternatives: tuple[Name, ...] = ()
     standards: tuple[Name, ...] = ()
+    # A vendor's distribution or subscription of open-source software (`open_source: true`):
+    # its own rules report it, and it is never a proprietary technology.
+    open_source: bool = False
 
     @property
     def full_name(self) -> str:
@@ -189,6 +192,9 @@ class ProductLexicon:
     entries: list[ProductEntry] = field(default_factory=list)
     surfaces: _Automaton = field(default_factory=_Automaton)
     vendors: set[str] = field(default_factory=set)
+    # Vendors whose listed products are all open source (Red Hat, SUSE): their name on its own
+    # is matched by the open-source vendor rule, not by the proprietary vendor one.
+    open_source_vendors: set[str] = field(default_factory=set)
     vendor_surfaces: _Automaton = field(default_factory=_Automaton)
     # Keys that are only "vendor name" combinations, found from the name's key:
     # name key id -> [(lower-cased vendor name, combination id)]; surfaces per combination.
@@ -310,36 +316,68 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
         validate(data, schema.PRODUCTS_FILE, path, lines)
     lex = ProductLexicon()
     cat_findings: dict[str, list[str]] = data["category_findings"]
+    first_block: dict[str, int] = {}  # vendor -> its first block
     for vi, vendor in enumerate(data["vendors"]):
-        vnames = [vendor["vendor"], *list(vendor.get("aliases", []))]
-        _add_vendor(lex, vendor["vendor"], vnames, bool(vendor.get("ambiguous_vendor")))
-        for pi, prod in enumerate(vendor["products"]):
-            if prod["category"] not in cat_findings:
-                raise DataError(
-                    f"product {prod['name']!r}: category {prod['category']!r} is not in category_findings",
-                    path=path,
-                    line=line_of(lines, ("vendors", vi, "products", pi, "category")),
-                )
-            idx = len(lex.entries)
-            lex.entries.append(
-                ProductEntry(
-                    vendor=vendor["vendor"],
-                    name=prod["name"],
-                    category=prod["category"],
-                    findings=tuple(cat_findings[prod["category"]]),
-                    market=prod.get("market", ""),
-                    alternatives=tuple(prod.get("alternatives", [])),
-                    standards=tuple(prod.get("standards", [])),
-                )
+        ambiguous_vendor = bool(vendor.get("ambiguous_vendor"))
+        first = first_block.setdefault(vendor["vendor"], vi)
+        if ambiguous_vendor != bool(data["vendors"][first].get("ambiguous_vendor")):
+            # a vendor listed in two blocks (a group appended apart, such as the open-source
+            # subscriptions) is one vendor: an ordinary-word name must stay exact in both
+            raise DataError(
+                f"vendor {vendor['vendor']!r}: `ambiguous_vendor` differs from its block at line "
+                f"{line_of(lines, ('vendors', first))}",
+                path=path,
+                line=line_of(lines, ("vendors", vi, "ambiguous_vendor")) or line_of(lines, ("vendors", vi)),
             )
+        vnames = [vendor["vendor"], *list(vendor.get("aliases", []))]
+        _add_vendor(lex, vendor["vendor"], vnames, ambiguous_vendor)
+        for pi, prod in enumerate(vendor["products"]):
+            idx = len(lex.entries)
+            lex.entries.append(_product_entry(vendor["vendor"], prod, cat_findings, path, lines, (vi, pi)))
             ambiguous = {a.lower() for a in prod.get("ambiguous", [])}
             for name in [prod["name"], *list(prod.get("aliases", []))]:
                 lex.add_surface(name, Surface(idx, name, name.lower() in ambiguous, False))
                 for v in vnames:
                     if not name.lower().startswith(v.lower()):
                         lex.add_surface(f"{v} {name}", Surface(idx, f"{v} {name}", False, True), v, name)
+    proprietary_vendors = {e.vendor for e in lex.entries if not e.open_source}
+    lex.open_source_vendors = {e.vendor for e in lex.entries if e.open_source} - proprietary_vendors
     lex.finish()
     return lex
+
+
+def _product_entry(
+    vendor: str, prod: dict[str, Any], cat_findings: dict[str, list[str]], path: Path, lines: Any, at: tuple[int, int]
+) -> ProductEntry:
+    """One product of a vendor's block (`at`: the block's and the product's index)."""
+    where = ("vendors", at[0], "products", at[1])
+    if prod["category"] not in cat_findings:
+        raise DataError(
+            f"product {prod['name']!r}: category {prod['category']!r} is not in category_findings",
+            path=path,
+            line=line_of(lines, (*where, "category")),
+        )
+    open_source = bool(prod.get("open_source"))
+    findings = cat_findings[prod["category"]]
+    if open_source:  # open code is no proprietary platform, whatever its category
+        findings = [f for f in findings if f != "proprietary_technology"]
+        if "brand" not in findings:
+            raise DataError(
+                f"product {prod['name']!r}: an open-source product needs a category that gives "
+                f"the brand finding (category {prod['category']!r} gives {cat_findings[prod['category']]})",
+                path=path,
+                line=line_of(lines, (*where, "open_source")),
+            )
+    return ProductEntry(
+        vendor=vendor,
+        name=prod["name"],
+        category=prod["category"],
+        findings=tuple(findings),
+        market=prod.get("market", ""),
+        alternatives=tuple(prod.get("alternatives", [])),
+        standards=tuple(prod.get("standards", [])),
+        open_source=open_source,
+    )
 
 
 def _add_vendor(lex: ProductLexicon, vendor: str, names: list[str], ambiguous: bool) -> None:

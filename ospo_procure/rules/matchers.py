@@ -322,10 +322,15 @@ class LexiconMatcher(Matcher):
     kind = "lexicon"
     keys = ("lexicon",)
 
-    def __init__(self, lexicon: str, finding: str | None, requires: CueCheck | None = None) -> None:
+    def __init__(
+        self, lexicon: str, finding: str | None, requires: CueCheck | None = None, open_source: bool = False
+    ) -> None:
         super().__init__(requires)
         self.lexicon = lexicon
         self.finding = finding
+        # products/vendors: the open-source entries (a vendor's subscription of open-source
+        # software, lexicons/README.md) or the proprietary ones; each rule matches one kind
+        self.open_source = open_source
         self.mention = {"products": "product", "vendors": "vendor", "formats": "format"}[lexicon]
 
     @classmethod
@@ -334,7 +339,9 @@ class LexiconMatcher(Matcher):
             raise env.error(
                 f"{what}: a {raw['lexicon']} lexicon matcher needs `finding:` (brand or proprietary_technology)", line
             )
-        return cls(raw["lexicon"], raw.get("finding"), _requires(raw, env, line, what))
+        if raw["lexicon"] == "formats" and "open_source" in raw:
+            raise env.error(f"{what}: `open_source:` applies to the products and vendors lexicons only", line)
+        return cls(raw["lexicon"], raw.get("finding"), _requires(raw, env, line, what), bool(raw.get("open_source")))
 
     @classmethod
     def compile(cls, uses: list[Use], env: CompileEnv) -> Scanner | None:
@@ -381,7 +388,7 @@ class _LexiconScanner(Scanner):
             assert isinstance(m, LexiconMatcher)
             for hit in ctx.product_hits:
                 entry = lexicon.entries[hit.surface.entry]
-                if m.finding in entry.findings:
+                if m.finding in entry.findings and entry.open_source == m.open_source:
                     end = _extend_product(ctx.text, hit.start, hit.end, edition_words)
                     out.append(Candidate(rule, hit.start, end, m, product=entry))
 
@@ -397,8 +404,14 @@ class _LexiconScanner(Scanner):
                 i = bisect_left(starts, h.end) - 1  # the last product starting before the vendor ends
                 if i < 0 or taken[i].end <= h.start:
                     ctx.vendor_hits.append(h)
+        open_vendors = self.ruleset.products.open_source_vendors
         for rule, m in uses:
-            out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in ctx.vendor_hits)
+            assert isinstance(m, LexiconMatcher)
+            out.extend(
+                Candidate(rule, h.start, h.end, m, vendor=h.vendor)
+                for h in ctx.vendor_hits
+                if (h.vendor in open_vendors) == m.open_source
+            )
 
 
 class PhraseMatcher(Matcher):

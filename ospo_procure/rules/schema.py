@@ -47,6 +47,8 @@ MATCHER = {
         "tokens": lang_map({"type": "array", "items": {"type": "array", "items": {"type": "object"}}}),
         "regex": lang_map(REGEXES, extra=["any"]),
         "requires": CUE_CHECK,
+        # products and vendors lexicons: match the open-source entries (true) or the others (false)
+        "open_source": {"type": "boolean"},
     },
     "oneOf": [
         {"required": ["lexicon"]},
@@ -155,6 +157,8 @@ PRODUCT = {
         "ambiguous": STR_LIST,
         "alternatives": STR_LIST,
         "standards": STR_LIST,
+        # a vendor's distribution or subscription of open-source software (Red Hat Enterprise Linux)
+        "open_source": {"type": "boolean"},
     },
 }
 
@@ -302,15 +306,26 @@ ROLES_FILE = {
                 },
             },
         },
-        # A rule whose matches have their own default role (the continuity argument is `continuity`).
+        # A rule whose matches have their own default role (the continuity argument is `continuity`)
+        # or report only some roles (a vendor's subscription of open-source software: not `required`).
         "rules": {
             "type": "object",
             "propertyNames": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"},
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["default"],
-                "properties": {"default": {"enum": list(ROLES)}},
+                "minProperties": 1,
+                "properties": {
+                    "default": {"enum": list(ROLES)},
+                    "report": {"type": "array", "items": {"enum": list(ROLES)}, "minItems": 1, "uniqueItems": True},
+                    # roles reported only where the document's stated object buys the mention's vendor
+                    "when_bought": {
+                        "type": "array",
+                        "items": {"enum": list(ROLES)},
+                        "minItems": 1,
+                        "uniqueItems": True,
+                    },
+                },
             },
         },
         # Roles stated once for the whole procedure (a direct award justified by an emergency).
