@@ -63,6 +63,7 @@ class Tally:
     evidence: Counts = field(default_factory=Counts)
     baseline: Counts = field(default_factory=Counts)
     role_errors: int = 0
+    role_warnings: int = 0  # the same at warning level: reported, but as something to check
     clean_blocks: int = 0
     quiet_blocks: int = 0
     bands_ok: int = 0
@@ -78,6 +79,7 @@ class Tally:
         for k, v in other.evidence_by_category.items():
             self.evidence_by_category[k].add(v)
         self.role_errors += other.role_errors
+        self.role_warnings += other.role_warnings
         self.clean_blocks += other.clean_blocks
         self.quiet_blocks += other.quiet_blocks
         self.bands_ok += other.bands_ok
@@ -166,11 +168,14 @@ def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None) -
     base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
     t.baseline = score(base, signals, None, "")
     for p in preds:
-        if p.severity == "error" and any(_overlap(p, m) for m in mentions) and not any(_overlap(p, s) for s in signals):
-            t.role_errors += 1
+        if any(_overlap(p, m) for m in mentions) and not any(_overlap(p, s) for s in signals):
+            warning = p.severity == "warning"
+            t.role_warnings += warning
+            t.role_errors += not warning
             if errors is not None:
                 errors.append(
-                    f"ROLE {doc.id}: error {p.what} on a mention labelled {[m.label.role for m in mentions if _overlap(p, m)]}"
+                    f"ROLE {doc.id}: {p.severity} {p.what} on a mention labelled "
+                    f"{[m.label.role for m in mentions if _overlap(p, m)]}"
                 )
     signal_blocks = {s.block for s in signals}
     flagged = {p.block for p in preds}
@@ -198,7 +203,7 @@ def _row(name: str, t: Tally) -> str:
     return (
         f"{name:<9} find P {_f(t.findings.p())} R {_f(t.findings.r())} ({t.findings.pred}/{t.findings.lab})  "
         f"evid P {_f(t.evidence.p())} R {_f(t.evidence.r())} ({t.evidence.pred}/{t.evidence.lab})  "
-        f"role-err {t.role_errors:<3} quiet {_f(quiet)}  bands {_f(bands)} ({t.bands_ok}/{t.bands})  "
+        f"role-err {t.role_errors:<3}(+{t.role_warnings:<2} warn) quiet {_f(quiet)}  bands {_f(bands)} ({t.bands_ok}/{t.bands})  "
         f"baseline P {_f(t.baseline.p())} R {_f(t.baseline.r())}"
     )
 

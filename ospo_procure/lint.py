@@ -22,7 +22,7 @@ from ospo_procure.matching import BlockContext, Candidate, candidates, compile_r
 from ospo_procure.message import Message
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
-from ospo_procure.roles import DocumentContext, RoleStage
+from ospo_procure.roles import UNDECIDED, DocumentContext, RoleStage
 from ospo_procure.rules.lexicons import names_in
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
@@ -42,10 +42,24 @@ def _fill(template: str, values: dict[str, str]) -> str:
 _JOINER = re.compile(r"[\s(),:/]{0,3}")
 
 
+# One short word between two matches of the same lock-in term: "450 licences priced per named
+# user" is one licensing basis, not two. (Evidence items keep their own count: `_one_per_sentence`.)
+_TERM_JOINER = re.compile(r"\s+[^\W\d]{1,12}\s+")
+
+
+def _joined(prev: Candidate, c: Candidate, prev_end: int, text: str) -> bool:
+    """Whether `c` continues the run that ends at `prev_end`: only a bracket or comma apart
+    ("Excel 97-2003 (.xls)"), or one word apart for two matches of the same term rule."""
+    if _JOINER.fullmatch(text, prev_end, c.start):
+        return True
+    same_term = prev.rule is c.rule and prev.rule.kind != "evidence" and prev.mention == c.mention == "term"
+    return same_term and _TERM_JOINER.fullmatch(text, prev_end, c.start) is not None
+
+
 def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     """One finding per category per place: overlapping candidates of the same category, or
-    ones only a bracket or comma apart ("Excel 97-2003 (.xls)"), merge into one, keeping the
-    most severe rule."""
+    ones only a bracket or comma apart (`_joined`), merge into one, keeping the most severe
+    rule."""
     by_cat: dict[str, list[Candidate]] = {}
     for cand in cands:
         by_cat.setdefault(cand.rule.category, []).append(cand)
@@ -56,7 +70,7 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
         cur_end = -1
         pending: list[Candidate | None] = [*group, None]  # None flushes the last run
         for c in pending:
-            if c is not None and current and (c.start < cur_end or _JOINER.fullmatch(text, cur_end, c.start)):
+            if c is not None and current and (c.start < cur_end or _joined(current[-1], c, cur_end, text)):
                 current.append(c)
                 cur_end = max(cur_end, c.end)
                 continue
@@ -257,7 +271,8 @@ def _finding(c: Candidate, text: str, index: int, location, ctx: BlockContext, l
     values = _values(c, text, lang)
     message = _without_echo(_fill(rule.text("message", lang), values), values)
     note_only = bool(c.note) and c.severity == "info"
-    if c.note and note_only:  # a note, not a finding: say why instead of repeating the accusation
+    # A note, not a finding, or a role only the default gave: say why instead of the accusation.
+    if c.note and (note_only or c.role_reason == UNDECIDED):
         message = f"{c.note[:1].upper()}{c.note[1:]}: '{values['match']}'."
     return Finding(
         rule=rule.id,

@@ -87,6 +87,10 @@ class MentionPolicy:
     default: str  # a role, or "drop"
     report: frozenset[str] | None = None  # roles that are reported for this mention (None: all)
     sections: bool = True  # whether a section heading may decide its role
+    # Where no cue, heading or stated object decides the role: the severity it is capped at
+    # and the note saying why (`undecided:` in roles.yaml); None keeps the rule's severity.
+    undecided: str | None = None
+    undecided_note: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -247,7 +251,11 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
     ]
     mentions = {
         m: MentionPolicy(
-            raw["default"], frozenset(raw["report"]) if "report" in raw else None, bool(raw.get("sections", True))
+            raw["default"],
+            frozenset(raw["report"]) if "report" in raw else None,
+            bool(raw.get("sections", True)),
+            raw["undecided"]["severity"] if "undecided" in raw else None,
+            dict(raw["undecided"]["note"]) if "undecided" in raw else {},
         )
         for m, raw in data["mentions"].items()
     }
@@ -483,6 +491,9 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- the decision
 
+# The reason of a role that nothing in the text decided (the mention's default).
+UNDECIDED = "no qualifying context"
+
 
 @dataclass
 class Decision:
@@ -603,14 +614,14 @@ class RoleStage:
             or self._by_document(cand)
             or self._by_section(cand, place)
             or self._by_object(cand, ctx, place)
-            or Decision(self._policy(cand).default, "no qualifying context")
+            or self._undecided(cand)
         )
         default = self.model.rule_defaults.get(cand.rule.id)
         role = decision.role
         if default is not None and (role not in self.model.roles or self.model.roles[role].outcome == "rule"):
             # the rule names what its matches are (a continuity argument); only a role that
             # reports less (negated, history, an example...) overrides it
-            return Decision(default, decision.reason if decision.by_cue else "no qualifying context", by_cue=True)
+            return Decision(default, decision.reason if decision.by_cue else UNDECIDED, by_cue=True)
         return self._object_vendor(cand, decision) or decision
 
     # -- the steps
@@ -746,6 +757,15 @@ class RoleStage:
         if words is not None and unless is not None and ctx.find(unless, cand.start, cand.end, f"{who} (unless)"):
             return None
         return words
+
+    def _undecided(self, cand: Candidate) -> Decision:
+        """The mention's default role, where nothing in the text decided it: capped at the
+        policy's `undecided` severity, with its note, since a guess is not a finding."""
+        policy = self._policy(cand)
+        if policy.undecided is None:
+            return Decision(policy.default, UNDECIDED)
+        note = policy.undecided_note.get(self.doc.lang) or policy.undecided_note.get("en")
+        return Decision(policy.default, UNDECIDED, note=note, cap=policy.undecided)
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")

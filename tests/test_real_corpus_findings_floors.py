@@ -34,16 +34,19 @@ from realcorpus import load_corpus  # noqa: E402
 # Set again when 98 documents from 64 new buyers joined (266 documents; the fresh batch gave
 # findings 0.42 / 0.46 on its development part and 0.66 / 0.44 on its test part before any
 # tuning), after the sixth round of rules (dev all 0.88 / 0.74, role errors 75; test 0.72 / 0.57).
+# Set again when 55 documents from 52 new buyers joined (321 documents; before any tuning the
+# fresh batch gave findings 0.56 / 0.61 on its development part and 0.64 / 0.51 on its test part),
+# with role errors counted at error level only: a product no cue decides is now a warning.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.79, 0.67, 63),
-    ("dev", "es"): (0.92, 0.69, 4),
-    ("dev", "fr"): (0.95, 0.93, 0),
-    ("dev", "pt"): (0.92, 0.77, 8),
-    ("test", "en"): (0.68, 0.52, 93),
-    ("test", "es"): (0.62, 0.74, 9),
-    ("test", "fr"): (0.85, 0.70, 0),
-    ("test", "pt"): (0.80, 0.58, 1),
+    ("dev", "en"): (0.76, 0.67, 40),
+    ("dev", "es"): (0.92, 0.66, 4),
+    ("dev", "fr"): (0.74, 0.88, 5),
+    ("dev", "pt"): (0.91, 0.77, 9),
+    ("test", "en"): (0.68, 0.52, 78),
+    ("test", "es"): (0.66, 0.64, 2),
+    ("test", "fr"): (0.74, 0.60, 0),
+    ("test", "pt"): (0.72, 0.57, 1),
 }
 
 

@@ -29,19 +29,21 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.84 R 0.86, bands 0.85;  test: evidence P 0.61 R 0.61, bands 0.74.
 # Set again when 98 documents joined (266 documents), after the sixth round:
 #   dev:  evidence P 0.79 R 0.77, bands 0.79;  test: evidence P 0.62 R 0.58, bands 0.72.
+# Set again when 55 documents from 52 new buyers joined (321 documents), before any tuning on them:
+#   dev:  evidence P 0.78 R 0.75, bands 0.78;  test: evidence P 0.61 R 0.51, bands 0.74.
 FLOORS = {
-    "dev": {"evidence_p": 0.77, "evidence_r": 0.75, "bands": 0.77},
-    "test": {"evidence_p": 0.59, "evidence_r": 0.55, "bands": 0.69},
+    "dev": {"evidence_p": 0.76, "evidence_r": 0.73, "bands": 0.76},
+    "test": {"evidence_p": 0.59, "evidence_r": 0.49, "bands": 0.71},
 }
 # Development-part recall per evidence category (categories with at least 10 labels).
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.67,
-    "open_license_of_deliverables": 0.79,
-    "open_standards": 0.67,
+    "exit_portability": 0.65,
+    "open_license_of_deliverables": 0.71,
+    "open_standards": 0.65,
     "or_equivalent": 0.74,
-    "oss_allowed": 0.87,
-    "source_code_access": 0.76,
-    "tco": 0.80,
+    "oss_allowed": 0.88,
+    "source_code_access": 0.71,
+    "tco": 0.76,
     "weighted_award_criteria": 0.79,
 }
 

@@ -272,6 +272,15 @@ ROLES_FILE = {
                         "default": {"enum": [*ROLES, "drop"]},
                         "report": {"type": "array", "items": {"enum": list(ROLES)}},
                         "sections": {"type": "boolean"},
+                        "undecided": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["severity", "note"],
+                            "properties": {
+                                "severity": {"enum": ["warning", "info"]},
+                                "note": lang_map({"type": "string", "minLength": 1}),
+                            },
+                        },
                     },
                 }
                 for m in MENTIONS
