@@ -91,7 +91,8 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.rule.id))
 
 
-_UNIT_BREAKS = ";|\t\n"
+# "{" opens a record of a machine-readable notice (one award criterion and its weight each)
+_UNIT_BREAKS = ";|\t\n{"
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _NUMBER = re.compile(r"\d+")
 
@@ -108,8 +109,9 @@ def _one_per_sentence(cands: list[Candidate], ctx: BlockContext) -> list[Candida
     weight is its own item); the guideline labels each.
     The first item is kept, as the scorer counts the first of a sentence, so scores do not
     move. Kept apart too: two rules of one category (the rubric may weigh them differently),
-    and anything past a semicolon, table cell or line break (each item of a list of
-    obligations, each cell of a table row, is labelled as its own evidence). Findings are
+    and anything past a semicolon, table cell, line break or the opening brace of a record
+    in a notice's structured data (each item of a list of obligations, each cell of a table
+    row, each criterion of a notice, is labelled as its own evidence). Findings are
     not touched."""
     said: dict[tuple[str, int], set[str]] = {}
     out: list[Candidate] = []
