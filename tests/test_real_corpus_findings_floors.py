@@ -37,16 +37,18 @@ from realcorpus import load_corpus  # noqa: E402
 # Set again when 55 documents from 52 new buyers joined (321 documents; before any tuning the
 # fresh batch gave findings 0.56 / 0.61 on its development part and 0.64 / 0.51 on its test part),
 # with role errors counted at error level only: a product no cue decides is now a warning.
+# Raised after the seventh round (dev all 0.85 / 0.79; test 0.73 / 0.62, English recall 0.54 to
+# 0.60 from where tenders state their object and which vendor supplies it).
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.76, 0.67, 40),
-    ("dev", "es"): (0.92, 0.66, 4),
+    ("dev", "en"): (0.78, 0.76, 40),
+    ("dev", "es"): (0.92, 0.68, 4),
     ("dev", "fr"): (0.74, 0.88, 5),
-    ("dev", "pt"): (0.91, 0.77, 9),
-    ("test", "en"): (0.68, 0.52, 78),
+    ("dev", "pt"): (0.91, 0.81, 9),
+    ("test", "en"): (0.70, 0.58, 78),
     ("test", "es"): (0.66, 0.64, 2),
     ("test", "fr"): (0.74, 0.60, 0),
-    ("test", "pt"): (0.72, 0.57, 1),
+    ("test", "pt"): (0.74, 0.67, 1),
 }
 
 
