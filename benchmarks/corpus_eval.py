@@ -6,7 +6,7 @@ named as the legacy system, are notes and do not count) and of evidence, then fo
 document whether every criterion's score falls in its expected band.
 
     python benchmarks/corpus_eval.py [--corpus DIR] [--rules DIR] [--show-errors]
-    python benchmarks/corpus_eval.py --real [--show-errors] [--by-category]
+    python benchmarks/corpus_eval.py --real [--rules DIR] [--show-errors] [--by-category]
 
 `--real` measures on the real-tender corpus (benchmarks/corpus/real/, see real_eval.py and
 docs/labelling.md) instead: both parts, per language, with a plain brand-name baseline.
@@ -168,7 +168,9 @@ def main() -> int:
 
         splits = (args.split,) if args.split else ("dev", "test")
         ids = frozenset(args.ids.read_text(encoding="utf-8").split()) if args.ids else None
-        lines = run(show_errors=args.show_errors, by_category=args.by_category, splits=splits, ids=ids)
+        lines = run(
+            show_errors=args.show_errors, by_category=args.by_category, splits=splits, ids=ids, rules=args.rules
+        )
         print("\n".join(lines))
         return 0
     if not (args.corpus / "paragraphs.jsonl").is_file():

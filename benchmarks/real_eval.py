@@ -22,6 +22,7 @@ from realcorpus import BANDS, ROOT, CorpusDoc, Located, load_corpus
 
 from ospo_procure.lint import lint_document
 from ospo_procure.paths import data_dir
+from ospo_procure.rules import RuleSet, load_ruleset
 
 BAND_RANGE = {"low": (0, 1), "mid": (2, 3), "high": (4, 5)}
 assert set(BAND_RANGE) == set(BANDS)
@@ -140,10 +141,10 @@ class Baseline:
         return [Pred("brand", block, s, e, "error", text[s:e]) for s, e in kept]
 
 
-def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None) -> Tally:
+def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None, ruleset: RuleSet | None = None) -> Tally:
     assert doc.document is not None
     t = Tally()
-    result = lint_document(doc.document, language=doc.meta["language"])
+    result = lint_document(doc.document, language=doc.meta["language"], ruleset=ruleset)
     preds = [
         Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r} [{f.role}]")
         for f in result.findings
@@ -215,8 +216,11 @@ def run(
     by_category: bool = False,
     splits: tuple[str, ...] = ("dev", "test"),
     ids: frozenset[str] | None = None,
+    rules: Path | None = None,
 ) -> list[str]:
+    """The report lines; `rules` is a rule folder to measure instead of the bundled rules."""
     baseline = Baseline()
+    ruleset = load_ruleset(rules) if rules is not None else None
     docs = [d for d in load_corpus(root) if d.meta["split"] in splits and (ids is None or d.id in ids)]
     problems = [f"{d.id}: {p}" for d in docs for p in d.problems]
     lines: list[str] = []
@@ -225,7 +229,7 @@ def run(
     errors: list[str] = []
     per: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for d in docs:
-        t = evaluate_doc(d, baseline, errors if (show_errors and d.meta["split"] == "dev") else None)
+        t = evaluate_doc(d, baseline, errors if (show_errors and d.meta["split"] == "dev") else None, ruleset)
         per[(d.meta["split"], d.meta["language"])].add(t)
     if show_errors:
         lines += ["ERRORS (development part only)", *errors, ""]
