@@ -63,7 +63,7 @@ def _resolve_overlaps(cands: list[Candidate], text: str) -> list[Candidate]:
     listed beside it ("Windows Server, Red Hat Enterprise Linux"): the two say different things."""
     by_cat: dict[tuple[str, bool], list[Candidate]] = {}
     for cand in cands:
-        by_cat.setdefault((cand.rule.category, getattr(cand.matcher, "open_source", False)), []).append(cand)
+        by_cat.setdefault((cand.rule.category, cand.open_source), []).append(cand)
     kept: list[Candidate] = []
     for group in by_cat.values():
         group.sort(key=lambda c: (c.start, -(c.end - c.start)))

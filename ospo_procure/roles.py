@@ -834,8 +834,8 @@ class RoleStage:
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")
         default = self.model.rule_defaults.get(cand.rule.id)
-        if default is not None:
-            policy = MentionPolicy(default, policy.report, policy.sections)
+        if default is not None:  # the rule names what its matches are: never an undecided guess
+            policy = replace(policy, default=default, undecided=None)
         report = self.model.rule_reports.get(cand.rule.id)
         if report is not None:  # the rule's own roles, within what the mention reports
             policy = replace(policy, report=report if policy.report is None else report & policy.report)

@@ -71,6 +71,11 @@ class Candidate:
         """What kind of thing was named: product, vendor, format or term (phrases, clauses)."""
         return self.matcher.mention if self.matcher is not None else "term"
 
+    @property
+    def open_source(self) -> bool:
+        """A vendor's subscription of open-source software, not a proprietary product."""
+        return self.matcher is not None and self.matcher.open_source
+
 
 @dataclass
 class BlockContext:
@@ -295,6 +300,7 @@ class Matcher(ABC):
     kind: ClassVar[str]
     keys: ClassVar[tuple[str, ...]]  # the YAML keys that select this kind
     mention: str = "term"
+    open_source: bool = False  # matches open-source entries of a lexicon (LexiconMatcher)
 
     def __init__(self, requires: CueCheck | None = None) -> None:
         self.requires = requires
