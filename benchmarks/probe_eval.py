@@ -143,7 +143,7 @@ def report(results: dict[tuple[str, str], ProbeCounts], show_errors: bool = Fals
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", dest="probe_set", choices=("evidence", "holdout"), default="evidence")
+    ap.add_argument("--set", dest="probe_set", choices=("evidence", "holdout", "framework"), default="evidence")
     ap.add_argument("--lang", action="append", choices=LANGUAGES)
     ap.add_argument("--category", action="append", choices=CATEGORIES)
     ap.add_argument("--rules", type=Path, help="rule folder (default: the bundled rules)")
