@@ -15,7 +15,14 @@ A second, smaller set (holdout_<lang>.yaml) was written before the second round 
 changes and kept out of the tuning loop: it is measured with `--set holdout`, to check that the
 rules did not simply learn the first set.
 
-    python benchmarks/probe_eval.py [--set evidence|holdout] [--lang es] [--category tco] [--show-errors]
+A third set (framework_<lang>.yaml, es/pt/fr only, `--set framework --lang es --lang pt --lang fr`)
+checks legal-framework parity: how the procurement laws and model documents of each language area
+(CCAG-TIC and the Code de la commande publique; Lei 14.133/2021, the IN SGD/ME 94/2022 model TRs
+and Portugal's Código dos Contratos Públicos; Spain's LCSP and the Latin American laws) phrase each
+commitment. Its sentences were written in two batches, each measured before the rules were widened
+for it; it is a tuning set, like evidence_<lang>.yaml.
+
+    python benchmarks/probe_eval.py [--set evidence|holdout|framework] [--lang es] [--category tco] [--show-errors]
 """
 
 from __future__ import annotations
