@@ -237,7 +237,7 @@ def intervals(docs: list[Tally], rounds: int = 1000, seed: int = 0) -> str:
     # A draw with no prediction (or no label) leaves P (or R) undefined: the interval is taken over
     # the draws that define it, and left out when more than a tenth of the draws do not.
     parts = [f"{name} {_interval(v)}" for name, v in draws.items() if len(v) >= 0.9 * rounds]
-    return "            95% CI (bootstrap over documents): " + ", ".join(parts)
+    return "            95% CI (bootstrap over documents): " + (", ".join(parts) or "too few predictions and labels")
 
 
 def run(
