@@ -309,3 +309,34 @@ def test_a_product_based_front_end_is_no_purchase(bundled_rules):
     )
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert hits[0].role != "object" and hits[0].severity != "error", (hits[0].role, hits[0].role_reason)
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        (
+            "en",
+            "In 2016, the Council entered into a three-year agreement to license Microsoft Dynamics 365.",
+            "Microsoft Dynamics 365",
+        ),
+        (
+            "es",
+            "En 2016, la entidad suscribió un convenio de tres años para licenciar Microsoft Dynamics 365.",
+            "Microsoft Dynamics 365",
+        ),
+        (
+            "pt",
+            "Em 2016, o órgão assinou um contrato de três anos para licenciar o Microsoft Dynamics 365.",
+            "Microsoft Dynamics 365",
+        ),
+        (
+            "fr",
+            "En 2016, la collectivité a signé un contrat de trois ans pour Microsoft Dynamics 365.",
+            "Microsoft Dynamics 365",
+        ),
+    ],
+)
+def test_a_contract_entered_into_in_a_past_year_is_history(bundled_rules, lang, text, match):
+    hits, found = brand_findings(text, lang, bundled_rules, match)
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert (hits[0].role, hits[0].severity) == ("history", "info"), hits[0].role_reason
