@@ -6,8 +6,8 @@ cue audit (benchmarks/role_audit.py), and the installed base described in plain 
 - A bare verb of use ("using X", "uses X") decides nothing; the offer or the bidder using it, or an
   imperative, still imposes it. "utilisateurs" and "utilizadores" (users) are no verb of use.
 - A requirements heading does not decide a role: the mention stays undecided (a warning).
-- A list of platforms the solution is installed on or built for is no example (each proprietary
-  one is required, docs/labelling.md); a list it supports stays a compatibility floor.
+- A list of platforms the solution is installed, deployed or hosted on is no example (each
+  proprietary one is required, docs/labelling.md); a list it supports stays a compatibility floor.
 - The installed base in prose: the buyer's users or machines having or using a product, a buyer
   that has invested in it, an architecture that consists primarily of it, a product presently
   licensed; "X-based" alone is no purchase.
