@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 from rolecheck import assert_brand_role, brand_findings
 
-from ospo_procure.lint import lint_document
+from ospo_procure.lint import lint_document, lint_text
 from ospo_procure.model import Block, Document, Location
 from ospo_procure.roles import UNDECIDED
 
@@ -340,3 +340,15 @@ def test_a_contract_entered_into_in_a_past_year_is_history(bundled_rules, lang, 
     hits, found = brand_findings(text, lang, bundled_rules, match)
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert (hits[0].role, hits[0].severity) == ("history", "info"), hits[0].role_reason
+
+
+def test_a_clause_title_in_a_list_of_clauses_is_commentary(bundled_rules):
+    text = "(14) 52.219-4, Notice of Price Evaluation Preference for HUBZone Small Business Concerns or Sole Source Award (JAN 2024)."
+    found = [f for f in lint_text(text, language="en", ruleset=bundled_rules, score=False).findings]
+    sole = [f for f in found if f.category == "sole_source"]
+    assert sole, [(f.rule, f.match) for f in found]
+    assert all(f.severity != "error" for f in sole), [(f.match, f.role, f.role_reason) for f in sole]
+    # a sole-source statement of this tender is still reported
+    statement = "The Agency intends to award a sole source contract to the vendor under FAR 6.302-1."
+    found = lint_text(statement, language="en", ruleset=bundled_rules, score=False).findings
+    assert any(f.category == "sole_source" and f.severity == "error" for f in found), [(f.match, f.role) for f in found]
