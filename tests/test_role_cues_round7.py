@@ -352,3 +352,28 @@ def test_a_clause_title_in_a_list_of_clauses_is_commentary(bundled_rules):
     statement = "The Agency intends to award a sole source contract to the vendor under FAR 6.302-1."
     found = lint_text(statement, language="en", ruleset=bundled_rules, score=False).findings
     assert any(f.category == "sole_source" and f.severity == "error" for f in found), [(f.match, f.role) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,reason",
+    [
+        ("en", "Minutes are circulated in Microsoft Word 2016 or compatible.", "Microsoft Word 2016", "or compatible"),
+        ("es", "Las actas se distribuyen en Microsoft Word 2016 o compatible.", "Microsoft Word 2016", "o compatible"),
+        (
+            "pt",
+            "As atas são distribuídas em Microsoft Word 2016 ou compatível.",
+            "Microsoft Word 2016",
+            "ou compatível",
+        ),
+        (
+            "fr",
+            "Les comptes rendus sont diffusés sous Microsoft Word 2016 ou compatible.",
+            "Microsoft Word 2016",
+            "ou compatible",
+        ),
+        ("en", "Attach the supporting tables in Microsoft Excel and PDF format.", "Microsoft Excel", "PDF"),
+        ("es", "Adjunte las tablas de soporte en Microsoft Excel y PDF.", "Microsoft Excel", "PDF"),
+    ],
+)
+def test_or_compatible_and_a_list_with_an_open_format_are_examples(bundled_rules, lang, text, match, reason):
+    assert_brand_role(bundled_rules, lang, text, match, "example", reason)
