@@ -377,3 +377,26 @@ def test_a_clause_title_in_a_list_of_clauses_is_commentary(bundled_rules):
 )
 def test_or_compatible_and_a_list_with_an_open_format_are_examples(bundled_rules, lang, text, match, reason):
     assert_brand_role(bundled_rules, lang, text, match, "example", reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Project/Service: Network Assessment",
+        "Project success depends on close cooperation with the Registry.",
+        "Project deliverables are listed in Annex B.",
+        "Requests are logged by the Sheriff's Office and the Assessor's Office.",
+    ],
+)
+def test_ordinary_words_are_no_products(bundled_rules, text):
+    found = [
+        f for f in lint_text(text, language="en", ruleset=bundled_rules, score=False).findings if f.category == "brand"
+    ]
+    assert found == [], [(f.match, f.role) for f in found]
+
+
+def test_the_product_named_project_is_still_found(bundled_rules):
+    found = lint_text(
+        "The contractor shall deliver the plan in Microsoft Project.", language="en", ruleset=bundled_rules
+    )
+    assert [(f.match, f.severity) for f in found.findings if f.category == "brand"] == [("Microsoft Project", "error")]
