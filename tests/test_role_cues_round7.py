@@ -400,3 +400,33 @@ def test_the_product_named_project_is_still_found(bundled_rules):
         "The contractor shall deliver the plan in Microsoft Project.", language="en", ruleset=bundled_rules
     )
     assert [(f.match, f.severity) for f in found.findings if f.category == "brand"] == [("Microsoft Project", "error")]
+
+
+@pytest.mark.parametrize(
+    "lang,text,vendor",
+    [
+        ("en", "Replacement batteries for laptops of brand Dell, model Latitude 5420.", "Dell"),
+        ("es", "Batería para computadora portátil marca Dell modelo Latitude 5420.", "Dell"),
+        ("pt", "Bateria para notebook marca Dell modelo Latitude 5420.", "Dell"),
+        ("fr", "Batterie pour ordinateur portable de marque Dell modèle Latitude 5420.", "Dell"),
+        ("en", "The 120 desktops of brand Dell purchased in 2012 reach the end of their warranty.", "Dell"),
+        ("es", "Los 120 equipos marca Dell adquiridos en 2012 concluyen su garantía.", "Dell"),
+        ("pt", "Os 120 microcomputadores marca Dell adquiridos em 2012 concluem sua garantia.", "Dell"),
+        ("fr", "Les 120 postes de marque Dell acquis en 2012 arrivent en fin de garantie.", "Dell"),
+    ],
+)
+def test_spare_parts_and_equipment_bought_in_a_past_year_are_no_requirement(bundled_rules, lang, text, vendor):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    assert not [f for f in found if f.match == vendor and f.severity == "error"], [(f.match, f.role) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,vendor",
+    [
+        ("es", "Adquisición de 50 computadoras portátiles marca Dell.", "Dell"),
+        ("pt", "Aquisição de 50 microcomputadores da marca Dell.", "Dell"),
+    ],
+)
+def test_a_brand_bought_now_is_still_reported(bundled_rules, lang, text, vendor):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    assert [f for f in found if f.match == vendor and f.severity == "error"], [(f.match, f.role) for f in found]
