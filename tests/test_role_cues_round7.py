@@ -447,3 +447,16 @@ def test_the_trace_names_the_cue_group_that_decided(bundled_rules):
     paths = {text[c.start : c.end]: d.path for c, d in stage.trace if c.rule.category == "brand"}
     assert paths["Lotus Notes"].startswith("role existing cue ") and "(line " in paths["Lotus Notes"], paths
     assert paths["Microsoft Excel"] == "undecided", paths
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "Procurement method: X Request for Proposals __ Sole Source Procurement __ Request for Quotes"),
+        ("es", "Procedimiento: ☐ Contratación directa ☒ Licitación pública"),
+        ("pt", "Modalidade: [ ] Inexigibilidade de licitação [X] Pregão eletrônico"),
+    ],
+)
+def test_an_unchecked_option_is_negated(bundled_rules, lang, text):
+    found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
+    assert not [f for f in found if f.category == "sole_source"], [(f.match, f.role, f.role_reason) for f in found]
