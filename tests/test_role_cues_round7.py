@@ -460,3 +460,16 @@ def test_the_trace_names_the_cue_group_that_decided(bundled_rules):
 def test_an_unchecked_option_is_negated(bundled_rules, lang, text):
     found = lint_text(text, language=lang, ruleset=bundled_rules, score=False).findings
     assert not [f for f in found if f.category == "sole_source"], [(f.match, f.role, f.role_reason) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        ("en", "The Contractor shall use Slack as the primary tool for project-related communication.", "Slack"),
+        ("es", "El contratista usará Slack como herramienta principal para la comunicación del proyecto.", "Slack"),
+    ],
+)
+def test_a_tool_for_project_communication_is_a_channel(bundled_rules, lang, text, match):
+    assert_brand_role(
+        bundled_rules, lang, text, match, "procedural", "communication" if lang == "en" else "comunicación"
+    )
