@@ -162,6 +162,12 @@ def main() -> int:
         help="with --real: only the documents whose ids this file lists, one per line "
         "(e.g. a batch labelled this week, measured before any rule is tuned on it)",
     )
+    ap.add_argument(
+        "--ci",
+        action="store_true",
+        help="with --real: 95%% bootstrap intervals over documents under each line (how far a figure "
+        "could move with another sample of tenders)",
+    )
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
@@ -169,7 +175,12 @@ def main() -> int:
         splits = (args.split,) if args.split else ("dev", "test")
         ids = frozenset(args.ids.read_text(encoding="utf-8").split()) if args.ids else None
         lines = run(
-            show_errors=args.show_errors, by_category=args.by_category, splits=splits, ids=ids, rules=args.rules
+            show_errors=args.show_errors,
+            by_category=args.by_category,
+            splits=splits,
+            ids=ids,
+            rules=args.rules,
+            confidence=args.ci,
         )
         print("\n".join(lines))
         return 0

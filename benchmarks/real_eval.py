@@ -10,6 +10,7 @@ Errors are listed for the development part only: the test part is for figures, n
 
 from __future__ import annotations
 
+import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -209,6 +210,36 @@ def _row(name: str, t: Tally) -> str:
     )
 
 
+def _interval(values: list[float]) -> str:
+    values.sort()
+    lo, hi = values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1]
+    return f"{lo:.2f}-{hi:.2f}"
+
+
+def intervals(docs: list[Tally], rounds: int = 1000, seed: int = 0) -> str:
+    """95% percentile-bootstrap intervals, resampling whole documents: labels in one document are
+    not independent (one tender repeats its brand and its weights), so documents are the unit.
+    Fixed seed: the same corpus and rules always print the same intervals."""
+    rng = random.Random(seed)
+    draws: dict[str, list[float]] = defaultdict(list)
+    for _ in range(rounds):
+        t = Tally()
+        for d in rng.choices(docs, k=len(docs)):
+            t.add(d)
+        for name, v in (
+            ("find P", t.findings.p()),
+            ("R", t.findings.r()),
+            ("evid P", t.evidence.p()),
+            ("evid R", t.evidence.r()),
+        ):
+            if v is not None:
+                draws[name].append(v)
+    # A draw with no prediction (or no label) leaves P (or R) undefined: the interval is taken over
+    # the draws that define it, and left out when more than a tenth of the draws do not.
+    parts = [f"{name} {_interval(v)}" for name, v in draws.items() if len(v) >= 0.9 * rounds]
+    return "            95% CI (bootstrap over documents): " + (", ".join(parts) or "too few predictions and labels")
+
+
 def run(
     root: Path = ROOT,
     *,
@@ -217,8 +248,10 @@ def run(
     splits: tuple[str, ...] = ("dev", "test"),
     ids: frozenset[str] | None = None,
     rules: Path | None = None,
+    confidence: bool = False,
 ) -> list[str]:
-    """The report lines; `rules` is a rule folder to measure instead of the bundled rules."""
+    """The report lines; `rules` is a rule folder to measure instead of the bundled rules;
+    `confidence` adds a bootstrap interval under each language's line and the total."""
     baseline = Baseline()
     ruleset = load_ruleset(rules) if rules is not None else None
     docs = [d for d in load_corpus(root) if d.meta["split"] in splits and (ids is None or d.id in ids)]
@@ -228,9 +261,11 @@ def run(
         lines.append(f"corpus has {len(problems)} label problem(s); run `python benchmarks/realcorpus.py check`")
     errors: list[str] = []
     per: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    per_doc: dict[tuple[str, str], list[Tally]] = defaultdict(list)
     for d in docs:
         t = evaluate_doc(d, baseline, errors if (show_errors and d.meta["split"] == "dev") else None, ruleset)
         per[(d.meta["split"], d.meta["language"])].add(t)
+        per_doc[(d.meta["split"], d.meta["language"])].append(t)
     if show_errors:
         lines += ["ERRORS (development part only)", *errors, ""]
     for split in splits:
@@ -240,6 +275,8 @@ def run(
             if s == split:
                 total.add(t)
                 block.append(_row(f"  {lang}", t))
+                if confidence:
+                    block.append(intervals(per_doc[(s, lang)]))
                 if by_category:
                     block += [
                         f"      {cat:<24} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
@@ -254,6 +291,8 @@ def run(
             *block,
             _row("  all", total),
         ]
+        if confidence:
+            lines.append(intervals([t for (s, _), ts in sorted(per_doc.items()) if s == split for t in ts]))
     return lines
 
 

@@ -39,16 +39,19 @@ from realcorpus import load_corpus  # noqa: E402
 # with role errors counted at error level only: a product no cue decides is now a warning.
 # Raised after the seventh round (dev all 0.85 / 0.79; test 0.73 / 0.62, English recall 0.54 to
 # 0.60 from where tenders state their object and which vendor supplies it).
+# Set again when 81 documents from 73 new buyers joined (402 documents; before any tuning the
+# fresh batch gave findings 0.40 / 0.44 on its development part and 0.61 / 0.37 on its test part,
+# a plain brand list 0.22 / 0.49 and 0.15 / 0.25), at the figures the rules reached on it.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.78, 0.76, 40),
+    ("dev", "en"): (0.75, 0.79, 47),
     ("dev", "es"): (0.92, 0.68, 4),
-    ("dev", "fr"): (0.74, 0.88, 5),
-    ("dev", "pt"): (0.91, 0.81, 9),
-    ("test", "en"): (0.70, 0.58, 78),
-    ("test", "es"): (0.66, 0.64, 2),
-    ("test", "fr"): (0.74, 0.60, 0),
-    ("test", "pt"): (0.74, 0.67, 1),
+    ("dev", "fr"): (0.74, 0.87, 5),
+    ("dev", "pt"): (0.85, 0.80, 10),
+    ("test", "en"): (0.70, 0.57, 79),
+    ("test", "es"): (0.72, 0.59, 2),
+    ("test", "fr"): (0.76, 0.59, 0),
+    ("test", "pt"): (0.71, 0.64, 4),
 }
 
 
