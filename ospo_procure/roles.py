@@ -53,6 +53,11 @@ class CueGroup:
     # The role stays even where the stated object buys the mention's vendor: what is replaced or
     # decommissioned is left behind, not bought ("modernise the Windows 2003 servers").
     keeps_role: bool = False
+    line: int | None = None  # where the group is in roles.yaml (audits name it)
+
+    @property
+    def path(self) -> str:
+        return f"{self.check.name} (line {self.line})" if self.line is not None else self.check.name
 
     def applies(self, cand: Candidate) -> bool:
         market = cand.product.market if cand.product is not None else None
@@ -239,6 +244,7 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
                 _names(g, "markets"),
                 unless,
                 keeps_role=bool(g.get("keeps_role", False)),
+                line=line,
             )
         )
     return out
@@ -567,6 +573,9 @@ class Decision:
     cap: str | None = None  # a rule exception's severity cap
     by_cue: bool = False  # decided by words of the clause (not by a heading or a default)
     keeps_role: bool = False  # not read as the stated object's vendor (a cue group's `keeps_role`)
+    # Which step (and which cue group) decided: "role existing cue 12", "section", "undecided"...
+    # For audits of the cues (benchmarks/role_audit.py); reports show `reason`.
+    path: str = ""
 
 
 def _quote(words: str, limit: int = 60) -> str:
@@ -609,6 +618,8 @@ class RoleStage:
         self._memo: dict[tuple[int, int, int], str | None] = {}
         # The cue groups that apply to a kind of candidate, in the order they are tried.
         self._plans: dict[tuple[str, str, str | None], _Plan] = {}
+        # When a list: every finding candidate with its decision, kept or not (role_audit.py).
+        self.trace: list[tuple[Candidate, Decision]] | None = None
 
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
@@ -618,8 +629,12 @@ class RoleStage:
             if cand.rule.kind == "evidence":  # evidence has no role: only its rule's exceptions apply
                 if self._rule_exception(cand, ctx) is None:
                     kept.append(cand)
-            elif self._apply(cand, self.decide(cand, ctx), ctx.lang):
-                kept.append(cand)
+            else:
+                decision = self.decide(cand, ctx)
+                if self.trace is not None:
+                    self.trace.append((cand, decision))
+                if self._apply(cand, decision, ctx.lang):
+                    kept.append(cand)
         return kept
 
     def _enter(self, ctx: BlockContext) -> None:
@@ -672,7 +687,7 @@ class RoleStage:
             if self._may_find(group):
                 words = self._found(group, cand, ctx, place, f"attribution {attribution.name}")
                 if words is not None:
-                    return Decision(None, f"{attribution.name} {_quote(words)}")
+                    return Decision(None, f"{attribution.name} {_quote(words)}", path=group.path)
         decision = (
             self._by_cue(cand, ctx, place)
             or self._by_document(cand)
@@ -685,7 +700,8 @@ class RoleStage:
         if default is not None and (role not in self.model.roles or self.model.roles[role].outcome == "rule"):
             # the rule names what its matches are (a continuity argument); only a role that
             # reports less (negated, history, an example...) overrides it
-            return Decision(default, decision.reason if decision.by_cue else UNDECIDED, by_cue=True)
+            path = f"rule default ({decision.path})"
+            return Decision(default, decision.reason if decision.by_cue else UNDECIDED, by_cue=True, path=path)
         return self._object_vendor(cand, decision) or decision
 
     # -- the steps
@@ -696,7 +712,8 @@ class RoleStage:
             found = ctx.find(exc.check, cand.start, cand.end, f"rule {cand.rule.id}'s exception {exc.name!r}")
             if found is not None:
                 note = exc.note.get(ctx.lang) or exc.note.get("en")
-                return Decision(exc.role, _quote(ctx.text[found[0] : found[1]]), note, exc.severity)
+                words = _quote(ctx.text[found[0] : found[1]])
+                return Decision(exc.role, words, note, exc.severity, path=f"rule {cand.rule.id} exception {exc.name}")
         return None
 
     def _by_cue(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
@@ -704,14 +721,14 @@ class RoleStage:
             if self._may_find(group):
                 words = self._found(group, cand, ctx, place, f"role {name} cue")
                 if words is not None:
-                    return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role)
+                    return Decision(name, _quote(words), by_cue=True, keeps_role=group.keeps_role, path=group.path)
         return None
 
     def _by_document(self, cand: Candidate) -> Decision | None:
         for spec, words in self.doc.document_roles:
             if _filter_ok(spec.mentions, spec.categories, cand) and self.model.roles[spec.role].applies(cand):
                 note = spec.note.get(self.doc.lang) or spec.note.get("en")
-                return Decision(spec.role, f"document {_quote(words)}", note=note)
+                return Decision(spec.role, f"document {_quote(words)}", note=note, path=f"document {spec.role}")
         return None
 
     def _by_section(self, cand: Candidate, place: BlockPlace) -> Decision | None:
@@ -720,7 +737,7 @@ class RoleStage:
         for heading in reversed(place.sections):
             for name in self.doc.section_roles(heading):
                 if self.model.roles[name].applies(cand):
-                    return Decision(name, f"section {_quote(heading)}")
+                    return Decision(name, f"section {_quote(heading)}", path=f"section {name}")
         return None
 
     def _by_object(self, cand: Candidate, ctx: BlockContext, place: BlockPlace) -> Decision | None:
@@ -728,12 +745,12 @@ class RoleStage:
             return None
         for s, e in place.object_spans:
             if s <= cand.start < e:
-                return Decision("object", f"stated object {_quote(ctx.text[s:e])}")
+                return Decision("object", f"stated object {_quote(ctx.text[s:e])}", path="object statement")
         if cand.product is None or self._policy(cand).default != "required":
             return None
         statement = self._object_vendors().get(cand.product.vendor)
         if statement is not None:
-            return Decision("object", f"stated object {_quote(statement)}")
+            return Decision("object", f"stated object {_quote(statement)}", path="object vendor (default)")
         return None
 
     def _object_vendor(self, cand: Candidate, decision: Decision) -> Decision | None:
@@ -754,7 +771,8 @@ class RoleStage:
         statement = self._object_vendors().get(vendor)
         if statement is None:
             return None
-        return Decision("object", f"stated object {_quote(statement)} buys {vendor}")
+        path = f"object vendor ({decision.path})"
+        return Decision("object", f"stated object {_quote(statement)} buys {vendor}", path=path)
 
     def _object_vendors(self) -> dict[str, str]:
         """The vendors the document's stated object buys: a product or vendor named in an object
@@ -827,9 +845,9 @@ class RoleStage:
         policy's `undecided` severity, with its note, since a guess is not a finding."""
         policy = self._policy(cand)
         if policy.undecided is None:
-            return Decision(policy.default, UNDECIDED)
+            return Decision(policy.default, UNDECIDED, path=f"default {policy.default}")
         note = policy.undecided_note.get(self.doc.lang) or policy.undecided_note.get("en")
-        return Decision(policy.default, UNDECIDED, note=note, cap=policy.undecided)
+        return Decision(policy.default, UNDECIDED, note=note, cap=policy.undecided, path="undecided")
 
     def _policy(self, cand: Candidate) -> MentionPolicy:
         policy = self.model.mentions.get(cand.mention) or MentionPolicy("required")

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from ospo_procure.cli import main
 from ospo_procure.lint import lint_document, lint_text
 from ospo_procure.model import Block, Document, Location
+from ospo_procure.roles import UNDECIDED
 from ospo_procure.rules import load_ruleset
 
 EXPECTED_SEVERITY = {"required": "error", "object": "error", "continuity": "warning"}
@@ -418,8 +419,10 @@ SENTENCE = {
         ("fr", "Contexte", "Exigences techniques"),
     ],
 )
-def test_the_section_decides_when_the_clause_does_not(bundled_rules, lang, background, requirements):
-    """The same sentence is the existing environment under one heading and a requirement under another."""
+def test_a_background_heading_decides_a_requirements_heading_does_not(bundled_rules, lang, background, requirements):
+    """The same sentence is the existing environment under a background heading; under a requirements
+    heading it stays undecided (a warning to check): a heading says where a clause sits, not what a
+    product named there is doing (role_audit.py measured it wrong as often as right)."""
     doc = _doc(
         (background, None, "heading"),
         (SENTENCE[lang], f"2 {background}", "paragraph"),
@@ -431,8 +434,7 @@ def test_the_section_decides_when_the_clause_does_not(bundled_rules, lang, backg
     (after,) = [f for f in result.findings if f.block_index == 3 and f.rule == "BRAND-PRODUCT"]
     assert (before.role, before.severity) == ("existing", "info")
     assert before.role_reason == f'section "2 {background}"'
-    assert (after.role, after.severity) == ("required", "error")
-    assert requirements in after.role_reason
+    assert (after.role, after.severity, after.role_reason) == ("required", "warning", UNDECIDED)
 
 
 def test_numbered_and_capitalised_headings_in_plain_text(bundled_rules):
