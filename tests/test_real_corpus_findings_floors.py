@@ -42,16 +42,19 @@ from realcorpus import load_corpus  # noqa: E402
 # Set again when 81 documents from 73 new buyers joined (402 documents; before any tuning the
 # fresh batch gave findings 0.40 / 0.44 on its development part and 0.61 / 0.37 on its test part,
 # a plain brand list 0.22 / 0.49 and 0.15 / 0.25), at the figures the rules reached on it.
+# After the eighth round (dev all 0.84 / 0.81; test 0.73 / 0.61), role errors at error level fell
+# from 66 to 39 on dev and from 85 to 27 on test (English 79 to 24): requirements headings no
+# longer decide a role, and installed-base prose is read in four languages (docs/roles.md).
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.75, 0.79, 47),
-    ("dev", "es"): (0.92, 0.68, 4),
-    ("dev", "fr"): (0.74, 0.87, 5),
-    ("dev", "pt"): (0.85, 0.80, 10),
-    ("test", "en"): (0.70, 0.57, 79),
+    ("dev", "en"): (0.79, 0.80, 28),
+    ("dev", "es"): (0.94, 0.68, 3),
+    ("dev", "fr"): (0.76, 0.87, 3),
+    ("dev", "pt"): (0.87, 0.81, 9),
+    ("test", "en"): (0.70, 0.57, 28),
     ("test", "es"): (0.72, 0.59, 2),
     ("test", "fr"): (0.76, 0.59, 0),
-    ("test", "pt"): (0.71, 0.64, 4),
+    ("test", "pt"): (0.71, 0.64, 1),
 }
 
 

@@ -35,14 +35,16 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.83 R 0.87, bands 0.78;  test: evidence P 0.61 R 0.53, bands 0.74.
 # Set again when 81 documents from 73 new buyers joined (402 documents), before any tuning on them:
 #   dev:  evidence P 0.81 R 0.82, bands 0.76;  test: evidence P 0.61 R 0.52, bands 0.72.
+# After the eighth round (evidence from each legal framework's terms in es/pt/fr):
+#   dev:  evidence P 0.81 R 0.83, bands 0.76;  test: evidence P 0.61 R 0.53, bands 0.72.
 FLOORS = {
-    "dev": {"evidence_p": 0.79, "evidence_r": 0.80, "bands": 0.74},
+    "dev": {"evidence_p": 0.79, "evidence_r": 0.81, "bands": 0.74},
     "test": {"evidence_p": 0.59, "evidence_r": 0.50, "bands": 0.70},
 }
 # Development-part recall per evidence category (categories with at least 10 labels).
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.80,
-    "open_license_of_deliverables": 0.74,
+    "exit_portability": 0.84,
+    "open_license_of_deliverables": 0.77,
     "open_standards": 0.72,
     "or_equivalent": 0.96,
     "oss_allowed": 0.82,
