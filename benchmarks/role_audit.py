@@ -36,8 +36,9 @@ from pathlib import Path
 from real_eval import Baseline
 from realcorpus import ROOT, CorpusDoc, Located, load_corpus
 
-from ospo_procure.matching import BlockContext, candidates, compile_rules
-from ospo_procure.roles import Decision, DocumentContext, RoleStage
+from ospo_procure.lint import lint_document
+from ospo_procure.matching import Candidate
+from ospo_procure.roles import Decision
 from ospo_procure.rules import RuleSet, load_ruleset
 
 LOCK_IN = frozenset({"required", "object", "continuity"})
@@ -93,44 +94,35 @@ def _path_key(d: Decision) -> str:
 
 
 def audit_doc(doc: CorpusDoc, ruleset: RuleSet) -> list[tuple[str, Seen]]:
-    """Every (path, mention) of one document."""
+    """Every (path, mention) of one document, as the lint itself decided them."""
     assert doc.document is not None
-    lang = doc.meta["language"]
-    compiled = compile_rules(ruleset, lang)
-    stage = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.document.blocks, lang, ruleset.products))
-    stage.trace = []
+    trace: list[tuple[int, Candidate, Decision]] = []
+    lint_document(doc.document, language=doc.meta["language"], ruleset=ruleset, score=False, role_trace=trace)
     labels = [loc for loc in doc.located if loc.label.kind != "evidence"]
     out: dict[tuple[str, int, int, int], tuple[str, Seen]] = {}
-    for index, block in enumerate(doc.document.blocks):
-        ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
-        raw = candidates(compiled, ctx)
-        if not raw:
+    for index, cand, decision in trace:
+        path = _path_key(decision)
+        key = (path, index, cand.start, cand.end)
+        if key in out:
             continue
-        stage.trace.clear()
-        stage.assign(raw, ctx)
-        for cand, decision in stage.trace:
-            path = _path_key(decision)
-            key = (path, index, cand.start, cand.end)
-            if key in out:
-                continue
-            role = decision.role if decision.role is not None else "drop"
-            severity = cand.severity if cand.role is not None and cand.severity is not None else "none"
-            s, e = ctx.sentence(cand.start, cand.end)
-            out[key] = (
-                path,
-                Seen(
-                    doc.id,
-                    index,
-                    cand.start,
-                    cand.end,
-                    cand.rule.category,
-                    role,
-                    severity,
-                    _truth(labels, index, cand.start, cand.end, cand.rule.category),
-                    decision.reason,
-                    " ".join(block.text[max(s, cand.start - 160) : min(e, cand.end + 160)].split()),
-                ),
-            )
+        text = doc.document.blocks[index].text
+        role = decision.role if decision.role is not None else "drop"
+        severity = cand.severity if cand.role is not None and cand.severity is not None else "none"
+        out[key] = (
+            path,
+            Seen(
+                doc.id,
+                index,
+                cand.start,
+                cand.end,
+                cand.rule.category,
+                role,
+                severity,
+                _truth(labels, index, cand.start, cand.end, cand.rule.category),
+                decision.reason,
+                " ".join(text[max(0, cand.start - 160) : cand.end + 160].split()),
+            ),
+        )
     return list(out.values())
 
 
@@ -167,7 +159,7 @@ def main() -> int:
     ap.add_argument("--show", help="list the mentions of paths containing this text (first --ids only)")
     ap.add_argument("--silenced", action="store_true", help="list silenced brand-list signals (first --ids only)")
     args = ap.parse_args()
-    ruleset = load_ruleset(args.rules) if args.rules else load_ruleset()
+    ruleset = load_ruleset(args.rules)
     docs = {d.id: d for d in load_corpus(ROOT) if d.meta["split"] == "dev"}
     id_sets: list[tuple[str, list[str]]] = []
     for f in args.ids or []:

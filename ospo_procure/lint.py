@@ -22,7 +22,7 @@ from ospo_procure.matching import BlockContext, Candidate, candidates, compile_r
 from ospo_procure.message import Message
 from ospo_procure.model import SEVERITY_RANK, Document, FileResult, Finding, with_sources
 from ospo_procure.nlp import SUPPORTED_LANGUAGES, detect_language
-from ospo_procure.roles import UNDECIDED, DocumentContext, RoleStage
+from ospo_procure.roles import UNDECIDED, Decision, DocumentContext, RoleStage
 from ospo_procure.rules.lexicons import names_in
 from ospo_procure.rules.loader import Rule, RuleSet, load_ruleset
 from ospo_procure.termsafe import display_path
@@ -187,11 +187,13 @@ def lint_document(
     waivers: FileWaivers | list[Waiver] | None = None,
     report_language: str | None = None,
     limits: Limits | None = None,
+    role_trace: list[tuple[int, Candidate, Decision]] | None = None,
 ) -> FileResult:
     """Lint one document. `language` overrides detection; `ruleset` defaults to the bundled rules.
     Messages, suggestions, legal bases, notes and criterion titles are worded in
     `report_language` (default: the document's language). `limits.max_seconds` bounds the
-    lint: beyond it, LimitExceeded (a per-file error)."""
+    lint: beyond it, LimitExceeded (a per-file error). `role_trace`, when a list, receives every
+    role decision (block index, candidate, decision), kept or not: what audits of the cues read."""
     ruleset = ruleset or load_ruleset()
     lang = _document_language(doc, language)
     words_lang = report_language or lang
@@ -207,6 +209,7 @@ def lint_document(
         unreadable=doc.unreadable,
     )
     roles = RoleStage(ruleset.roles, DocumentContext(ruleset.roles, doc.blocks, lang, ruleset.products))
+    roles.trace = role_trace
     for index, block in enumerate(doc.blocks):
         deadline.check()
         ctx = BlockContext(block.text, lang, index=index, location=block.location, tables=compiled.tables)
@@ -305,10 +308,12 @@ def lint_text(
     ruleset: RuleSet | None = None,
     markdown: bool = False,
     score: bool = True,
+    role_trace: list[tuple[int, Candidate, Decision]] | None = None,
 ) -> FileResult:
     from ospo_procure.readers.text_reader import parse_text
 
-    return lint_document(parse_text(text, markdown=markdown), language=language, ruleset=ruleset, score=score)
+    doc = parse_text(text, markdown=markdown)
+    return lint_document(doc, language=language, ruleset=ruleset, score=score, role_trace=role_trace)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

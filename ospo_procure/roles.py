@@ -618,8 +618,9 @@ class RoleStage:
         self._memo: dict[tuple[int, int, int], str | None] = {}
         # The cue groups that apply to a kind of candidate, in the order they are tried.
         self._plans: dict[tuple[str, str, str | None], _Plan] = {}
-        # When a list: every finding candidate with its decision, kept or not (role_audit.py).
-        self.trace: list[tuple[Candidate, Decision]] | None = None
+        # When a list: every finding candidate with its block index and decision, kept or not
+        # (lint_document's `role_trace`, read by benchmarks/role_audit.py).
+        self.trace: list[tuple[int, Candidate, Decision]] | None = None
 
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
@@ -632,7 +633,7 @@ class RoleStage:
             else:
                 decision = self.decide(cand, ctx)
                 if self.trace is not None:
-                    self.trace.append((cand, decision))
+                    self.trace.append((ctx.index, cand, decision))
                 if self._apply(cand, decision, ctx.lang):
                     kept.append(cand)
         return kept

@@ -435,16 +435,10 @@ def test_a_brand_bought_now_is_still_reported(bundled_rules, lang, text, vendor)
 def test_the_trace_names_the_cue_group_that_decided(bundled_rules):
     """What benchmarks/role_audit.py counts: each candidate's decision names its path, a cue group
     with its line in roles.yaml, or the step that decided."""
-    from ospo_procure.matching import BlockContext, candidates, compile_rules
-    from ospo_procure.roles import DocumentContext, RoleStage
-
     text = "Data will be migrated from Lotus Notes. Reports use Microsoft Excel."
-    block = Block(text, Location(paragraph=1))
-    stage = RoleStage(bundled_rules.roles, DocumentContext(bundled_rules.roles, [block], "en", bundled_rules.products))
-    stage.trace = []
-    ctx = BlockContext(text, "en", index=0, location=block.location, tables=compile_rules(bundled_rules, "en").tables)
-    stage.assign(candidates(compile_rules(bundled_rules, "en"), ctx), ctx)
-    paths = {text[c.start : c.end]: d.path for c, d in stage.trace if c.rule.category == "brand"}
+    trace: list = []
+    lint_text(text, language="en", ruleset=bundled_rules, score=False, role_trace=trace)
+    paths = {text[c.start : c.end]: d.path for _, c, d in trace if c.rule.category == "brand"}
     assert paths["Lotus Notes"].startswith("role existing cue ") and "(line " in paths["Lotus Notes"], paths
     assert paths["Microsoft Excel"] == "undecided", paths
 
