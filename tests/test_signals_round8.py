@@ -112,3 +112,19 @@ def test_a_migration_or_a_plain_account_is_not_a_continuity_argument(bundled_rul
 )
 def test_a_new_tender_declared_pointless_or_a_sole_provider_in_apposition_is_a_sole_source(bundled_rules, lang, text):
     assert _reported(text, lang, bundled_rules, "sole_source")
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "Implementation of a SharePoint intranet for the municipal departments."),
+        ("fr", "Les formulaires devront être développés sur une plateforme SharePoint 2019."),
+    ],
+)
+def test_sharepoint_named_as_the_platform_to_build_on_is_a_proprietary_technology(bundled_rules, lang, text):
+    assert _reported(text, lang, bundled_rules, "proprietary_technology")
+
+
+def test_sharepoint_used_for_its_functions_is_the_brand_only(bundled_rules):
+    text = "Document libraries shall be migrated from the SharePoint Server 2016 farm to the new system."
+    assert not _reported(text, "en", bundled_rules, "proprietary_technology")
