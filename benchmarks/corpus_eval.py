@@ -168,6 +168,13 @@ def main() -> int:
         help="with --real: 95%% bootstrap intervals over documents under each line (how far a figure "
         "could move with another sample of tenders)",
     )
+    ap.add_argument(
+        "--classify-evidence",
+        action="store_true",
+        help="with --real: count why evidence is missed or false (confused with another category, "
+        "placed elsewhere in the block, in the adjacent block, on lock-in text, nothing there); "
+        "with --show-errors each evidence error is tagged with its class",
+    )
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
@@ -181,6 +188,7 @@ def main() -> int:
             ids=ids,
             rules=args.rules,
             confidence=args.ci,
+            classify=args.classify_evidence,
         )
         print("\n".join(lines))
         return 0

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +72,10 @@ class Tally:
     bands: int = 0
     by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     evidence_by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    evidence_classes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (FN|FP, why) -> count
 
     def add(self, other: Tally) -> None:
+        self.evidence_classes.update(other.evidence_classes)
         for name in ("findings", "evidence", "baseline"):
             getattr(self, name).add(getattr(other, name))
         for k, v in other.by_category.items():
@@ -92,20 +94,61 @@ def _overlap(p: Pred, loc: Located) -> bool:
     return p.block == loc.block and p.start < loc.end and loc.start < p.end
 
 
-def score(preds: list[Pred], labels: list[Located], errors: list[str] | None, where: str) -> Counts:
-    """Category-aware overlap matching; `errors` collects FP/FN lines when given."""
+def score(
+    preds: list[Pred],
+    labels: list[Located],
+    errors: list[str] | None,
+    where: str,
+    why: Callable[[str, Pred | Located], str] | None = None,
+) -> Counts:
+    """Category-aware overlap matching; `errors` collects FP/FN lines when given, each tagged with
+    `why(kind, item)` when that is given."""
     c = Counts(pred=len(preds), lab=len(labels))
     for p in preds:
         if any(_overlap(p, lab) and lab.label.category == p.category for lab in labels):
             c.tp_pred += 1
         elif errors is not None:
-            errors.append(f"FP {where} {p.category}: {p.what}")
+            tag = f" <{why('FP', p)}>" if why else ""
+            errors.append(f"FP {where} {p.category}: {p.what}{tag}")
     for lab in labels:
         if any(_overlap(p, lab) and lab.label.category == p.category for p in preds):
             c.tp_lab += 1
         elif errors is not None:
-            errors.append(f"FN {where} {lab.label.category}/{lab.label.role}: {lab.label.text!r}")
+            tag = f" <{why('FN', lab)}>" if why else ""
+            errors.append(f"FN {where} {lab.label.category}/{lab.label.role}: {lab.label.text!r}{tag}")
     return c
+
+
+def _near(block: int, start: int, end: int, loc_block: int, loc_start: int, loc_end: int) -> bool:
+    return block == loc_block and start < loc_end and loc_start < end
+
+
+def evidence_miss_class(kind: str, item: Pred | Located, preds: list[Pred], located: list[Located]) -> str:
+    """Why an evidence item is a miss (FN) or a false item (FP), for --classify-evidence:
+    `confused` (an item of another evidence category overlaps it), `placed` (the right category
+    is in the same block but elsewhere: span placement), `adjacent` (the right category is in the
+    next or previous block: a split sentence, table cell or heading), `lockin` (FP only: the text is
+    labelled as a lock-in signal or mention) or `nothing` (nothing there)."""
+    evidence = [loc for loc in located if loc.label.kind == "evidence"]
+    if kind == "FN":
+        assert isinstance(item, Located)
+        cat, block, start, end = item.label.category, item.block, item.start, item.end
+        others: list[tuple[str, int, int, int]] = [(p.category, p.block, p.start, p.end) for p in preds]
+    else:
+        assert isinstance(item, Pred)
+        cat, block, start, end = item.category, item.block, item.start, item.end
+        others = [(e.label.category, e.block, e.start, e.end) for e in evidence]
+    if any(c != cat and _near(block, start, end, b, s, e) for c, b, s, e in others):
+        return "confused"
+    if any(c == cat and b == block for c, b, _, _ in others):
+        return "placed"
+    if any(c == cat and abs(b - block) == 1 for c, b, _, _ in others):
+        return "adjacent"
+    if kind == "FP" and any(
+        loc.label.kind != "evidence" and _near(block, start, end, loc.block, loc.start, loc.end) for loc in located
+    ):
+        return "lockin"
+    return "nothing"
 
 
 class Baseline:
@@ -158,7 +201,17 @@ def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None, r
     mentions = [loc for loc in doc.located if loc.label.kind == "mention"]
     evidence = [loc for loc in doc.located if loc.label.kind == "evidence"]
     t.findings = score(preds, signals, errors, doc.id)
-    t.evidence = score(evid, evidence, errors, f"{doc.id} evidence")
+
+    def why(kind: str, item: Pred | Located) -> str:
+        return evidence_miss_class(kind, item, evid, doc.located)
+
+    t.evidence = score(evid, evidence, errors, f"{doc.id} evidence", why)
+    for p in evid:
+        if not any(_overlap(p, e) and e.label.category == p.category for e in evidence):
+            t.evidence_classes[("FP", why("FP", p))] += 1
+    for e in evidence:
+        if not any(_overlap(p, e) and e.label.category == p.category for p in evid):
+            t.evidence_classes[("FN", why("FN", e))] += 1
     for cat in {p.category for p in preds} | {lab.label.category for lab in signals}:
         t.by_category[cat] = score(
             [p for p in preds if p.category == cat], [s for s in signals if s.label.category == cat], None, ""
@@ -210,6 +263,14 @@ def _row(name: str, t: Tally) -> str:
     )
 
 
+def _classes(t: Tally) -> str:
+    parts = [
+        f"{kind} " + " ".join(f"{why} {n}" for (k, why), n in sorted(t.evidence_classes.items()) if k == kind)
+        for kind in ("FN", "FP")
+    ]
+    return "            evidence misses by class: " + "; ".join(parts)
+
+
 def _interval(values: list[float]) -> str:
     values.sort()
     lo, hi = values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1]
@@ -249,9 +310,11 @@ def run(
     ids: frozenset[str] | None = None,
     rules: Path | None = None,
     confidence: bool = False,
+    classify: bool = False,
 ) -> list[str]:
     """The report lines; `rules` is a rule folder to measure instead of the bundled rules;
-    `confidence` adds a bootstrap interval under each language's line and the total."""
+    `confidence` adds a bootstrap interval under each language's line and the total; `classify`
+    adds, per language, why evidence items are missed or false (evidence_miss_class)."""
     baseline = Baseline()
     ruleset = load_ruleset(rules) if rules is not None else None
     docs = [d for d in load_corpus(root) if d.meta["split"] in splits and (ids is None or d.id in ids)]
@@ -277,6 +340,8 @@ def run(
                 block.append(_row(f"  {lang}", t))
                 if confidence:
                     block.append(intervals(per_doc[(s, lang)]))
+                if classify:
+                    block.append(_classes(t))
                 if by_category:
                     block += [
                         f"      {cat:<24} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
@@ -291,6 +356,8 @@ def run(
             *block,
             _row("  all", total),
         ]
+        if classify:
+            lines.append(_classes(total))
         if confidence:
             lines.append(intervals([t for (s, _), ts in sorted(per_doc.items()) if s == split for t in ts]))
     return lines
