@@ -49,6 +49,7 @@ import regex
 from ospo_procure.rules.prefilter import _c, _common_syntax, _parser
 
 COST_BUDGET = 2_000  # steps per character of the searched text
+ABSOLUTE_BUDGET = 100_000  # steps per search of a pattern anchored at the start of the text
 _FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0  # rules/patterns.py's REGEX_FLAGS
 _SINGLE = {_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN}  # one character, one way
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
@@ -101,12 +102,19 @@ def cost(pattern: str) -> float:
         return float("inf")
     if _multiline(tree):  # `^` would then start every line
         return float("inf")
+    # What precedes a position matters only to unbounded repeats: without one, skip it.
+    track = any(q in pattern for q in ("*", "+", ",}"))
+    # A pattern that opens with `^` (or `\A`) is tried at one start only: its bounded parts
+    # cost steps per search, not per character; only its runs grow with the text.
+    anchored = bool(tree) and tree[0][0] is _c.AT and tree[0][1] in _STARTS
+    walk = _Walk(track, ABSOLUTE_BUDGET if anchored else COST_BUDGET)
     try:
-        # What precedes a position matters only to unbounded repeats: without one, skip it.
-        track = any(q in pattern for q in ("*", "+", ",}"))
-        return _Walk(track).sequence(tree, [], 1.0, _UNKNOWN_PREV)[1]
+        total = walk.sequence(tree, [], 1.0, _UNKNOWN_PREV)[1]
     except _Unknown:
         return float("inf")
+    if not anchored:
+        return total
+    return walk.per_char if walk.per_char <= COST_BUDGET and total - walk.per_char <= ABSOLUTE_BUDGET else float("inf")
 
 
 def _multiline(items: list[Any]) -> bool:
@@ -128,8 +136,10 @@ _Cont = list[list[Any]]
 
 
 class _Walk:
-    def __init__(self, track: bool = True) -> None:
+    def __init__(self, track: bool = True, limit: float = COST_BUDGET) -> None:
         self.track = track  # compute what precedes each position (for the guards of runs)
+        self.limit = limit  # on the cost and on mult
+        self.per_char = 0.0  # the part of the cost spent on runs: steps per character
 
     def sequence(self, items: list[Any], cont: _Cont, mult: float, prev: _Prev) -> tuple[float, float, _Prev]:
         """(mult after, cost, what may precede the position after) of `items` followed by `cont`."""
@@ -150,7 +160,7 @@ class _Walk:
                 total += spent
                 mult = ways
                 i += 1
-            if total > COST_BUDGET or mult > COST_BUDGET:
+            if total > self.limit or mult > self.limit:
                 raise _Unknown
         return mult, total, prev
 
@@ -161,7 +171,9 @@ class _Walk:
         if op is _c.AT:
             return mult, mult, self.anchor(arg, prev)
         if op in _LOOKS:  # atomic and zero-width: one way, its content's whole work
-            _ways, spent, _ = self.sequence(list(arg[1]), [_LOOK_END], mult, _UNKNOWN_PREV)
+            # It starts where the pattern is, after the same text (a look-behind's content has
+            # a fixed width: no run, so what precedes it does not matter).
+            _ways, spent, _ = self.sequence(list(arg[1]), [_LOOK_END], mult, prev)
             return mult, spent + mult, prev
         if op is _c.SUBPATTERN:  # (group, add_flags, del_flags, items): flags change no bound
             return self.sequence(list(arg[-1]), cont, mult, prev)
@@ -223,7 +235,7 @@ class _Walk:
             if k >= low:
                 out_mult += mult
                 out_prev = _merge(out_prev, prev) if self.track else prev
-            if total > COST_BUDGET or out_mult > COST_BUDGET:
+            if total > self.limit or out_mult > self.limit:
                 raise _Unknown
         return out_mult, total, out_prev or _UNKNOWN_PREV
 
@@ -231,20 +243,25 @@ class _Walk:
         """An unbounded repeat of one class: guarded, or the very end of the pattern."""
         after = _consumed(prev, src)
         after = _merge(after, prev) if low == 0 else after
-        if not any(cont):  # nothing follows: reaching it ends the attempt (module docstring)
+        rest_items = [item for items in cont for item in items]
+        if not rest_items:  # nothing follows: reaching it ends the attempt (module docstring)
+            self.per_char += 1
             return mult, mult * (low + 1) + 1, after
         if not _guarded(prev, src):
             raise _Unknown
+        if rest_items == _LOOK_END:  # a look-around ends with it: read to its end, once per entry
+            self.per_char += mult * 2
+            return mult, mult * 2, after
         try:
             fail = _Dead(src).sequence_cont(cont)  # the rest tried inside the run, at a class character
         except _Unknown:
             # The rest may match inside the run, so the run may be left anywhere: then the
             # whole rest must be bounded, tried once per run position. It is counted here,
             # and the walk goes on with no pair left (mult 0) not to count it twice.
-            _m, rest, _p = _Walk(self.track).sequence(
-                [item for items in cont for item in items], [], 1.0, _UNKNOWN_PREV
-            )
+            _m, rest, _p = _Walk(self.track).sequence(rest_items, [], 1.0, _UNKNOWN_PREV)
+            self.per_char += mult * (2 + rest)
             return 0.0, mult * (2 + rest), after
+        self.per_char += mult * (2 + fail)
         return mult, mult * (2 + fail), after
 
 
@@ -426,8 +443,8 @@ def _merge(one: _Prev | None, other: _Prev) -> _Prev:
 
 def _kept(descs: set[_Desc]) -> _Prev:
     """At most _MAX_DESCS descriptions, one per barrier (the one with fewest classes), the
-    likeliest to prove a guard first: the start of the text, barriers of non-word characters
-    (they guard runs of words), then the latest character. Dropping one only loses proofs."""
+    likeliest to prove a guard first: the start of the text, the latest character, barriers
+    of non-word characters (they guard runs of words). Dropping one only loses proofs."""
     best: dict[frozenset[str], frozenset[str]] = {}
     for b, s in descs:
         if b not in best or len(s) < len(best[b]):
@@ -440,14 +457,14 @@ def _kept(descs: set[_Desc]) -> _Prev:
 
 def _order(barrier: frozenset[str], since: frozenset[str]) -> tuple[int, int, tuple[str, ...]]:
     rank, names = _barrier_rank(barrier)
-    return (rank if rank < 2 else 2 if not since else 3), len(since), names
+    return (0 if rank == 0 else 1 if not since else rank), len(since), names
 
 
 @lru_cache(maxsize=16384)
 def _barrier_rank(barrier: frozenset[str]) -> tuple[int, tuple[str, ...]]:
     if not barrier:
         return 0, ()
-    return (1 if all(_disjoint(b, _WORD) for b in barrier) else 2), tuple(sorted(barrier))
+    return (2 if all(_disjoint(b, _WORD) for b in barrier) else 3), tuple(sorted(barrier))
 
 
 def _guarded(prev: _Prev, src: str) -> bool:
