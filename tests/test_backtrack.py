@@ -119,10 +119,26 @@ def test_word_boundary_agrees_with_word_characters():
             assert bool(edge.match(before + ch, 1)) == expected, hex(ord(ch))
 
 
-def test_decisions_travel_with_the_cached_rule_set(bundled_rules):
+def test_decisions_travel_with_the_cached_rule_set(bundled_rules, monkeypatch):
     decided = {k: v for k, v in bundled_rules.analyses.items() if k.startswith("\0linear\0")}
     assert decided and any(decided.values()) and not all(decided.values())
-    backtrack._LINEAR.clear()
+    monkeypatch.setattr(backtrack, "_LINEAR", {})
     backtrack.remember(bundled_rules.analyses)
     for key, value in list(decided.items())[:200]:
         assert linear(key[len("\0linear\0") :]) is value
+
+
+def test_decisions_are_remembered_by_pattern_across_rule_folder_versions(tmp_path, monkeypatch):
+    """An edited rule folder is rebuilt, but its unchanged patterns are not analysed again."""
+    monkeypatch.setenv("OSPO_PROCURE_CACHE", str(tmp_path))
+    monkeypatch.setattr(backtrack, "_LINEAR", {})
+    patterns = [r"\bthe\s+(?:contractor|supplier)\b", r"(a+)+b"]
+    first = backtrack.analyses(patterns)
+    assert list(first.values()) == [True, False]
+    monkeypatch.setattr(backtrack, "_LINEAR", {})
+
+    def no_analysis(pattern: str) -> float:
+        raise AssertionError(f"analysed again: {pattern}")
+
+    monkeypatch.setattr(backtrack, "cost", no_analysis)
+    assert backtrack.analyses(patterns) == first
