@@ -1,8 +1,8 @@
 r"""Which rule regexes can run without a timeout: a static bound on backtracking.
 
-Every timed `regex` call reads the process CPU clock (a system call; together about 8% of a
-lint). The timeout exists for patterns that backtrack super-linearly, so a pattern for which
-this module proves a linear bound, with a small constant, runs without one.
+Every timed `regex` call reads the process CPU clock, a system call. The timeout exists for
+patterns that backtrack super-linearly, so a pattern for which this module proves a linear
+bound, with a small constant, runs without one.
 
 A search tries the pattern at every start position of the text. We bound the total work of a
 search divided by the text's length (`cost`), walking the parsed pattern with `mult`, how
@@ -11,31 +11,33 @@ current element (1 at the pattern's start). An element that matches in at most `
 with at most `work` steps from one position adds mult * work to the cost and leaves
 mult * ways (the ways that end at one position, summed over all the positions they start
 from, are at most `ways`). That covers literals, classes, anchors, look-arounds, branches and
-bounded repeats, nested or not.
+bounded repeats, nested or not. A pattern that opens with `^` is tried at one start only:
+its bounded parts count per search (at most ABSOLUTE_BUDGET steps), its runs per character.
 
 An unbounded repeat of one character class C (`\s+`, `\w*`, `[^.;]*`) consumes a run that
 grows with the text, and every start position may enter it: `foo\w*bar` is quadratic on
-"foofoofoo...". It is accepted in two shapes only:
-- **Guarded**: the character before its entry provably is not in C (the previous element's
-  last character class is disjoint from C, or a `\b` precedes a class of word characters
-  only, or `^` precedes it), and everything that may follow it, tried at a character of C,
-  fails before consuming anything (its first consuming classes are disjoint from C). Then
-  runs entered at different positions are disjoint (each entry follows a character outside
-  C, which ends every earlier run), each position of a run is tried once per pair reaching
-  the entry, and the run can only be left at its end: the cost is mult * (2 + the work of
-  failing the rest), and mult is unchanged.
+"foofoofoo...". It is accepted in these shapes only:
+- **Guarded**: on every way to it, the text since some barrier character of class B holds
+  only classes S, with B disjoint from C and from S (`the\s+`: B the letter e, S empty;
+  `\bforeign\w*`: after `\b` before a letter, B the non-word characters, S the letters; after
+  `^`, no character at all). Runs entered after different barriers then never overlap, and
+  those entered after one barrier are as many as the pairs `mult` counts. Then, either
+  everything that may follow, tried at a character of C, fails before consuming anything
+  (the run is left at its end only: cost mult * (2 + the work of failing), mult unchanged),
+  or everything that follows is bounded and is tried once per run position (cost
+  mult * (2 + its work), and nothing further to count), or it ends a look-around.
 - **At the very end** of the pattern: reaching it ends the attempt with a match (or a
   failure within its minimum count), and a search ends at its first match.
-Everything else unbounded (repeats of groups, nested quantifiers), back-references,
-conditionals, atomic groups and anything unknown keeps the timeout.
+Everything else unbounded (repeats of groups, nested quantifiers, two runs over overlapping
+classes), back-references, conditionals, atomic groups and anything unknown keeps the timeout.
 
 Whether two classes are disjoint is asked of the `regex` module itself, with the rule
 patterns' flags, over every code point, so case folding and Unicode classes are exactly the
-engine's. A pattern is cleared when its cost is at most COST_BUDGET steps per character: on a
-block of `max_block_chars` (200,000) characters about 0.25 s, the timeout's own order, at the
-measured cost of a step (benchmarks/backtrack_probe.py). Like the prefilter
-(rules/prefilter.py), only a pattern made of syntax both `re` and `regex` read alike is
-analysed; anything else keeps its timeout.
+engine's. A pattern is cleared when its cost is at most COST_BUDGET steps per character,
+about the timeout's own order on a block of `max_block_chars` (200,000) characters;
+benchmarks/backtrack_probe.py runs every cleared bundled pattern on hostile texts. Like the
+prefilter (rules/prefilter.py), only a pattern made of syntax both `re` and `regex` read
+alike is analysed; anything else keeps its timeout.
 """
 
 from __future__ import annotations
@@ -46,11 +48,11 @@ from typing import Any
 
 import regex
 
+from ospo_procure.rules.patterns import REGEX_FLAGS as _FLAGS
 from ospo_procure.rules.prefilter import _c, _common_syntax, _parser
 
 COST_BUDGET = 2_000  # steps per character of the searched text
 ABSOLUTE_BUDGET = 100_000  # steps per search of a pattern anchored at the start of the text
-_FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0  # rules/patterns.py's REGEX_FLAGS
 _SINGLE = {_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN}  # one character, one way
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _LOOKS = {_c.ASSERT, _c.ASSERT_NOT}
