@@ -29,6 +29,9 @@ CATASTROPHIC = [
     (r"a[^.;]*b[^.;]*c", "ab" * 4000),
     (r"\w(?=\w*)x", "a" * 8000),
     (r"[^.;]{0,60}\bshall\b[^.;]{0,60}own", "shall " * 4000),  # linear, but 60*60 steps a character
+    # Case-sensitively, [^a] holds "A": every "A" enters the run (read case-insensitively, the
+    # class would look disjoint from the "A" before it).
+    (r"(?-i:A[^a]*Ab)", "b" + "A" * 8000),
 ]
 
 # Backreferences, conditionals and syntax the shared parser does not read are never analysed.

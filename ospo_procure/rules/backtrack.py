@@ -344,12 +344,14 @@ _ANY = r"[\s\S]"  # a class holding every character: the safe superset
 
 
 def _class_source(op: Any, arg: Any) -> str:
-    """A `regex` class matching at least what the element matches (case-insensitively, so a
-    case-sensitive group's class is a superset; `.` is taken to match newlines too)."""
+    """A `regex` class matching at least what the element matches, whether a scoped flag
+    makes it case-sensitive or not: a class is read case-insensitively (which matches more),
+    a negated one case-sensitively (which matches more: it excludes fewer); `.` is taken to
+    match newlines too."""
     if op is _c.LITERAL:
         return f"[\\U{arg:08x}]"
     if op is _c.NOT_LITERAL:
-        return f"[^\\U{arg:08x}]"
+        return f"(?-i:[^\\U{arg:08x}])"
     if op is _c.IN:
         negate, parts = False, []
         for item_op, item in arg:
@@ -363,7 +365,7 @@ def _class_source(op: Any, arg: Any) -> str:
                 parts.append(_CATEGORY_SOURCES[item])
             else:
                 return _ANY
-        return f"[{'^' if negate else ''}{''.join(parts)}]"
+        return f"(?-i:[^{''.join(parts)}])" if negate else f"[{''.join(parts)}]"
     return _ANY
 
 
