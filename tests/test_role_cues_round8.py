@@ -1,0 +1,207 @@
+"""Role decisions of the ninth round (issue 9): role errors at error level and recall lost to
+silencing, from the cue audit (benchmarks/role_audit.py) on one half of the development part.
+
+- The project's own artefacts kept in a tool (test scripts, code, configurations kept, managed or
+  versioned in X; the contractor managing all code using X) name the team's working tool: a channel,
+  not a requirement of the solution. What the system itself stores stays required.
+- A past event or contract: a product "was selected" in the past is history; so is a vendor with
+  which the buyer "has had an agreement since 2011" (the history of a renewal, not what it buys).
+- A list of platforms governed by a purchase or service noun ("administration of the X, Y and Z
+  databases", "subscriptions of X, Y and Z") is what is bought, not one example among several.
+- The word slot of the "X licences / X products" object cue takes no preposition or auxiliary.
+
+Every sentence was written for these tests from the general language of procurement; none is
+taken from a real tender or from the corpus."""
+
+from __future__ import annotations
+
+import pytest
+from rolecheck import assert_brand_role, brand_findings
+
+from ospo_procure.lint import lint_text
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,reason",
+    [
+        ("en", "Test scripts are to be kept in Azure DevOps.", "Azure DevOps", "scripts are to be kept in"),
+        (
+            "en",
+            "All configuration files shall be versioned and made available in the agency's GitHub.",
+            "GitHub",
+            "configuration files shall be",
+        ),
+        (
+            "en",
+            "The contractor shall manage all test scripts using Azure DevOps.",
+            "Azure DevOps",
+            "manage all test scripts using",
+        ),
+        (
+            "es",
+            "Los scripts de prueba se mantendrán en Azure DevOps.",
+            "Azure DevOps",
+            "scripts de prueba se mantendrán en",
+        ),
+        (
+            "pt",
+            "Os scripts de teste deverão ser mantidos no Azure DevOps do órgão.",
+            "Azure DevOps",
+            "scripts de teste deverão ser mantidos no",
+        ),
+        (
+            "fr",
+            "Les scripts de recette seront conservés dans Azure DevOps.",
+            "Azure DevOps",
+            "scripts de recette seront",
+        ),
+    ],
+)
+def test_project_artefacts_kept_in_a_tool_name_a_channel(bundled_rules, lang, text, match, reason):
+    assert_brand_role(bundled_rules, lang, text, match, "procedural", reason)
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        ("en", "The system shall store its configuration in Microsoft SQL Server.", "Microsoft SQL Server"),
+        ("es", "El sistema deberá almacenar la configuración en Microsoft SQL Server.", "Microsoft SQL Server"),
+    ],
+)
+def test_what_the_system_stores_stays_required(bundled_rules, lang, text, match):
+    hits, found = brand_findings(text, lang, bundled_rules, match)
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert (hits[0].role, hits[0].severity) == ("required", "error"), hits[0].role_reason
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,reason",
+    [
+        (
+            "en",
+            "Oracle E-Business Suite was selected after an open competition.",
+            "Oracle E-Business Suite",
+            "was selected",
+        ),
+        (
+            "es",
+            "Oracle E-Business Suite fue seleccionado tras un concurso abierto.",
+            "Oracle E-Business Suite",
+            "fue seleccionado",
+        ),
+        (
+            "pt",
+            "O Oracle E-Business Suite foi escolhido após uma licitação aberta.",
+            "Oracle E-Business Suite",
+            "foi escolhido",
+        ),
+        (
+            "fr",
+            "Oracle E-Business Suite a été retenu à l'issue d'un appel d'offres ouvert.",
+            "Oracle E-Business Suite",
+            "a été retenu",
+        ),
+    ],
+)
+def test_a_product_selected_in_the_past_is_history(bundled_rules, lang, text, match, reason):
+    assert_brand_role(bundled_rules, lang, text, match, "history", reason)
+
+
+@pytest.mark.parametrize(
+    "lang,title,text,reason",
+    [
+        (
+            "en",
+            "Renewal of the Microsoft Enterprise Agreement",
+            "The Board and Microsoft have had an Enterprise Agreement since 2012.",
+            "have had an Enterprise Agreement since 2012",
+        ),
+        (
+            "en",
+            "Renewal of the Microsoft Enterprise Agreement",
+            "The County has had a support contract with Microsoft since 2015.",
+            "has had a support contract with",
+        ),
+        (
+            "es",
+            "Renovación del contrato de licencias Microsoft",
+            "Desde 2014 la entidad mantiene un contrato con Microsoft.",
+            "Desde 2014 la entidad mantiene un contrato con",
+        ),
+        (
+            "pt",
+            "Renovação do contrato de licenças Microsoft",
+            "Desde 2014 o órgão mantém contrato com a Microsoft.",
+            "Desde 2014 o órgão mantém contrato com",
+        ),
+        (
+            "fr",
+            "Renouvellement du contrat de licences Microsoft",
+            "Depuis 2014 la collectivité dispose d'un contrat avec Microsoft.",
+            "Depuis 2014 la collectivité dispose",
+        ),
+    ],
+)
+def test_a_contract_in_force_since_a_past_year_is_history(bundled_rules, lang, title, text, reason):
+    """The stated object buys the vendor, so without the cue its other mention would be the object."""
+    trace: list = []
+    lint_text(f"{title}\n\n{text}", language=lang, ruleset=bundled_rules, score=False, role_trace=trace)
+    decisions = [d for index, cand, d in trace if index == 1 and cand.mention == "vendor"]
+    assert decisions, trace
+    assert decisions[0].role == "history", (decisions[0].role, decisions[0].reason)
+    assert reason.lower() in decisions[0].reason.lower(), decisions[0].reason
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,reason",
+    [
+        (
+            "en",
+            "Annual maintenance of the Oracle Database, PostgreSQL and MySQL servers of the agency.",
+            "Oracle Database",
+            "maintenance of",
+        ),
+        (
+            "es",
+            "Servicio de administración de Oracle Database, PostgreSQL y MySQL para la entidad.",
+            "Oracle Database",
+            "administración de",
+        ),
+        (
+            "pt",
+            "Renovação das subscrições do Red Hat Enterprise Linux, PostgreSQL e Oracle Database.",
+            "Oracle Database",
+            "",
+        ),
+        (
+            "fr",
+            "Maintenance des serveurs Oracle Database, PostgreSQL et MySQL de la collectivité.",
+            "Oracle Database",
+            "",
+        ),
+    ],
+)
+def test_a_platform_list_that_is_bought_is_no_example(bundled_rules, lang, text, match, reason):
+    hits, found = brand_findings(text, lang, bundled_rules, match)
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert (hits[0].role, hits[0].severity) == ("object", "error"), hits[0].role_reason
+    assert reason.lower() in hits[0].role_reason.lower(), hits[0].role_reason
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        ("en", "The application shall support Windows, macOS and Linux desktops.", "Windows"),
+        ("es", "La aplicación deberá funcionar en Windows, macOS y Linux.", "Windows"),
+    ],
+)
+def test_a_platform_list_supported_stays_an_example(bundled_rules, lang, text, match):
+    found = [f for f in brand_findings(text, lang, bundled_rules, match)[1] if f.match.startswith(match)]
+    assert found and all(f.role == "example" for f in found), [(f.match, f.role, f.role_reason) for f in found]
+
+
+def test_the_object_word_slot_takes_no_preposition(bundled_rules):
+    text = "Escalate incidents to testers and the Service Manager during Product Roadmap meetings."
+    found = brand_findings(text, "en", bundled_rules, "Service Manager")[0]
+    assert found, "the product is recognised here ('meetings' is product context)"
+    assert all(f.role != "object" for f in found), [(f.match, f.role_reason) for f in found]
