@@ -205,3 +205,44 @@ def test_the_object_word_slot_takes_no_preposition(bundled_rules):
     found = brand_findings(text, "en", bundled_rules, "Service Manager")[0]
     assert found, "the product is recognised here ('meetings' is product context)"
     assert all(f.role != "object" for f in found), [(f.match, f.role_reason) for f in found]
+
+
+@pytest.mark.parametrize(
+    "lang,text,reason",
+    [
+        (
+            "en",
+            "WHEREAS, in 2019 the Board did authorize a support agreement for one year as a sole source purchase.",
+            "did authorize",
+        ),
+        (
+            "en",
+            "Through a sole source procurement, the Department entered into an agreement for the hosting services.",
+            "entered into an agreement",
+        ),
+        ("es", "Mediante contratación directa, la municipalidad suscribió el contrato de soporte.", "suscribió"),
+        ("pt", "Por inexigibilidade de licitação, o órgão firmou o contrato de suporte em 2019.", "firmou"),
+        ("fr", "Le ministère avait attribué ce marché par une procédure sans mise en concurrence.", "avait attribué"),
+    ],
+)
+def test_a_direct_award_of_a_past_contract_is_history(bundled_rules, lang, text, reason):
+    trace: list = []
+    lint_text(text, language=lang, ruleset=bundled_rules, score=False, role_trace=trace)
+    decisions = [d for _, cand, d in trace if cand.rule.category == "sole_source"]
+    assert decisions, trace
+    assert decisions[0].role == "history", (decisions[0].role, decisions[0].reason)
+    assert reason.lower() in decisions[0].reason.lower(), decisions[0].reason
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "The County will award a sole source contract to the developer of the system."),
+        ("es", "La entidad realizará una contratación directa con el fabricante."),
+    ],
+)
+def test_a_direct_award_to_come_stays_required(bundled_rules, lang, text):
+    trace: list = []
+    lint_text(text, language=lang, ruleset=bundled_rules, score=False, role_trace=trace)
+    decisions = [d for _, cand, d in trace if cand.rule.category == "sole_source"]
+    assert decisions and decisions[0].role == "required", [(d.role, d.reason) for d in decisions]
