@@ -217,7 +217,22 @@ def _names(raw: dict[str, Any], key: str) -> frozenset[str] | None:
     return frozenset(raw[key]) if key in raw else None
 
 
-def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: str) -> list[CueGroup]:
+def _conditions(raw: dict[str, Any], env: LoadEnv) -> dict[str, CueCheck]:
+    """The named conditions of `unless:`, each one check however many cue groups name it."""
+    return {
+        name: CueCheck(
+            name=f"condition {name}",
+            cues=env.patterns(c["cues"], line_of(env.lines, ("conditions", name)), f"condition {name}"),
+            scope=c.get("scope", "sentence"),
+            window=c.get("window", 200),
+        )
+        for name, c in raw.items()
+    }
+
+
+def _groups(
+    raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: str, conditions: dict[str, CueCheck]
+) -> list[CueGroup]:
     out: list[CueGroup] = []
     for i, g in enumerate(raw):
         line = line_of(env.lines, (*at, i))
@@ -229,13 +244,12 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
         )
         unless = None
         if "unless" in g:
-            u = g["unless"]
-            unless = CueCheck(
-                name=f"{what} cue {i + 1} unless",
-                cues=env.patterns(u["cues"], line, f"{what} cue {i + 1} unless"),
-                scope=u.get("scope", "sentence"),
-                window=u.get("window", 200),
-            )
+            unless = conditions.get(g["unless"])
+            if unless is None:
+                raise env.error(
+                    f"unknown condition {g['unless']!r} in `unless:` (known: {', '.join(sorted(conditions))})",
+                    line_of(env.lines, (*at, i, "unless")),
+                )
         out.append(
             CueGroup(
                 check,
@@ -261,12 +275,13 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
             f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
             line_of(lines, ("precedence",)),
         )
+    conditions = _conditions(data.get("conditions", {}), env)
     roles = {
         name: RoleSpec(
             name=name,
             outcome=raw["outcome"],
             note=dict(raw["note"]),
-            groups=_groups(raw.get("cues", []), env, ("roles", name, "cues"), f"role {name}"),
+            groups=_groups(raw.get("cues", []), env, ("roles", name, "cues"), f"role {name}", conditions),
             sections=env.patterns(raw.get("sections", {}), line_of(lines, ("roles", name, "sections")), f"role {name}"),
             mentions=_names(raw, "mentions"),
             categories=_names(raw, "categories"),
@@ -277,7 +292,7 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         Attribution(
             name=name,
             reported_by=raw.get("reported_by", ""),
-            groups=_groups(raw["cues"], env, ("attributions", name, "cues"), f"attribution {name}"),
+            groups=_groups(raw["cues"], env, ("attributions", name, "cues"), f"attribution {name}", conditions),
             mentions=_names(raw, "mentions"),
             categories=_names(raw, "categories"),
         )
