@@ -586,6 +586,13 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 # The reason of a role that nothing in the text decided (the mention's default).
 UNDECIDED = "no qualifying context"
+# Between two items of one list: a comma, a slash or a conjunction, with version numbers and an
+# article around it ("X 2010 ou Y", "X, Y", "X and the Y").
+_COORDINATION = regex.compile(
+    r"(?:\s*[\w.-]*\d[\w.-]*)*\s*(?:,|/|\band/or\b|\by/o\b|\be/ou\b|\bet/ou\b|\b(?:and|or|y|o|u|e|ou|et)\b)"
+    r"\s*(?:(?:the|el|la|los|las|o|a|os|as|le|les)\s+|l[’']\s*)?\s*\Z",
+    regex.IGNORECASE,
+)
 
 
 @dataclass
@@ -648,18 +655,51 @@ class RoleStage:
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
             return []
-        kept: list[Candidate] = []
+        decided: list[tuple[Candidate, Decision | None]] = []
         for cand in cands:
             if cand.rule.kind == "evidence":  # evidence has no role: only its rule's exceptions apply
+                decided.append((cand, None))
+            else:
+                decided.append((cand, self.decide(cand, ctx)))
+        coordinated = self._coordinated(decided, ctx)
+        kept: list[Candidate] = []
+        for i, (cand, decision) in enumerate(decided):
+            if decision is None:
                 if self._rule_exception(cand, ctx) is None:
                     kept.append(cand)
-            else:
-                decision = self.decide(cand, ctx)
-                if self.trace is not None:
-                    self.trace.append((ctx.index, cand, decision))
-                if self._apply(cand, decision, ctx.lang):
-                    kept.append(cand)
+                continue
+            decision = coordinated.get(i, decision)
+            if self.trace is not None:
+                self.trace.append((ctx.index, cand, decision))
+            if self._apply(cand, decision, ctx.lang):
+                kept.append(cand)
         return kept
+
+    def _coordinated(self, decided: list[tuple[Candidate, Decision | None]], ctx: BlockContext) -> dict[int, Decision]:
+        """A product listed right after one whose role its clause decided ("users have X 2010 or
+        Y", "migrated from X and Y") takes that role where nothing decided it, or where what
+        decided it is a cue that reaches across the first item ("will be migrated from X and" + Y:
+        the first item's own cue is the nearer one). Only products, and only across a comma, a
+        slash or a conjunction (version numbers and an article between)."""
+        cued = sorted(
+            ((c.end, c.start, d) for c, d in decided if d is not None and d.by_cue and c.mention == "product"),
+            key=lambda t: t[0],
+        )
+        if not cued:
+            return {}
+        out: dict[int, Decision] = {}
+        for i, (cand, d) in enumerate(decided):
+            if d is None or cand.mention != "product" or not (d.by_cue or d.reason == UNDECIDED):
+                continue
+            for end, start, prev in reversed(cued):
+                if end > cand.start or start >= cand.start:
+                    continue
+                if cand.start - end <= 40 and _COORDINATION.match(ctx.text, end, cand.start):
+                    across = d.by_cue and prev.role != d.role and ctx.text[start:end] in d.reason
+                    if not d.by_cue or across:
+                        out[i] = replace(prev, reason=f"listed with it: {prev.reason}", path=f"coordinated ({prev.path})")
+                break
+        return out
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:

@@ -246,3 +246,49 @@ def test_a_direct_award_to_come_stays_required(bundled_rules, lang, text):
     lint_text(text, language=lang, ruleset=bundled_rules, score=False, role_trace=trace)
     decisions = [d for _, cand, d in trace if cand.rule.category == "sole_source"]
     assert decisions and decisions[0].role == "required", [(d.role, d.reason) for d in decisions]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role,reason",
+    [
+        (
+            "en",
+            "Data will be migrated from Lotus Notes and Microsoft Access.",
+            "Microsoft Access",
+            "existing",
+            "listed with it",
+        ),
+        (
+            "en",
+            "The new platform shall replace Lotus Notes and Microsoft SharePoint Server.",
+            "Microsoft SharePoint Server",
+            "existing",
+            "listed with it",
+        ),
+        (
+            "pt",
+            "Os usuários contam com o Microsoft Outlook 2016 e o Lotus Notes.",
+            "Lotus Notes",
+            "existing",
+            "listed with it",
+        ),
+        (
+            "fr",
+            "Les utilisateurs disposent de Microsoft Outlook 2010 ou Lotus Notes.",
+            "Lotus Notes",
+            "existing",
+            "listed with it",
+        ),
+        ("es", "Los datos se migrarán desde Lotus Notes y Microsoft Access.", "Microsoft Access", "existing", "desde"),
+        # the same cue on both items: nothing changes
+        (
+            "en",
+            "The solution shall run on Microsoft SQL Server or Oracle Database.",
+            "Oracle Database",
+            "required",
+            "shall run on",
+        ),
+    ],
+)
+def test_a_listed_product_takes_the_role_of_the_first_item(bundled_rules, lang, text, match, role, reason):
+    assert_brand_role(bundled_rules, lang, text, match, role, reason)
