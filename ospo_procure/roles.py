@@ -272,17 +272,21 @@ def _groups(
     return out
 
 
+def _check_complete(data: dict[str, Any], env: LoadEnv) -> None:
+    missing = [r for r in ROLES if r not in data["roles"] or r not in data["precedence"]]
+    if missing:
+        raise env.error(
+            f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
+            line_of(env.lines, ("precedence",)),
+        )
+
+
 def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = None) -> RoleModel:
     """Read and validate roles.yaml (errors name the file and line)."""
     data, lines = load_yaml(path)
     env = LoadEnv(path, lines, eager, macros=macros or {})
     env.validate(data, schema.ROLES_FILE)
-    missing = [r for r in ROLES if r not in data["roles"] or r not in data["precedence"]]
-    if missing:
-        raise env.error(
-            f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
-            line_of(lines, ("precedence",)),
-        )
+    _check_complete(data, env)
     conditions = _conditions(data.get("conditions", {}), env)
     roles = {
         name: RoleSpec(
@@ -697,7 +701,9 @@ class RoleStage:
                 if cand.start - end <= 40 and _COORDINATION.match(ctx.text, end, cand.start):
                     across = d.by_cue and prev.role != d.role and ctx.text[start:end] in d.reason
                     if not d.by_cue or across:
-                        out[i] = replace(prev, reason=f"listed with it: {prev.reason}", path=f"coordinated ({prev.path})")
+                        out[i] = replace(
+                            prev, reason=f"listed with it: {prev.reason}", path=f"coordinated ({prev.path})"
+                        )
                 break
         return out
 
