@@ -292,3 +292,101 @@ def test_a_direct_award_to_come_stays_required(bundled_rules, lang, text):
 )
 def test_a_listed_product_takes_the_role_of_the_first_item(bundled_rules, lang, text, match, role, reason):
     assert_brand_role(bundled_rules, lang, text, match, role, reason)
+
+
+def _vendor_decisions(text: str, lang: str, ruleset) -> list:
+    trace: list = []
+    lint_text(text, language=lang, ruleset=ruleset, score=False, role_trace=trace)
+    return [d for _, cand, d in trace if cand.mention == "vendor"]
+
+
+@pytest.mark.parametrize(
+    "lang,text,reason",
+    [
+        (
+            "en",
+            "This agreement is entered into between the Customer and the affiliate of Oracle signing below.",
+            "between the Customer and the affiliate of",
+        ),
+        (
+            "en",
+            "Oracle Corporation, hereinafter the Supplier, agrees to the terms below.",
+            "hereinafter the Supplier",
+        ),
+        (
+            "es",
+            "El presente contrato se celebra entre la entidad y la empresa Oracle que lo suscribe.",
+            "entre la entidad y",
+        ),
+        (
+            "es",
+            "De una parte, el Ministerio; y por la otra, Oracle de México S.A., en lo sucesivo el proveedor.",
+            "por la otra,",
+        ),
+        (
+            "pt",
+            "De um lado, o Município; de outro lado, a Oracle do Brasil Ltda., doravante denominada CONTRATADA.",
+            "de outro lado, a",
+        ),
+        (
+            "fr",
+            "D'une part, la collectivité ; d'autre part, la société Oracle France, ci-après « le titulaire ».",
+            "d'autre part, la société",
+        ),
+    ],
+)
+def test_the_vendor_as_a_party_of_the_contract_is_the_object(bundled_rules, lang, text, reason):
+    decisions = _vendor_decisions(text, lang, bundled_rules)
+    assert decisions and decisions[0].role == "object", [(d.role, d.reason) for d in decisions]
+    assert reason.lower() in decisions[0].reason.lower(), decisions[0].reason
+
+
+def test_a_vendor_in_a_list_of_companies_stays_dropped(bundled_rules):
+    decisions = _vendor_decisions("Integration between the portal and Oracle systems is planned.", "en", bundled_rules)
+    assert all(d.role in (None, "drop") for d in decisions), [(d.role, d.reason) for d in decisions]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match",
+    [
+        ("pt", "Aquisição de licenças de softwares Oracle para o órgão.", "Oracle"),
+        ("es", "Adquisición de licencias de softwares Oracle para la entidad.", "Oracle"),
+    ],
+)
+def test_softwares_in_the_plural_name_what_is_bought(bundled_rules, lang, text, match):
+    decisions = _vendor_decisions(text, lang, bundled_rules)
+    assert decisions and decisions[0].role == "object", [(d.role, d.reason) for d in decisions]
+
+
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("The new SharePoint Document Management library shall hold the contracts.", "SharePoint"),
+        ("Migrate the network file shares to SharePoint file storage.", "SharePoint"),
+    ],
+)
+def test_a_document_function_is_no_file_format(bundled_rules, text, match):
+    trace: list = []
+    lint_text(text, language="en", ruleset=bundled_rules, score=False, role_trace=trace)
+    paths = [d.path for _, cand, d in trace if text[cand.start : cand.end] == match]
+    assert paths and not any("format_qualifier" in p for p in paths), paths
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        (
+            "pt",
+            "Aviso de contratação direta: dispensa de licitação com fundamento no art. 75, II, da Lei nº 14.133/2021.",
+        ),
+        ("es", "Contratación directa de mínima cuantía para la compra de tóner."),
+        ("en", "This sole source purchase is a micro-purchase under the agency's rules."),
+        ("fr", "Ce marché de gré à gré est un achat de faible montant."),
+    ],
+)
+def test_a_low_value_direct_purchase_is_no_sole_source(bundled_rules, lang, text):
+    trace: list = []
+    lint_text(text, language=lang, ruleset=bundled_rules, score=False, role_trace=trace)
+    decisions = [d for _, cand, d in trace if cand.rule.category == "sole_source"]
+    assert decisions, "the direct-award term is found"
+    assert all(d.role != "required" and d.role != "object" for d in decisions), [(d.role, d.reason) for d in decisions]
