@@ -390,3 +390,35 @@ def test_a_low_value_direct_purchase_is_no_sole_source(bundled_rules, lang, text
     decisions = [d for _, cand, d in trace if cand.rule.category == "sole_source"]
     assert decisions, "the direct-award term is found"
     assert all(d.role != "required" and d.role != "object" for d in decisions), [(d.role, d.reason) for d in decisions]
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role,reason",
+    [
+        (
+            "fr",
+            "La messagerie s'appuie sur une solution Microsoft Exchange Server 2016.",
+            "Microsoft Exchange Server 2016",
+            "existing",
+            "s'appuie sur une solution",
+        ),
+        (
+            "es",
+            "El sistema funciona sobre una plataforma Oracle WebLogic Server.",
+            "Oracle WebLogic Server",
+            "existing",
+            "funciona sobre una plataforma",
+        ),
+        (
+            "pt",
+            "O sistema roda sobre uma plataforma Oracle WebLogic Server.",
+            "Oracle WebLogic Server",
+            "existing",
+            "roda sobre uma plataforma",
+        ),
+        # a modal still imposes it
+        ("fr", "La solution devra s'appuyer sur Microsoft SQL Server.", "Microsoft SQL Server", "required", "devra"),
+    ],
+)
+def test_what_the_system_relies_on_today_is_the_installed_base(bundled_rules, lang, text, match, role, reason):
+    assert_brand_role(bundled_rules, lang, text, match, role, reason)
