@@ -422,3 +422,25 @@ def test_a_low_value_direct_purchase_is_no_sole_source(bundled_rules, lang, text
 )
 def test_what_the_system_relies_on_today_is_the_installed_base(bundled_rules, lang, text, match, role, reason):
     assert_brand_role(bundled_rules, lang, text, match, role, reason)
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        (
+            "en",
+            "The award goes to Oracle America, Inc., of Redwood City, California, as the sole provider of the system.",
+        ),
+        ("es", "Se contratará a Oracle Colombia SAS, con domicilio en Bogotá, que es la única empresa autorizada."),
+        ("pt", "A Oracle do Brasil Sistemas LTDA, inscrita no CNPJ nº 00.000.000/0001-00, é a única empresa apta."),
+        ("fr", "La société Oracle France, titulaire des droits, est le seul éditeur habilité."),
+    ],
+)
+def test_the_vendor_declared_the_only_supplier_is_the_object(bundled_rules, lang, text):
+    decisions = _vendor_decisions(text, lang, bundled_rules)
+    assert decisions and decisions[0].role == "object", [(d.role, d.reason) for d in decisions]
+
+
+def test_a_vendor_beside_another_sole_noun_is_no_supplier(bundled_rules):
+    text = "The survey lists Oracle, SAP and IBM, which is the sole reason for the delay."
+    assert all(d.role in (None, "drop") for d in _vendor_decisions(text, "en", bundled_rules))
