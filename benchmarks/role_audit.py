@@ -81,8 +81,18 @@ class Stats:
             self.instead[s.truth] += 1
 
 
+# A product gives both the brand and the platform finding (docs/labelling.md): a label of either
+# is the truth of a candidate of either. Other categories' labels are other findings' truth.
+_FAMILY = {"brand": {"brand", "proprietary_technology"}, "proprietary_technology": {"brand", "proprietary_technology"}}
+
+
 def _truth(labels: list[Located], block: int, start: int, end: int, category: str) -> str:
-    over = [loc for loc in labels if loc.block == block and loc.start < end and start < loc.end]
+    family = _FAMILY.get(category, {category})
+    over = [
+        loc
+        for loc in labels
+        if loc.block == block and loc.start < end and start < loc.end and loc.label.category in family
+    ]
     if not over:
         return "-"
     over.sort(key=lambda loc: (loc.label.category != category, loc.label.kind != "signal"))

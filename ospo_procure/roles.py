@@ -217,7 +217,22 @@ def _names(raw: dict[str, Any], key: str) -> frozenset[str] | None:
     return frozenset(raw[key]) if key in raw else None
 
 
-def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: str) -> list[CueGroup]:
+def _conditions(raw: dict[str, Any], env: LoadEnv) -> dict[str, CueCheck]:
+    """The named conditions of `unless:`, each one check however many cue groups name it."""
+    return {
+        name: CueCheck(
+            name=f"condition {name}",
+            cues=env.patterns(c["cues"], line_of(env.lines, ("conditions", name)), f"condition {name}"),
+            scope=c.get("scope", "sentence"),
+            window=c.get("window", 200),
+        )
+        for name, c in raw.items()
+    }
+
+
+def _groups(
+    raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: str, conditions: dict[str, CueCheck]
+) -> list[CueGroup]:
     out: list[CueGroup] = []
     for i, g in enumerate(raw):
         line = line_of(env.lines, (*at, i))
@@ -228,7 +243,7 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
             window=g.get("window", 200),
         )
         unless = None
-        if "unless" in g:
+        if isinstance(g.get("unless"), dict):  # a condition of this group alone, written in place
             u = g["unless"]
             unless = CueCheck(
                 name=f"{what} cue {i + 1} unless",
@@ -236,6 +251,13 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
                 scope=u.get("scope", "sentence"),
                 window=u.get("window", 200),
             )
+        elif "unless" in g:
+            unless = conditions.get(g["unless"])
+            if unless is None:
+                raise env.error(
+                    f"unknown condition {g['unless']!r} in `unless:` (known: {', '.join(sorted(conditions))})",
+                    line_of(env.lines, (*at, i, "unless")),
+                )
         out.append(
             CueGroup(
                 check,
@@ -250,23 +272,28 @@ def _groups(raw: list[dict[str, Any]], env: LoadEnv, at: tuple[Any, ...], what: 
     return out
 
 
+def _check_complete(data: dict[str, Any], env: LoadEnv) -> None:
+    missing = [r for r in ROLES if r not in data["roles"] or r not in data["precedence"]]
+    if missing:
+        raise env.error(
+            f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
+            line_of(env.lines, ("precedence",)),
+        )
+
+
 def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = None) -> RoleModel:
     """Read and validate roles.yaml (errors name the file and line)."""
     data, lines = load_yaml(path)
     env = LoadEnv(path, lines, eager, macros=macros or {})
     env.validate(data, schema.ROLES_FILE)
-    missing = [r for r in ROLES if r not in data["roles"] or r not in data["precedence"]]
-    if missing:
-        raise env.error(
-            f"every role needs an entry under `roles:` and a place in `precedence:`; missing: {', '.join(missing)}",
-            line_of(lines, ("precedence",)),
-        )
+    _check_complete(data, env)
+    conditions = _conditions(data.get("conditions", {}), env)
     roles = {
         name: RoleSpec(
             name=name,
             outcome=raw["outcome"],
             note=dict(raw["note"]),
-            groups=_groups(raw.get("cues", []), env, ("roles", name, "cues"), f"role {name}"),
+            groups=_groups(raw.get("cues", []), env, ("roles", name, "cues"), f"role {name}", conditions),
             sections=env.patterns(raw.get("sections", {}), line_of(lines, ("roles", name, "sections")), f"role {name}"),
             mentions=_names(raw, "mentions"),
             categories=_names(raw, "categories"),
@@ -277,7 +304,7 @@ def load_roles(path: Path, eager: bool = True, macros: dict[str, str] | None = N
         Attribution(
             name=name,
             reported_by=raw.get("reported_by", ""),
-            groups=_groups(raw["cues"], env, ("attributions", name, "cues"), f"attribution {name}"),
+            groups=_groups(raw["cues"], env, ("attributions", name, "cues"), f"attribution {name}", conditions),
             mentions=_names(raw, "mentions"),
             categories=_names(raw, "categories"),
         )
@@ -563,6 +590,13 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 # The reason of a role that nothing in the text decided (the mention's default).
 UNDECIDED = "no qualifying context"
+# Between two items of one list: a comma, a slash or a conjunction, with version numbers and an
+# article around it ("X 2010 ou Y", "X, Y", "X and the Y").
+_COORDINATION = regex.compile(
+    r"(?:\s*[\w.-]*\d[\w.-]*)*\s*(?:,|/|\band/or\b|\by/o\b|\be/ou\b|\bet/ou\b|\b(?:and|or|y|o|u|e|ou|et)\b)"
+    r"\s*(?:(?:the|el|la|los|las|o|a|os|as|le|les)\s+|l[’']\s*)?\s*\Z",
+    regex.IGNORECASE,
+)
 
 
 @dataclass
@@ -625,18 +659,53 @@ class RoleStage:
     def assign(self, cands: list[Candidate], ctx: BlockContext) -> list[Candidate]:
         if not cands:
             return []
-        kept: list[Candidate] = []
+        decided: list[tuple[Candidate, Decision | None]] = []
         for cand in cands:
             if cand.rule.kind == "evidence":  # evidence has no role: only its rule's exceptions apply
+                decided.append((cand, None))
+            else:
+                decided.append((cand, self.decide(cand, ctx)))
+        coordinated = self._coordinated(decided, ctx)
+        kept: list[Candidate] = []
+        for i, (cand, decision) in enumerate(decided):
+            if decision is None:
                 if self._rule_exception(cand, ctx) is None:
                     kept.append(cand)
-            else:
-                decision = self.decide(cand, ctx)
-                if self.trace is not None:
-                    self.trace.append((ctx.index, cand, decision))
-                if self._apply(cand, decision, ctx.lang):
-                    kept.append(cand)
+                continue
+            decision = coordinated.get(i, decision)
+            if self.trace is not None:
+                self.trace.append((ctx.index, cand, decision))
+            if self._apply(cand, decision, ctx.lang):
+                kept.append(cand)
         return kept
+
+    def _coordinated(self, decided: list[tuple[Candidate, Decision | None]], ctx: BlockContext) -> dict[int, Decision]:
+        """A product listed right after one whose role its clause decided ("users have X 2010 or
+        Y", "migrated from X and Y") takes that role where nothing decided it, or where what
+        decided it is a cue that reaches across the first item ("will be migrated from X and" + Y:
+        the first item's own cue is the nearer one). Only products, and only across a comma, a
+        slash or a conjunction (version numbers and an article between)."""
+        cued = sorted(
+            ((c.end, c.start, d) for c, d in decided if d is not None and d.by_cue and c.mention == "product"),
+            key=lambda t: t[0],
+        )
+        if not cued:
+            return {}
+        out: dict[int, Decision] = {}
+        for i, (cand, d) in enumerate(decided):
+            if d is None or cand.mention != "product" or not (d.by_cue or d.reason == UNDECIDED):
+                continue
+            for end, start, prev in reversed(cued):
+                if end > cand.start or start >= cand.start:
+                    continue
+                if cand.start - end <= 40 and _COORDINATION.match(ctx.text, end, cand.start):
+                    across = d.by_cue and prev.role != d.role and ctx.text[start:end] in d.reason
+                    if not d.by_cue or across:
+                        out[i] = replace(
+                            prev, reason=f"listed with it: {prev.reason}", path=f"coordinated ({prev.path})"
+                        )
+                break
+        return out
 
     def _enter(self, ctx: BlockContext) -> None:
         if self._block is not ctx:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ospo_procure.cli import main
+from ospo_procure.errors import DataError
 from ospo_procure.lint import lint_document, lint_text
 from ospo_procure.model import Block, Document, Location
 from ospo_procure.roles import UNDECIDED
@@ -627,3 +628,15 @@ def test_a_context_cue_counts_only_when_it_governs_the_mention(bundled_rules, la
     assert [f.role for f in result.findings if f.rule == "BRAND-PRODUCT"] == [role], [
         (f.role, f.role_reason) for f in result.findings
     ]
+
+
+def test_an_unless_condition_is_stated_once_and_named(tmp_path):
+    """Cue groups name their `unless:` condition; a shared one is one check, an unknown name is an
+    error naming the file and line."""
+    model = load_ruleset().roles
+    shared = [g.unless for g in model.groups() if g.unless is not None and g.unless.name == "condition bought_before"]
+    assert len(shared) >= 2 and all(u is shared[0] for u in shared)
+    folder = _copy_rules(tmp_path, ("        unless: bought_before\n", "        unless: bougth_before\n"))
+    with pytest.raises(DataError) as err:
+        load_ruleset(folder)
+    assert "roles.yaml:" in str(err.value) and "unknown condition 'bougth_before'" in str(err.value)

@@ -222,6 +222,15 @@ _FILTERS = {
     "mentions": {"type": "array", "items": {"enum": MENTIONS}, "minItems": 1, "uniqueItems": True},
     "categories": {"type": "array", "items": {"enum": list(FINDING_CATEGORIES)}, "minItems": 1, "uniqueItems": True},
 }
+CONDITION_NAME = "^[a-z][a-z0-9_]*$"
+# A condition a cue group names in `unless:` ("or equivalent" after a licence count does not count),
+# stated once under `conditions:` however many groups name it.
+ROLE_CONDITION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cues"],
+    "properties": {"cues": CUES, "scope": SCOPE, "window": WINDOW},
+}
 ROLE_CUE_GROUP = {
     "type": "object",
     "additionalProperties": False,
@@ -230,13 +239,9 @@ ROLE_CUE_GROUP = {
         "cues": CUES,
         "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
         "window": WINDOW,
-        # the cue does not count where this one is found too ("or equivalent" after a licence count)
-        "unless": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["cues"],
-            "properties": {"cues": CUES, "scope": SCOPE, "window": WINDOW},
-        },
+        # the cue does not count where this condition is found too: a name under `conditions:`
+        # (stated once, shared by the groups that name it) or, for one group, the condition itself
+        "unless": {"oneOf": [{"type": "string", "pattern": CONDITION_NAME}, ROLE_CONDITION]},
         # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
         "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
         # the role stays where the stated object buys the mention's vendor (what is replaced)
@@ -291,6 +296,11 @@ ROLES_FILE = {
             },
         },
         "roles": {"type": "object", "propertyNames": {"enum": list(ROLES)}, "additionalProperties": ROLE},
+        "conditions": {
+            "type": "object",
+            "propertyNames": {"type": "string", "pattern": CONDITION_NAME},
+            "additionalProperties": ROLE_CONDITION,
+        },
         # Per finding category: the roles it reports itself; the others are left to the `defer_to`
         # finding of the same product (an object is the brand finding's, not the platform's).
         "findings": {
