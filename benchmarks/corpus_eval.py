@@ -6,7 +6,7 @@ named as the legacy system, are notes and do not count) and of evidence, then fo
 document whether every criterion's score falls in its expected band.
 
     python benchmarks/corpus_eval.py [--corpus DIR] [--rules DIR] [--show-errors]
-    python benchmarks/corpus_eval.py --real [--rules DIR] [--show-errors] [--by-category]
+    python benchmarks/corpus_eval.py --real [--rules DIR] [--show-errors] [--by-category] [--bands]
 
 `--real` measures on the real-tender corpus (benchmarks/corpus/real/, see real_eval.py and
 docs/labelling.md) instead: both parts, per language, with a plain brand-name baseline.
@@ -168,6 +168,12 @@ def main() -> int:
         help="with --real: 95%% bootstrap intervals over documents under each line (how far a figure "
         "could move with another sample of tenders)",
     )
+    ap.add_argument(
+        "--bands",
+        action="store_true",
+        help="with --real: per criterion, labelled band against scored band; with --show-errors each "
+        "band outside its label lists the terms and items that drove the score",
+    )
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
@@ -181,6 +187,7 @@ def main() -> int:
             ids=ids,
             rules=args.rules,
             confidence=args.ci,
+            bands=args.bands,
         )
         print("\n".join(lines))
         return 0
