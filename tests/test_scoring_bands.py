@@ -1,0 +1,142 @@
+"""Rubric calibration against the bands of docs/labelling.md: facts of the whole document
+(award criteria stated without weights), brands counted per product, and open-source work
+rated in the award. Sentences are written from the general language of procurement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ospo_procure.errors import DataError
+from ospo_procure.lint import lint_text
+from ospo_procure.scoring import load_rubric
+
+# (language, award criteria listed without weights, the lowest price deciding the award)
+AWARD = [
+    (
+        "en",
+        "Proposals will be evaluated on the following factors: technical approach, "
+        "staff qualifications and past performance.",
+        "The contract will be awarded to the lowest priced, technically acceptable offer.",
+    ),
+    (
+        "es",
+        "Las ofertas serán evaluadas conforme a los siguientes criterios: metodología, "
+        "experiencia del equipo y plazo de ejecución.",
+        "La adjudicación recaerá en la oferta de menor precio.",
+    ),
+    (
+        "pt",
+        "As propostas serão avaliadas conforme os seguintes critérios: metodologia, "
+        "experiência da equipe e prazo de execução.",
+        "O critério de julgamento será o menor preço global.",
+    ),
+    (
+        "fr",
+        "Les offres seront évaluées selon les critères suivants : valeur technique, "
+        "délais d'exécution et qualité de la méthodologie.",
+        "Le marché sera attribué à l'offre présentant le prix le plus bas.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "factors", "lowest"), AWARD)
+def test_award_criteria_without_weights_are_mid_not_silence(lang, factors, lowest):
+    """Criterion 9: factors listed without weights is mid; lowest price only, or nothing, is low.
+    The raised score quotes the document's own words, in the document's language."""
+    silent = lint_text("The services are described in Annex A.", language=lang).scorecard.criteria[9]
+    listed = lint_text(factors, language=lang).scorecard.criteria[9]
+    cheapest = lint_text(f"{factors}\n\n{lowest}", language=lang).scorecard.criteria[9]
+    assert silent.score <= 1 and silent.floor is None
+    assert listed.score == 2
+    assert listed.floor is not None and listed.floor.fact == "award_stated"
+    assert listed.floor.words.strip("…") in factors
+    reason = listed.reasons(lang)[-2]  # before the total: "raised to 2: <fact> (<words>)"
+    assert listed.floor.says[lang] in reason and listed.floor.words in reason
+    assert cheapest.score <= 1 and cheapest.floor is None
+
+
+def test_a_floor_is_in_the_json_report_and_adds_up():
+    from ospo_procure.model import LintRun
+    from ospo_procure.report import ReportOptions, render
+
+    result = lint_text(AWARD[0][1], language="en")
+    c = result.scorecard.criteria[9]
+    assert c.total == 2 and c.reasons()[-1] == "total 2/5"
+    assert c.reasons()[-2].startswith("raised to 2: the document states its award criteria (“")
+    data = json.loads(render("json", LintRun(files=[result]), ReportOptions(tool_version="0")))
+    nine = data["files"][0]["scorecard"]["criteria"]["9"]
+    assert nine["floor"]["fact"] == "award_stated" and nine["floor"]["score"] == 2
+
+
+def test_weights_are_not_lowered_by_the_floor():
+    """A weighted tender scores its weights; the floor only lifts what stays below it."""
+    weighted = lint_text(
+        "Technical approach 60 points; price 40 points. " + AWARD[0][1], language="en"
+    ).scorecard.criteria[9]
+    assert weighted.score >= 2 and weighted.floor is None
+
+
+def test_one_product_named_many_times_is_one_brand(mini_rules):
+    """'Several brands imposed' counts brands, not the places a brand is named: one database
+    product named in three clauses, versions apart, is one imposed brand (mid)."""
+    one = "\n\n".join(
+        [
+            "The database layer must run on Microsoft SQL Server 2019.",
+            "Reports must be stored in Microsoft SQL Server.",
+            "Backups must use the tools of Microsoft SQL Server 2022.",
+        ]
+    )
+    several = "\n\n".join(
+        [
+            "The database layer must run on Microsoft SQL Server 2019.",
+            "Client workstations must run Windows 11 Enterprise.",
+        ]
+    )
+    once = lint_text(one, language="en", ruleset=mini_rules).scorecard.criteria[1]
+    many = lint_text(several, language="en", ruleset=mini_rules).scorecard.criteria[1]
+    assert 2 <= once.score <= 3
+    assert any("for 1 finding (brand names" in r for r in once.reasons())
+    assert many.score < once.score
+
+
+@pytest.mark.parametrize(
+    ("lang", "rated", "welcomed"),
+    [
+        (
+            "en",
+            "## 6. Evaluation factors\n\nFactor 2: the offeror's experience with open source software development.",
+            "## 2. Background\n\nWe would like to hear about your experience with open source software development.",
+        ),
+        (
+            "es",
+            "## 6. Criterios de valoración\n\nSe valorará la experiencia del oferente en desarrollo de software libre.",
+            "## 2. Antecedentes\n\nEl equipo del oferente tendrá experiencia en desarrollo de software libre.",
+        ),
+    ],
+)
+def test_open_source_rated_in_the_award_is_a_preference(tmp_path, lang, rated, welcomed):
+    """Criterion 2 is high when open-source work is rated among the award factors (OSS
+    preferred); open-source experience asked for outside the award is mid at most."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    def criterion2(text: str, name: str) -> int:
+        path = tmp_path / name
+        path.write_text(f"# Terms of reference\n\n{text}\n", encoding="utf-8")
+        return lint_document(read_document(path), language=lang).scorecard.criteria[2].score
+
+    assert criterion2(rated, "rated.md") >= 4
+    assert criterion2(welcomed, "welcomed.md") <= 3
+
+
+def test_a_floor_must_name_a_fact_of_the_rubric(tmp_path):
+    bad = tmp_path / "checklist.yaml"
+    bad.write_text(
+        "criteria:\n" + "".join(f"  {n}:\n    title: {{en: x}}\n    base: 1\n" for n in range(1, 9)) + "  9:\n"
+        "    title: {en: x}\n    base: 0\n    floor: {fact: nowhere, score: 2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"checklist\.yaml:\d+: criterion 9: floor fact 'nowhere'"):
+        load_rubric(bad)
