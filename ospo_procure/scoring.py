@@ -7,9 +7,10 @@ one (distinct places: a span that is both `brand` and `proprietary_technology` c
 evidence counts once per sentence),
 bounded by `max` (evidence) or `min` (findings); with `per_name` a term counts one finding per
 product or term named, not per place. `cap` limits the score while any unwaived finding of the
-listed categories remains; `floor` raises it to a minimum when a fact of the whole document
-holds (its award criteria stated), unless another fact holds (the lowest price decides), the
-fact's own words quoted as the reason. Waived findings (justified exceptions) count with
+listed categories remains; `floor` raises it to a minimum, `ceiling` holds it to a maximum,
+when a fact of the whole document holds (its award criteria stated; licensing terms set) and
+an `unless` fact does not (the lowest price decides), the document's own words quoted as the
+reason. Waived findings (justified exceptions) count with
 `waived_factor` of their penalty. Info-level findings (e.g. a brand named as the legacy
 system) do not count. Silence is not a 5: bases are low where a criterion needs evidence.
 """
@@ -34,7 +35,7 @@ from ospo_procure.model import (
 )
 from ospo_procure.rules.loader import RuleSet
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, compile_regex
-from ospo_procure.scoring_model import CriterionScore, ScoreCap, Scorecard, ScoreFloor, ScoreTerm
+from ospo_procure.scoring_model import CriterionScore, ScoreBound, ScoreCap, Scorecard, ScoreTerm
 from ospo_procure.yamlio import line_of, load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
@@ -59,6 +60,12 @@ _TERM = {
         "per_name": {"type": "boolean"},
     },
 }
+_BOUND = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["fact", "score"],
+    "properties": {"fact": {"type": "string"}, "unless": {"type": "string"}, "score": {"type": "number"}},
+}
 RUBRIC_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -72,7 +79,7 @@ RUBRIC_SCHEMA = {
             "propertyNames": {"enum": list(LANGUAGES)},
             "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
         },
-        # Facts of the whole document a criterion's `floor` may rest on: per language, regexes
+        # Facts of the whole document a criterion's `floor` or `ceiling` may rest on: per language, regexes
         # of the words that state the fact, and what the fact is (`says`, per language).
         "facts": {
             "type": "object",
@@ -113,17 +120,10 @@ RUBRIC_SCHEMA = {
                         "required": ["categories", "score"],
                         "properties": {"categories": _CATS, "score": {"type": "number"}},
                     },
-                    # At least `score` when the document states `fact` and not `unless`.
-                    "floor": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["fact", "score"],
-                        "properties": {
-                            "fact": {"type": "string"},
-                            "unless": {"type": "string"},
-                            "score": {"type": "number"},
-                        },
-                    },
+                    # At least (floor) or at most (ceiling) `score` when the document states
+                    # `fact` and not `unless`.
+                    "floor": _BOUND,
+                    "ceiling": _BOUND,
                 },
             },
         },
@@ -215,14 +215,15 @@ def load_rubric(path: Path) -> Rubric:
         for name, spec in (data.get("facts") or {}).items()
     }
     for number, spec in data["criteria"].items():
-        floor = spec.get("floor") or {}
-        for key in ("fact", "unless"):
-            if key in floor and floor[key] not in facts:
-                raise DataError(
-                    f"criterion {number}: floor {key} {floor[key]!r} is not one of the rubric's facts",
-                    path=path,
-                    line=line_of(lines, ("criteria", number, "floor")),
-                )
+        for kind in ("floor", "ceiling"):
+            bound = spec.get(kind) or {}
+            for key in ("fact", "unless"):
+                if key in bound and bound[key] not in facts:
+                    raise DataError(
+                        f"criterion {number}: {kind} {key} {bound[key]!r} is not one of the rubric's facts",
+                        path=path,
+                        line=line_of(lines, ("criteria", number, kind)),
+                    )
     return Rubric(
         {int(k): v for k, v in data["criteria"].items()},
         float(data.get("waived_factor", 0.25)),
@@ -364,13 +365,9 @@ def _criterion(
     if cap and score > cap["score"] and any(f.category in cap["categories"] and not f.waived for f in counted):
         applied = ScoreCap(float(cap["score"]), tuple(cap["categories"]))
         score = applied.score
-    floor: dict[str, Any] = spec.get("floor") or {}
-    raised = None
-    words = facts.words(floor["fact"]) if floor and score < floor["score"] else None
-    if words is not None and ("unless" not in floor or facts.words(floor["unless"]) is None):
-        fact = rubric.facts[floor["fact"]]
-        raised = ScoreFloor(float(floor["score"]), fact.name, fact.says, words)
-        score = raised.score
+    bound = _bound("ceiling", spec, score, rubric, facts) or _bound("floor", spec, score, rubric, facts)
+    if bound is not None:
+        score = bound.score
     return CriterionScore(
         number=number,
         title=spec["title"].get(lang) or spec["title"]["en"],
@@ -380,10 +377,25 @@ def _criterion(
         base=float(spec["base"]),
         terms=tuple(terms),
         cap=applied,
-        floor=raised,
+        bound=bound,
         total=score,
         unreadable=result.unreadable,
     )
+
+
+def _bound(
+    kind: Literal["floor", "ceiling"], spec: dict[str, Any], score: float, rubric: Rubric, facts: _Facts
+) -> ScoreBound | None:
+    """The criterion's floor (or ceiling) when the score is below (above) it, the document
+    states its fact and does not state its `unless` fact."""
+    bound: dict[str, Any] = spec.get(kind) or {}
+    if not bound or (score >= bound["score"] if kind == "floor" else score <= bound["score"]):
+        return None
+    words = facts.words(bound["fact"])
+    if words is None or ("unless" in bound and facts.words(bound["unless"]) is not None):
+        return None
+    fact = rubric.facts[bound["fact"]]
+    return ScoreBound(kind, float(bound["score"]), fact.name, fact.says, words)
 
 
 def check_rubric(ruleset: RuleSet) -> None:

@@ -48,13 +48,13 @@ def test_award_criteria_without_weights_are_mid_not_silence(lang, factors, lowes
     silent = lint_text("The services are described in Annex A.", language=lang).scorecard.criteria[9]
     listed = lint_text(factors, language=lang).scorecard.criteria[9]
     cheapest = lint_text(f"{factors}\n\n{lowest}", language=lang).scorecard.criteria[9]
-    assert silent.score <= 1 and silent.floor is None
+    assert silent.score <= 1 and silent.bound is None
     assert listed.score == 2
-    assert listed.floor is not None and listed.floor.fact == "award_stated"
-    assert listed.floor.words.strip("…") in factors
+    assert listed.bound is not None and listed.bound.fact == "award_stated"
+    assert listed.bound.words.strip("…") in factors
     reason = listed.reasons(lang)[-2]  # before the total: "raised to 2: <fact> (<words>)"
-    assert listed.floor.says[lang] in reason and listed.floor.words in reason
-    assert cheapest.score <= 1 and cheapest.floor is None
+    assert listed.bound.says[lang] in reason and listed.bound.words in reason
+    assert cheapest.score <= 1 and cheapest.bound is None
 
 
 def test_a_floor_is_in_the_json_report_and_adds_up():
@@ -67,7 +67,7 @@ def test_a_floor_is_in_the_json_report_and_adds_up():
     assert c.reasons()[-2].startswith("raised to 2: the document states its award criteria (“")
     data = json.loads(render("json", LintRun(files=[result]), ReportOptions(tool_version="0")))
     nine = data["files"][0]["scorecard"]["criteria"]["9"]
-    assert nine["floor"]["fact"] == "award_stated" and nine["floor"]["score"] == 2
+    assert nine["bound"]["fact"] == "award_stated" and nine["bound"]["score"] == 2
 
 
 def test_weights_are_not_lowered_by_the_floor():
@@ -75,7 +75,7 @@ def test_weights_are_not_lowered_by_the_floor():
     weighted = lint_text(
         "Technical approach 60 points; price 40 points. " + AWARD[0][1], language="en"
     ).scorecard.criteria[9]
-    assert weighted.score >= 2 and weighted.floor is None
+    assert weighted.score >= 2 and weighted.bound is None
 
 
 def test_one_product_named_many_times_is_one_brand(mini_rules):
@@ -140,3 +140,24 @@ def test_a_floor_must_name_a_fact_of_the_rubric(tmp_path):
     )
     with pytest.raises(DataError, match=r"checklist\.yaml:\d+: criterion 9: floor fact 'nowhere'"):
         load_rubric(bad)
+
+
+@pytest.mark.parametrize(
+    ("lang", "terms"),
+    [
+        ("en", "The supplier shall provide the software licenses needed to run the solution for the contract term."),
+        ("es", "El proveedor entregará las licencias de uso del software necesarias durante la vigencia del contrato."),
+        ("pt", "A contratada fornecerá as licenças de uso do software necessárias durante a vigência do contrato."),
+        ("fr", "Le titulaire fournira les licences d'utilisation du logiciel pendant la durée du marché."),
+    ],
+)
+def test_licensing_terms_set_are_not_high_on_criterion_8(lang, terms):
+    """Criterion 8: no licensing terms is high; licensing terms present but neutral are mid
+    (docs/labelling.md), held there by a ceiling that quotes the document's words."""
+    silent = lint_text("The services are described in Annex A.", language=lang).scorecard.criteria[8]
+    licensed = lint_text(terms, language=lang).scorecard.criteria[8]
+    assert silent.score >= 4 and silent.bound is None
+    assert licensed.score == 3
+    assert licensed.bound is not None and licensed.bound.kind == "ceiling"
+    assert licensed.bound.words.strip("…") in terms
+    assert licensed.bound.says[lang] in licensed.reasons(lang)[-2]
