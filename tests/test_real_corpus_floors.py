@@ -37,20 +37,23 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.81 R 0.82, bands 0.76;  test: evidence P 0.61 R 0.52, bands 0.72.
 # After the eighth round (evidence from each legal framework's terms in es/pt/fr):
 #   dev:  evidence P 0.81 R 0.83, bands 0.76;  test: evidence P 0.61 R 0.53, bands 0.72.
+# Set again when 75 documents from 74 new buyers joined (477 documents), before any tuning on them:
+#   dev:  evidence P 0.80 R 0.79, bands 0.76;  test: evidence P 0.61 R 0.52, bands 0.72.
 FLOORS = {
-    "dev": {"evidence_p": 0.79, "evidence_r": 0.81, "bands": 0.74},
+    "dev": {"evidence_p": 0.78, "evidence_r": 0.77, "bands": 0.74},
     "test": {"evidence_p": 0.59, "evidence_r": 0.50, "bands": 0.70},
 }
-# Development-part recall per evidence category (categories with at least 10 labels).
+# Development-part recall per evidence category (categories with at least 10 labels); set again
+# at 477 documents (exit 0.78, tco 0.76, weights 0.91 before any tuning on the seventh batch).
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.84,
+    "exit_portability": 0.76,
     "open_license_of_deliverables": 0.77,
     "open_standards": 0.72,
     "or_equivalent": 0.96,
     "oss_allowed": 0.82,
     "source_code_access": 0.66,
-    "tco": 0.78,
-    "weighted_award_criteria": 0.96,
+    "tco": 0.74,
+    "weighted_award_criteria": 0.89,
 }
 
 
