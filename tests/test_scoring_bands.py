@@ -186,3 +186,20 @@ def test_services_around_a_named_product_narrow_the_field(lang, renewal):
     assert open_call.scorecard.criteria[4].score >= 4
     assert 2 <= named.score <= 3
     assert any(f.role == "object" for f in named.findings)
+
+
+@pytest.mark.parametrize(
+    ("lang", "open_terms"),
+    [
+        ("en", "All deliverables shall be released under an open-source license approved by the buyer."),
+        ("es", "Propiedad intelectual y licenciamiento: los entregables se publicarán con licencia de código abierto."),
+        (
+            "pt",
+            "Propriedade intelectual e licenciamento: os entregáveis serão publicados sob licença de código aberto.",
+        ),
+        ("fr", "Les livrables seront publiés sous une licence libre choisie par l'acheteur."),
+    ],
+)
+def test_the_open_licence_of_the_deliverables_is_no_licence_purchase(lang, open_terms):
+    """Licensing the deliverables openly sets no terms for licences the buyer must hold: no ceiling."""
+    assert lint_text(open_terms, language=lang).scorecard.criteria[8].bound is None
