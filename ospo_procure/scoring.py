@@ -36,7 +36,7 @@ from ospo_procure.model import (
 from ospo_procure.rules.loader import RuleSet
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, compile_regex
 from ospo_procure.scoring_model import CriterionScore, ScoreBound, ScoreCap, Scorecard, ScoreTerm
-from ospo_procure.yamlio import line_of, load_yaml, validate
+from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
 _TERM = {
@@ -204,6 +204,18 @@ def load_rubric(path: Path) -> Rubric:
         )
         for lang, cues in (data.get("award_context") or {}).items()
     }
+    facts = _load_facts(data, path, lines)
+    return Rubric(
+        {int(k): v for k, v in data["criteria"].items()},
+        float(data.get("waived_factor", 0.25)),
+        award,
+        facts,
+    )
+
+
+def _load_facts(data: dict[str, Any], path: Path, lines: LineMap) -> dict[str, Fact]:
+    """The rubric's facts, each cue list compiled per language; a floor or ceiling that names
+    a fact the rubric lacks is an error naming the file and line."""
     facts = {
         name: Fact(
             name,
@@ -230,12 +242,7 @@ def load_rubric(path: Path) -> Rubric:
                         path=path,
                         line=line_of(lines, ("criteria", number, kind)),
                     )
-    return Rubric(
-        {int(k): v for k, v in data["criteria"].items()},
-        float(data.get("waived_factor", 0.25)),
-        award,
-        facts,
-    )
+    return facts
 
 
 def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:
