@@ -58,6 +58,8 @@ _TERM = {
         # Findings count once per product or term named, not once per place: a tender that names
         # one platform ten times imposes one brand ("several brands" counts brands).
         "per_name": {"type": "boolean"},
+        # Only findings whose role is one of these (the object of the purchase).
+        "roles": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
 }
 _BOUND = {
@@ -279,7 +281,14 @@ def _per_name(items: list[Finding]) -> list[Finding]:
 
 def _selected(term: dict[str, Any], items: list[Finding], rubric: Rubric, lang: str) -> list[Finding]:
     rules = term.get("rules")
-    chosen = [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+    roles = term.get("roles")
+    chosen = [
+        f
+        for f in items
+        if f.category in term["categories"]
+        and (rules is None or f.rule in rules)
+        and (roles is None or f.role in roles)
+    ]
     if term.get("in_award"):
         chosen = [f for f in chosen if rubric.in_award(f, lang)]
     return chosen

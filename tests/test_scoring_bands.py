@@ -164,6 +164,31 @@ def test_licensing_terms_set_are_not_high_on_criterion_8(lang, terms):
 
 
 @pytest.mark.parametrize(
+    ("lang", "renewal"),
+    [
+        (
+            "en",
+            "The object of this contract is the renewal of the technical support of Oracle Database Enterprise Edition.",
+        ),
+        ("es", "El objeto del contrato es la renovación del soporte técnico de Oracle Database Enterprise Edition."),
+        ("pt", "O objeto da contratação é a renovação do suporte técnico do Oracle Database Enterprise Edition."),
+        (
+            "fr",
+            "Le présent marché a pour objet le renouvellement du support technique d'Oracle Database Enterprise Edition.",
+        ),
+    ],
+)
+def test_services_around_a_named_product_narrow_the_field(lang, renewal):
+    """Criterion 4: support of a named product as the object of the purchase is "a brand
+    narrowing the field of service providers" (mid), not an open competition (high)."""
+    open_call = lint_text("The contractor shall deliver the web application described in Annex A.", language=lang)
+    named = lint_text(renewal, language=lang).scorecard.criteria[4]
+    assert open_call.scorecard.criteria[4].score >= 4
+    assert 2 <= named.score <= 3
+    assert any(f.role == "object" for f in named.findings)
+
+
+@pytest.mark.parametrize(
     ("lang", "open_terms"),
     [
         ("en", "All deliverables shall be released under an open-source license approved by the buyer."),
