@@ -6,7 +6,7 @@ named as the legacy system, are notes and do not count) and of evidence, then fo
 document whether every criterion's score falls in its expected band.
 
     python benchmarks/corpus_eval.py [--corpus DIR] [--rules DIR] [--show-errors]
-    python benchmarks/corpus_eval.py --real [--rules DIR] [--show-errors] [--by-category]
+    python benchmarks/corpus_eval.py --real [--rules DIR] [--show-errors] [--by-category] [--bands]
 
 `--real` measures on the real-tender corpus (benchmarks/corpus/real/, see real_eval.py and
 docs/labelling.md) instead: both parts, per language, with a plain brand-name baseline.
@@ -175,6 +175,12 @@ def main() -> int:
         "placed elsewhere in the block, in the adjacent block, on lock-in text, nothing there); "
         "with --show-errors each evidence error is tagged with its class",
     )
+    ap.add_argument(
+        "--bands",
+        action="store_true",
+        help="with --real: per criterion, labelled band against scored band; with --show-errors each "
+        "band outside its label lists the terms and items that drove the score",
+    )
     args = ap.parse_args()
     if args.real:
         from real_eval import run  # benchmarks/ is on sys.path when this file runs as a script
@@ -189,6 +195,7 @@ def main() -> int:
             rules=args.rules,
             confidence=args.ci,
             classify=args.classify_evidence,
+            bands=args.bands,
         )
         print("\n".join(lines))
         return 0

@@ -24,6 +24,7 @@ from realcorpus import BANDS, ROOT, CorpusDoc, Located, load_corpus
 from ospo_procure.lint import lint_document
 from ospo_procure.paths import data_dir
 from ospo_procure.rules import RuleSet, load_ruleset
+from ospo_procure.scoring_model import CriterionScore
 
 BAND_RANGE = {"low": (0, 1), "mid": (2, 3), "high": (4, 5)}
 assert set(BAND_RANGE) == set(BANDS)
@@ -71,6 +72,8 @@ class Tally:
     bands_ok: int = 0
     bands: int = 0
     by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    # criterion -> (labelled band, scored band) -> documents: the confusion table of `--bands`
+    confusion: dict[int, Counter[tuple[str, str]]] = field(default_factory=lambda: defaultdict(Counter))
     evidence_by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     evidence_classes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (FN|FP, why) -> count
 
@@ -82,6 +85,8 @@ class Tally:
             self.by_category[k].add(v)
         for k, v in other.evidence_by_category.items():
             self.evidence_by_category[k].add(v)
+        for n, c in other.confusion.items():
+            self.confusion[n].update(c)
         self.role_errors += other.role_errors
         self.role_warnings += other.role_warnings
         self.clean_blocks += other.clean_blocks
@@ -185,7 +190,15 @@ class Baseline:
         return [Pred("brand", block, s, e, "error", text[s:e]) for s, e in kept]
 
 
-def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None, ruleset: RuleSet | None = None) -> Tally:
+def evaluate_doc(
+    doc: CorpusDoc,
+    baseline: Baseline,
+    errors: list[str] | None,
+    ruleset: RuleSet | None = None,
+    band_errors: list[str] | None = None,
+) -> Tally:
+    """One document's tally; `errors` collects its FP/FN/role/band lines, `band_errors` only the
+    bands outside their label with what drove each score."""
     assert doc.document is not None
     t = Tally()
     result = lint_document(doc.document, language=doc.meta["language"], ruleset=ruleset)
@@ -243,9 +256,38 @@ def evaluate_doc(doc: CorpusDoc, baseline: Baseline, errors: list[str] | None, r
             got = result.scorecard.criteria[n].score
             t.bands += 1
             t.bands_ok += lo <= got <= hi
-            if errors is not None and not lo <= got <= hi:
-                errors.append(f"BAND {doc.id} criterion {n}: scored {got}, labelled {band}")
+            t.confusion[n][(band, band_of(got))] += 1
+            if lo <= got <= hi:
+                continue
+            for out in (errors, band_errors):
+                if out is not None:
+                    out.append(f"BAND {doc.id} criterion {n}: scored {got}, labelled {band}")
+            if band_errors is not None:
+                band_errors += [f"    {line}" for line in _drivers(result.scorecard.criteria[n])]
     return t
+
+
+def band_of(score: int) -> str:
+    return next(band for band, (lo, hi) in BAND_RANGE.items() if lo <= score <= hi)
+
+
+def _drivers(c: CriterionScore) -> list[str]:
+    """What drove a criterion's score: its reasons (base, terms, cap, total) and the items behind
+    them (rule, matched words, role), for the listing of a band outside its label."""
+    items = [f"{f.rule} {f.match[:60]!r}" + (f" [{f.role}]" if f.role else "") for f in (*c.evidence, *c.findings)]
+    return ["; ".join(c.reasons("en")), *(f"  {i}" for i in items)]
+
+
+def confusion_table(t: Tally) -> list[str]:
+    """Per criterion, labelled band (rows) against scored band (columns), and the agreement."""
+    lines = ["  criterion  labelled -> scored low/mid/high   agreement"]
+    for n, c in sorted(t.confusion.items()):
+        rows = [f"{lab}:{'/'.join(str(c[(lab, got)]) for got in BANDS)}" for lab in BANDS]
+        ok, total = sum(c[(b, b)] for b in BANDS), sum(c.values())
+        lines.append(
+            f"  {n:>9}  {'  '.join(f'{r:<13}' for r in rows)} {ok}/{total} {_f(ok / total if total else None)}"
+        )
+    return lines
 
 
 def _f(x: float | None) -> str:
@@ -311,10 +353,12 @@ def run(
     rules: Path | None = None,
     confidence: bool = False,
     classify: bool = False,
+    bands: bool = False,
 ) -> list[str]:
     """The report lines; `rules` is a rule folder to measure instead of the bundled rules;
     `confidence` adds a bootstrap interval under each language's line and the total; `classify`
-    adds, per language, why evidence items are missed or false (evidence_miss_class)."""
+    adds, per language, why evidence items are missed or false (evidence_miss_class); `bands` a
+    confusion table of criterion bands per split (labelled against scored)."""
     baseline = Baseline()
     ruleset = load_ruleset(rules) if rules is not None else None
     docs = [d for d in load_corpus(root) if d.meta["split"] in splits and (ids is None or d.id in ids)]
@@ -325,12 +369,18 @@ def run(
     errors: list[str] = []
     per: dict[tuple[str, str], Tally] = defaultdict(Tally)
     per_doc: dict[tuple[str, str], list[Tally]] = defaultdict(list)
+    band_errors: list[str] = []
     for d in docs:
-        t = evaluate_doc(d, baseline, errors if (show_errors and d.meta["split"] == "dev") else None, ruleset)
+        dev = d.meta["split"] == "dev"
+        t = evaluate_doc(
+            d, baseline, errors if (show_errors and dev) else None, ruleset, band_errors if (bands and dev) else None
+        )
         per[(d.meta["split"], d.meta["language"])].add(t)
         per_doc[(d.meta["split"], d.meta["language"])].append(t)
     if show_errors:
         lines += ["ERRORS (development part only)", *errors, ""]
+    if band_errors:
+        lines += ["BANDS OUTSIDE THEIR LABEL, with what drove the score (development part only)", *band_errors, ""]
     for split in splits:
         total = Tally()
         block: list[str] = []
@@ -360,6 +410,8 @@ def run(
             lines.append(_classes(total))
         if confidence:
             lines.append(intervals([t for (s, _), ts in sorted(per_doc.items()) if s == split for t in ts]))
+        if bands:
+            lines += confusion_table(total)
     return lines
 
 

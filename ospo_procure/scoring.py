@@ -5,8 +5,12 @@ The rubric lives in lint_rules/checklist.yaml. For each criterion:
 A term names categories and gives `points` for the first item and `more` for each further
 one (distinct places: a span that is both `brand` and `proprietary_technology` counts once;
 evidence counts once per sentence),
-bounded by `max` (evidence) or `min` (findings). `cap` limits the score while any unwaived
-finding of the listed categories remains. Waived findings (justified exceptions) count with
+bounded by `max` (evidence) or `min` (findings); with `per_name` a term counts one finding per
+product or term named, not per place. `cap` limits the score while any unwaived finding of the
+listed categories remains; `floor` raises it to a minimum, `ceiling` holds it to a maximum,
+when a fact of the whole document holds (its award criteria stated; licensing terms set) and
+an `unless` fact does not (the lowest price decides), the document's own words quoted as the
+reason. Waived findings (justified exceptions) count with
 `waived_factor` of their penalty. Info-level findings (e.g. a brand named as the legacy
 system) do not count. Silence is not a 5: bases are low where a criterion needs evidence.
 """
@@ -30,9 +34,9 @@ from ospo_procure.model import (
     Finding,
 )
 from ospo_procure.rules.loader import RuleSet
-from ospo_procure.rules.patterns import compile_regex
-from ospo_procure.scoring_model import CriterionScore, ScoreCap, Scorecard, ScoreTerm
-from ospo_procure.yamlio import line_of, load_yaml, validate
+from ospo_procure.rules.patterns import REGEX_TIMEOUT, compile_regex
+from ospo_procure.scoring_model import CriterionScore, ScoreBound, ScoreCap, Scorecard, ScoreTerm
+from ospo_procure.yamlio import LineMap, line_of, load_yaml, validate
 
 _CATS = {"type": "array", "items": {"enum": list(FINDING_CATEGORIES) + list(EVIDENCE_CATEGORIES)}, "minItems": 1}
 _TERM = {
@@ -51,7 +55,18 @@ _TERM = {
         # Only items valued in the award: under a heading, or in a sentence, that `award_context`
         # matches (the bidder's open-source experience rated in the evaluation, not asked of staff).
         "in_award": {"type": "boolean"},
+        # Findings count once per product or term named, not once per place: a tender that names
+        # one platform ten times imposes one brand ("several brands" counts brands).
+        "per_name": {"type": "boolean"},
+        # Only findings whose role is one of these (the object of the purchase).
+        "roles": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
+}
+_BOUND = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["fact", "score"],
+    "properties": {"fact": {"type": "string"}, "unless": {"type": "string"}, "score": {"type": "number"}},
 }
 RUBRIC_SCHEMA = {
     "type": "object",
@@ -65,6 +80,28 @@ RUBRIC_SCHEMA = {
             "type": "object",
             "propertyNames": {"enum": list(LANGUAGES)},
             "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        },
+        # Facts of the whole document a criterion's `floor` or `ceiling` may rest on: per language, regexes
+        # of the words that state the fact, and what the fact is (`says`, per language).
+        "facts": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["cues"],
+                "properties": {
+                    "says": {"type": "object", "additionalProperties": {"type": "string"}, "required": ["en"]},
+                    "cues": {
+                        "type": "object",
+                        "propertyNames": {"enum": list(LANGUAGES)},
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                            "minItems": 1,
+                        },
+                    },
+                },
+            },
         },
         "criteria": {
             "type": "object",
@@ -85,6 +122,10 @@ RUBRIC_SCHEMA = {
                         "required": ["categories", "score"],
                         "properties": {"categories": _CATS, "score": {"type": "number"}},
                     },
+                    # At least (floor) or at most (ceiling) `score` when the document states
+                    # `fact` and not `unless`.
+                    "floor": _BOUND,
+                    "ceiling": _BOUND,
                 },
             },
         },
@@ -92,11 +133,47 @@ RUBRIC_SCHEMA = {
 }
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the whole document (its award criteria stated; lowest price the only one):
+    per language, the pattern of the words that state it, and what it is in words."""
+
+    name: str
+    says: dict[str, str]
+    cues: dict[str, regex.Pattern[str]]
+
+    def words(self, result: FileResult, lang: str) -> str | None:
+        """The document's own words that state the fact (the first place), or None."""
+        pattern = self.cues.get(lang)
+        if pattern is None:
+            return None
+        for block in result.blocks:
+            try:
+                m = pattern.search(block.text, timeout=REGEX_TIMEOUT)
+            except TimeoutError:  # a pathological block: the fact is not read there
+                continue
+            if m is not None:
+                return _around(block.text, m.start(), m.end())
+        return None
+
+
+def _around(text: str, start: int, end: int, width: int = 60) -> str:
+    """The matched words with a little of their sentence, on one line."""
+    s, e = max(0, start - width), min(len(text), end + width)
+    if s > 0 and not text[s - 1].isspace():  # whole words only
+        s = next((i + 1 for i in range(s, start) if text[i].isspace()), start)
+    if e < len(text) and not text[e].isspace():
+        e = next((i for i in range(e, end, -1) if text[i].isspace()), end)
+    snippet = " ".join(text[s:e].split())
+    return ("…" if s else "") + snippet + ("…" if e < len(text) else "")
+
+
 @dataclass
 class Rubric:
     criteria: dict[int, dict[str, Any]]
     waived_factor: float
     award_context: dict[str, regex.Pattern[str]] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
 
     def in_award(self, item: Finding, lang: str) -> bool:
         """Whether an item sits in the award part: a heading above it or its own sentence
@@ -127,7 +204,45 @@ def load_rubric(path: Path) -> Rubric:
         )
         for lang, cues in (data.get("award_context") or {}).items()
     }
-    return Rubric({int(k): v for k, v in data["criteria"].items()}, float(data.get("waived_factor", 0.25)), award)
+    facts = _load_facts(data, path, lines)
+    return Rubric(
+        {int(k): v for k, v in data["criteria"].items()},
+        float(data.get("waived_factor", 0.25)),
+        award,
+        facts,
+    )
+
+
+def _load_facts(data: dict[str, Any], path: Path, lines: LineMap) -> dict[str, Fact]:
+    """The rubric's facts, each cue list compiled per language; a floor or ceiling that names
+    a fact the rubric lacks is an error naming the file and line."""
+    facts = {
+        name: Fact(
+            name,
+            spec.get("says") or {"en": name},
+            {
+                lang: compile_regex(
+                    "|".join(f"(?:{c})" for c in cues),
+                    path=path,
+                    line=line_of(lines, ("facts", name, "cues", lang)),
+                    what=f"fact {name} {lang}",
+                )
+                for lang, cues in spec["cues"].items()
+            },
+        )
+        for name, spec in (data.get("facts") or {}).items()
+    }
+    for number, spec in data["criteria"].items():
+        for kind in ("floor", "ceiling"):
+            bound = spec.get(kind) or {}
+            for key in ("fact", "unless"):
+                if key in bound and bound[key] not in facts:
+                    raise DataError(
+                        f"criterion {number}: {kind} {key} {bound[key]!r} is not one of the rubric's facts",
+                        path=path,
+                        line=line_of(lines, ("criteria", number, kind)),
+                    )
+    return facts
 
 
 def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:
@@ -143,9 +258,37 @@ def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Findi
     return out
 
 
+_VERSION = regex.compile(r"[\W\d_]+")
+
+
+def _name(f: Finding) -> str:
+    """The product or term a finding names, without case, versions or punctuation
+    ("Visual Studio 2015" and "visual studio 2017" name one product)."""
+    return " ".join(_VERSION.sub(" ", f.match.casefold()).split())
+
+
+def _per_name(items: list[Finding]) -> list[Finding]:
+    """One item per name; an unwaived, error-level mention of the name stands for it."""
+    best: dict[str, Finding] = {}
+    rank = {"error": 0, "warning": 1}
+    for f in items:
+        key = _name(f) or f.match
+        kept = best.get(key)
+        if kept is None or (kept.waived, rank.get(kept.severity, 2)) > (f.waived, rank.get(f.severity, 2)):
+            best[key] = f
+    return list(best.values())
+
+
 def _selected(term: dict[str, Any], items: list[Finding], rubric: Rubric, lang: str) -> list[Finding]:
     rules = term.get("rules")
-    chosen = [f for f in items if f.category in term["categories"] and (rules is None or f.rule in rules)]
+    roles = term.get("roles")
+    chosen = [
+        f
+        for f in items
+        if f.category in term["categories"]
+        and (rules is None or f.rule in rules)
+        and (roles is None or f.role in roles)
+    ]
     if term.get("in_award"):
         chosen = [f for f in chosen if rubric.in_award(f, lang)]
     return chosen
@@ -173,8 +316,9 @@ def score_result(result: FileResult, ruleset: RuleSet, lang: str | None = None) 
     rubric = ruleset.rubric or load_rubric(ruleset.directory / "checklist.yaml")  # cached with the rule set
     lang = lang or result.language or "en"
     counted = [f for f in result.findings if f.severity != "info"]
+    facts = _Facts(rubric, result)
     criteria = {
-        number: _criterion(number, spec, result, counted, rubric, lang)
+        number: _criterion(number, spec, result, counted, rubric, lang, facts)
         for number, spec in sorted(rubric.criteria.items())
     }
     overall = round(sum(c.score for c in criteria.values()) / max(1, len(criteria)), 1)
@@ -190,6 +334,8 @@ def _terms(
     used: list[Finding] = []
     for term in spec.get(kind, []):
         selected = _distinct(_selected(term, items, rubric, doc_lang), per_sentence=kind == "evidence")
+        if term.get("per_name"):
+            selected = _per_name(selected)
         if not selected:
             continue
         waived = sum(1 for f in selected if f.waived) if kind == "findings" else 0
@@ -204,8 +350,28 @@ def _terms(
     return terms, used
 
 
+class _Facts:
+    """The rubric's facts of one document, each looked up once, in the document's language."""
+
+    def __init__(self, rubric: Rubric, result: FileResult) -> None:
+        self.rubric, self.result = rubric, result
+        self.lang = result.language or "en"
+        self.found: dict[str, str | None] = {}
+
+    def words(self, name: str) -> str | None:
+        if name not in self.found:
+            self.found[name] = self.rubric.facts[name].words(self.result, self.lang)
+        return self.found[name]
+
+
 def _criterion(
-    number: int, spec: dict[str, Any], result: FileResult, counted: list[Finding], rubric: Rubric, lang: str
+    number: int,
+    spec: dict[str, Any],
+    result: FileResult,
+    counted: list[Finding],
+    rubric: Rubric,
+    lang: str,
+    facts: _Facts,
 ) -> CriterionScore:
     """One criterion: base + its evidence and finding terms, capped, clamped to 0..5. Titles are
     worded in `lang`; award headings are read in the document's own language."""
@@ -219,6 +385,9 @@ def _criterion(
     if cap and score > cap["score"] and any(f.category in cap["categories"] and not f.waived for f in counted):
         applied = ScoreCap(float(cap["score"]), tuple(cap["categories"]))
         score = applied.score
+    bound = _bound("ceiling", spec, score, rubric, facts) or _bound("floor", spec, score, rubric, facts)
+    if bound is not None:
+        score = bound.score
     return CriterionScore(
         number=number,
         title=spec["title"].get(lang) or spec["title"]["en"],
@@ -228,9 +397,25 @@ def _criterion(
         base=float(spec["base"]),
         terms=tuple(terms),
         cap=applied,
+        bound=bound,
         total=score,
         unreadable=result.unreadable,
     )
+
+
+def _bound(
+    kind: Literal["floor", "ceiling"], spec: dict[str, Any], score: float, rubric: Rubric, facts: _Facts
+) -> ScoreBound | None:
+    """The criterion's floor (or ceiling) when the score is below (above) it, the document
+    states its fact and does not state its `unless` fact."""
+    bound: dict[str, Any] = spec.get(kind) or {}
+    if not bound or (score >= bound["score"] if kind == "floor" else score <= bound["score"]):
+        return None
+    words = facts.words(bound["fact"])
+    if words is None or ("unless" in bound and facts.words(bound["unless"]) is not None):
+        return None
+    fact = rubric.facts[bound["fact"]]
+    return ScoreBound(kind, float(bound["score"]), fact.name, fact.says, words)
 
 
 def check_rubric(ruleset: RuleSet) -> None:

@@ -2,9 +2,9 @@
 
 A criterion's score is explained by its parts: the rubric's `base`, one `ScoreTerm` per
 rubric term that applied (its points, and the items behind them), the `cap` when one was
-applied, and the `total` they add up to before it is kept within 0-5 and rounded. They are
-data; `reasons(lang)` words them in a language (report/words.py), the same way in every
-report format.
+applied, the `bound` when a fact of the whole document raised it or held it down, and the
+`total` they add up to before it is kept within 0-5 and rounded. They are data; `reasons(lang)` words them in a
+language (report/words.py), the same way in every report format.
 """
 
 from __future__ import annotations
@@ -47,6 +47,20 @@ class ScoreCap:
 
 
 @dataclass(frozen=True)
+class ScoreBound:
+    """A fact of the whole document (`fact`, worded in the rubric's `says` for each language),
+    shown by the document's own `words`, raised the score to `score` (a `floor`: award criteria
+    listed without weights are "mid", not silence) or held it down to `score` (a `ceiling`:
+    licensing terms set are not "high" on criterion 8)."""
+
+    kind: Literal["floor", "ceiling"]
+    score: float
+    fact: str
+    says: dict[str, str]
+    words: str
+
+
+@dataclass(frozen=True)
 class CriterionScore:
     number: int  # 1..9
     title: str
@@ -56,8 +70,9 @@ class CriterionScore:
     base: float = 0.0
     terms: tuple[ScoreTerm, ...] = ()
     cap: ScoreCap | None = None
+    bound: ScoreBound | None = None
     unreadable: bool = False  # no text could be read: the score is not meaningful
-    total: float | None = None  # base + terms after the cap, before clamping and rounding
+    total: float | None = None  # base + terms after the cap or bound, before clamping and rounding
 
     def reasons(self, lang: str | None = None) -> list[str]:
         """Why this score, in words of `lang` (default English): base, each term, cap, total."""

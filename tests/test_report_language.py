@@ -239,10 +239,11 @@ def test_report_lang_overrides_the_document_language(linted, names) -> None:
 
 
 _NUM = r"[+-−]?\d+(?:[.,]\d+)?"
+# The words before a score that replaces base + terms: a cap, or a fact's ceiling or floor.
 _REASONS = {
-    "es": (r"base", r"por", r"total", r"limitad[ao] a"),
-    "pt": (r"base", r"por", r"total", r"limitad[ao] a"),
-    "fr": (r"base", r"pour", r"total", r"plafonnée? à"),
+    "es": (r"base", r"por", r"total", r"(?:limitad[ao] a|mantenid[ao] en|elevad[ao] a)"),
+    "pt": (r"base", r"por", r"total", r"(?:limitad[ao] a|mantid[ao] em|elevad[ao] a)"),
+    "fr": (r"base", r"pour", r"total", r"(?:plafonnée? à|maintenue? à|relevée? à)"),
 }
 
 
@@ -267,7 +268,7 @@ def scorecards(text: str, lang: str) -> list[tuple[float, list[float], float | N
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "sarif"])
 def test_every_scorecard_adds_up(lang: str, fmt: str, linted) -> None:
     """Each format shows the base, each term and the total of all nine criteria of each file,
-    and the base plus the terms is the total (or the cap, when one applies)."""
+    and the base plus the terms is the total (or the cap or a fact's bound, when one applies)."""
     run = linted[lang]
     text = reader_text(fmt, render(fmt, run, ReportOptions(tool_version="0.1.0")))
     cards = scorecards(text, lang)

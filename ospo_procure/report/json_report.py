@@ -166,6 +166,11 @@ def criterion_dict(
         "base": c.base,
         "terms": [t.to_dict() for t in c.terms],
         "cap": {"score": c.cap.score, "categories": list(c.cap.categories)} if c.cap else None,
+        "bound": (
+            {"kind": c.bound.kind, "score": c.bound.score, "fact": c.bound.fact, "words": c.bound.words}
+            if c.bound
+            else None
+        ),
         "total": c.total,
         "findings": [f_at[_key(f)] for f in c.findings if _key(f) in f_at],
     }

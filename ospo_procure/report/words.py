@@ -310,7 +310,7 @@ class Words:
     # -- scorecards
 
     def criterion_reasons(self, c: CriterionScore) -> list[str]:
-        """Why a criterion scores what it does: the base, each term, the cap, the total.
+        """Why a criterion scores what it does: the base, each term, the cap or bound, the total.
         The same parts, in the same order, in every format."""
         out = [self(N_("the document's text could not be read: this score means nothing"))] if c.unreadable else []
         out.append(self(N_("base {base}"), base=self.num(c.base)))
@@ -321,6 +321,18 @@ class Words:
                     N_("capped at {score} while a finding remains ({what})"),
                     score=self.num(c.cap.score),
                     what=self.categories(c.cap.categories),
+                )
+            )
+        if c.bound is not None:
+            message = N_("raised to {score}: {fact} ({words})")
+            if c.bound.kind == "ceiling":
+                message = N_("held to {score}: {fact} ({words})")
+            out.append(
+                self(
+                    message,
+                    score=self.num(c.bound.score),
+                    fact=c.bound.says.get(self.lang) or c.bound.says["en"],
+                    words=self.quoted(c.bound.words),
                 )
             )
         out.append(self.total(c))
@@ -353,8 +365,10 @@ class Words:
 
 
 def criterion_total(c: CriterionScore) -> float:
-    """Base plus terms (or the cap), before the score is kept within 0-5 and rounded: what a
-    scorecard made before the scorer recorded its total adds up to."""
+    """Base plus terms (or the cap, or a fact's bound), before the score is kept within 0-5 and
+    rounded: what a scorecard made before the scorer recorded its total adds up to."""
+    if c.bound is not None:
+        return c.bound.score
     return c.cap.score if c.cap is not None else c.base + sum(t.points for t in c.terms)
 
 
