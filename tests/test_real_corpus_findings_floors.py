@@ -48,16 +48,19 @@ from realcorpus import load_corpus  # noqa: E402
 # Set again when 75 documents from 74 new buyers joined (477 documents; before any tuning the
 # fresh batch gave findings 0.53 / 0.35 on its development part and 0.33 / 0.50 on its test part,
 # a plain brand list 0.24 / 0.46 and 0.16 / 0.50), at the figures the rules reached on it.
+# After the ninth round (dev all 0.87 / 0.84, role errors 39 -> 29, English 24 -> 15; test
+# 0.71 / 0.61 -> 0.72 / 0.61, role errors 28): the fresh batch's dev part went 0.53 / 0.35 ->
+# 0.84 / 0.62 once tuned on, its test part 0.33 / 0.50 -> 0.35 / 0.54.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.79, 0.80, 28),
-    ("dev", "es"): (0.94, 0.63, 3),
-    ("dev", "fr"): (0.74, 0.87, 3),
-    ("dev", "pt"): (0.85, 0.80, 9),
-    ("test", "en"): (0.68, 0.57, 28),
-    ("test", "es"): (0.72, 0.59, 2),
+    ("dev", "en"): (0.83, 0.84, 17),
+    ("dev", "es"): (0.95, 0.69, 2),
+    ("dev", "fr"): (0.82, 0.89, 3),
+    ("dev", "pt"): (0.87, 0.82, 9),
+    ("test", "en"): (0.68, 0.57, 25),
+    ("test", "es"): (0.76, 0.60, 2),
     ("test", "fr"): (0.76, 0.59, 0),
-    ("test", "pt"): (0.71, 0.64, 1),
+    ("test", "pt"): (0.74, 0.67, 1),
 }
 
 

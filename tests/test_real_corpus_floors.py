@@ -39,9 +39,12 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.81 R 0.83, bands 0.76;  test: evidence P 0.61 R 0.53, bands 0.72.
 # Set again when 75 documents from 74 new buyers joined (477 documents), before any tuning on them:
 #   dev:  evidence P 0.80 R 0.79, bands 0.76;  test: evidence P 0.61 R 0.52, bands 0.72.
+# After the ninth round (roles, signals, evidence in es/pt/fr, a calibrated rubric: brands counted
+# once per product, facts as floors and ceilings):
+#   dev:  evidence P 0.81 R 0.81, bands 0.81;  test: evidence P 0.61 R 0.53, bands 0.75.
 FLOORS = {
-    "dev": {"evidence_p": 0.78, "evidence_r": 0.77, "bands": 0.74},
-    "test": {"evidence_p": 0.59, "evidence_r": 0.50, "bands": 0.70},
+    "dev": {"evidence_p": 0.79, "evidence_r": 0.79, "bands": 0.79},
+    "test": {"evidence_p": 0.59, "evidence_r": 0.51, "bands": 0.73},
 }
 # Development-part recall per evidence category (categories with at least 10 labels); set again
 # at 477 documents (exit 0.78, tco 0.76, weights 0.91 before any tuning on the seventh batch).
