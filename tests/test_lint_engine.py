@@ -158,24 +158,10 @@ def test_regex_timeout_becomes_a_file_warning(mini_rules, monkeypatch):
     import ospo_procure.rules.matchers as matchers
 
     monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 1e-9)
-    # As for a pattern whose backtracking rules/backtrack.py cannot bound (`\bdirect award\b` it can).
-    monkeypatch.setattr(matchers, "timeout_for", lambda pattern, timeout: timeout)
     text = "The second phase will be concluded by direct award. " * 4000
     result = lint_text(text, language="en", ruleset=mini_rules, score=False)
     assert any("rule T-SOLE's pattern timed out on block 1" in w for w in result.warnings), result.warnings
     assert any("that block was not fully checked" in w for w in result.warnings)
-
-
-def test_a_pattern_proved_linear_runs_without_a_timeout(mini_rules, monkeypatch):
-    import ospo_procure.rules.matchers as matchers
-    from ospo_procure.rules.backtrack import linear
-
-    assert linear(r"\bdirect award\b")
-    monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 1e-9)  # would time out on any timed search
-    text = "The second phase will be concluded by direct award. " * 400
-    result = lint_text(text, language="en", ruleset=mini_rules, score=False)
-    assert not any("T-SOLE" in w for w in result.warnings), result.warnings
-    assert len([f for f in result.findings if f.rule == "T-SOLE"]) == 400
 
 
 def test_context_cue_timeout_becomes_a_file_warning(mini_rules, monkeypatch):
@@ -183,7 +169,6 @@ def test_context_cue_timeout_becomes_a_file_warning(mini_rules, monkeypatch):
 
     text = ("Migration from the current system. " * 3000) + "It must run on Microsoft SQL Server."
     monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 1e-9)
-    monkeypatch.setattr(matchers, "timeout_for", lambda pattern, timeout: timeout)  # as for unbounded cues
     result = lint_text(text, language="en", ruleset=mini_rules, score=False)
     assert any("cue" in w and "timed out on block 1" in w for w in result.warnings), result.warnings
 

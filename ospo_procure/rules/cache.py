@@ -125,15 +125,6 @@ def entry_path(kind: str, key: str) -> Path:
     return cache_dir() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
 
-def load(kind: str, key: str) -> Any:
-    """The cached value of `kind` for `key`, or None when there is none or it is unreadable
-    (for entries that are added to rather than rebuilt: rules/backtrack.py's decisions)."""
-    try:
-        return _decode(_read_own(entry_path(kind, key)), key)
-    except (OSError, CorruptCache):
-        return None
-
-
 def load_or_build(kind: str, key: str, build: Callable[[], T]) -> T:
     """The cached value of `kind` for `key`, or build(), store it and return it."""
     path = entry_path(kind, key)

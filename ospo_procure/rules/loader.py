@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ospo_procure.errors import DataError
 from ospo_procure.paths import data_dir
-from ospo_procure.rules import backtrack, cache, prefilter, schema
+from ospo_procure.rules import cache, prefilter, schema
 from ospo_procure.rules.lexicons import (
     FormatLexicon,
     LexiconPass,
@@ -105,8 +105,7 @@ class RuleSet:
     # linter needs), and the language tables built from them (shared by selections).
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     _tables: dict[str, LanguageTables] = field(default_factory=dict, repr=False)
-    # The prefilter's and the backtracking bound's analyses of every regex in the folder
-    # (rules/prefilter.py, rules/backtrack.py), cached.
+    # The prefilter's analysis of every regex in the folder (rules/prefilter.py), cached.
     analyses: dict[str, Any] = field(default_factory=dict, repr=False)
     _lexicon_pass: LexiconPass | None = field(default=None, repr=False)
 
@@ -257,7 +256,6 @@ def _load_cached(root: Path) -> RuleSet:
     ruleset = cache.load_or_build("ruleset", key, lambda: _build(root, key))
     ruleset.directory = root  # the same content may be cached from another place
     prefilter.remember(ruleset.analyses)
-    backtrack.remember(ruleset.analyses)
     return ruleset
 
 
@@ -302,8 +300,9 @@ def _build(root: Path, key: str) -> RuleSet:
     }
     formats.surfaces.build()
     ruleset.lexicon_pass()
-    sources = sorted({p for patterns in _all_patterns(ruleset) for p in patterns.sources()})
-    ruleset.analyses = {**prefilter.analyses(sources), **backtrack.analyses(sources)}
+    ruleset.analyses = prefilter.analyses(
+        sorted({p for patterns in _all_patterns(ruleset) for p in patterns.sources()})
+    )
     return ruleset
 
 

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import regex
 
 from ospo_procure.message import Message
-from ospo_procure.rules.backtrack import timeout_for
 from ospo_procure.rules.lexicons import FormatEntry, LexHit, ProductEntry, VendorHit
 from ospo_procure.rules.lexicons import lower as lexicon_lower
 from ospo_procure.rules.patterns import REGEX_TIMEOUT, CueCheck, LoadEnv
@@ -202,7 +201,7 @@ class BlockContext:
             if not _has_literals(sets, folded):
                 return None
         try:
-            return pattern.search(self.text[lo:hi], timeout=timeout_for(pattern.pattern, REGEX_TIMEOUT))
+            return pattern.search(self.text[lo:hi], timeout=REGEX_TIMEOUT)
         except TimeoutError:
             # Translators: {who} names a rule's pattern or cue by its technical name.
             self.warn(
@@ -700,8 +699,7 @@ class _RegexScanner(Scanner):
             found = hits.get(slot, ())
             if found == ():
                 try:
-                    timeout = timeout_for(pattern.pattern, REGEX_TIMEOUT)
-                    spans = pattern.finditer(text, starts.get(slot, 0), timeout=timeout)
+                    spans = pattern.finditer(text, starts.get(slot, 0), timeout=REGEX_TIMEOUT)
                     found = hits[slot] = [h.span() for h in spans]
                 except TimeoutError:
                     found = hits[slot] = None
@@ -809,7 +807,7 @@ def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
     lo, hi = max(s, hit.start - 40), min(e, hit.end + 40)
     for pattern in context.ordinary_context.for_lang(ctx.lang):
         try:
-            found = list(pattern.finditer(text[lo:hi], timeout=timeout_for(pattern.pattern, REGEX_TIMEOUT)))
+            found = list(pattern.finditer(text[lo:hi], timeout=REGEX_TIMEOUT))
         except TimeoutError:
             ctx.warn(
                 Message(
