@@ -243,15 +243,7 @@ def _groups(
             window=g.get("window", 200),
         )
         unless = None
-        if isinstance(g.get("unless"), dict):  # a condition of this group alone, written in place
-            u = g["unless"]
-            unless = CueCheck(
-                name=f"{what} cue {i + 1} unless",
-                cues=env.patterns(u["cues"], line, f"{what} cue {i + 1} unless"),
-                scope=u.get("scope", "sentence"),
-                window=u.get("window", 200),
-            )
-        elif "unless" in g:
+        if "unless" in g:
             unless = conditions.get(g["unless"])
             if unless is None:
                 raise env.error(

@@ -240,8 +240,8 @@ ROLE_CUE_GROUP = {
         "scope": {"enum": ["sentence", "before", "after", "block", "clause", "lead_in"]},
         "window": WINDOW,
         # the cue does not count where this condition is found too: a name under `conditions:`
-        # (stated once, shared by the groups that name it) or, for one group, the condition itself
-        "unless": {"oneOf": [{"type": "string", "pattern": CONDITION_NAME}, ROLE_CONDITION]},
+        # (each condition stated once, however many groups name it)
+        "unless": {"type": "string", "pattern": CONDITION_NAME},
         # only products of these markets (products.yaml `market`): "GitHub page", "Zoom link"
         "markets": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1, "uniqueItems": True},
         # the role stays where the stated object buys the mention's vendor (what is replaced)
