@@ -28,13 +28,14 @@ class Excerpt:
     truncated_after: bool
 
 
-def excerpt(context: str, start: int, end: int) -> Excerpt:
-    """The excerpt of `context` (a block's text) around the match at [start, end)."""
+def excerpt(context: str, start: int, end: int, radius: int = RADIUS) -> Excerpt:
+    """The excerpt of `context` (a block's text) around the match at [start, end); `radius`
+    narrows it where a report quotes words inside a sentence of its own (a score's reason)."""
     n = len(context)
     start, end = max(0, min(start, n)), max(0, min(end, n))
-    if n <= WHOLE_UP_TO:
+    if n <= WHOLE_UP_TO - 2 * (RADIUS - radius):
         return Excerpt(context, start, end, 0, False, False)
-    lo, hi = max(0, start - RADIUS), min(n, end + RADIUS)
+    lo, hi = max(0, start - radius), min(n, end + radius)
     if lo > 0:
         space = context.find(" ", lo, min(start, lo + _SNAP))
         lo = space + 1 if space >= 0 else lo

@@ -27,6 +27,7 @@ import regex
 
 from ospo_procure.constants import LANGUAGES
 from ospo_procure.errors import DataError
+from ospo_procure.excerpt import excerpt
 from ospo_procure.model import (
     EVIDENCE_CATEGORIES,
     FINDING_CATEGORIES,
@@ -157,15 +158,10 @@ class Fact:
         return None
 
 
-def _around(text: str, start: int, end: int, width: int = 60) -> str:
+def _around(text: str, start: int, end: int) -> str:
     """The matched words with a little of their sentence, on one line."""
-    s, e = max(0, start - width), min(len(text), end + width)
-    if s > 0 and not text[s - 1].isspace():  # whole words only
-        s = next((i + 1 for i in range(s, start) if text[i].isspace()), start)
-    if e < len(text) and not text[e].isspace():
-        e = next((i for i in range(e, end, -1) if text[i].isspace()), end)
-    snippet = " ".join(text[s:e].split())
-    return ("…" if s else "") + snippet + ("…" if e < len(text) else "")
+    ex = excerpt(text, start, end, radius=60)
+    return ("…" if ex.truncated_before else "") + " ".join(ex.text.split()) + ("…" if ex.truncated_after else "")
 
 
 @dataclass
