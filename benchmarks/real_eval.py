@@ -19,7 +19,7 @@ from pathlib import Path
 
 import ahocorasick
 import yaml
-from realcorpus import BANDS, ROOT, CorpusDoc, Located, load_corpus
+from realcorpus import BANDS, ROOT, CorpusDoc, Located, load_corpus, overlaps
 
 from ospo_procure.lint import lint_document
 from ospo_procure.paths import data_dir
@@ -95,37 +95,37 @@ class Tally:
         self.bands += other.bands
 
 
-def _overlap(p: Pred, loc: Located) -> bool:
-    return p.block == loc.block and p.start < loc.end and loc.start < p.end
-
-
 def score(
     preds: list[Pred],
     labels: list[Located],
     errors: list[str] | None,
     where: str,
     why: Callable[[str, Pred | Located], str] | None = None,
+    classes: Counter[tuple[str, str]] | None = None,
 ) -> Counts:
-    """Category-aware overlap matching; `errors` collects FP/FN lines when given, each tagged with
-    `why(kind, item)` when that is given."""
+    """Category-aware overlap matching; `errors` collects FP/FN lines when given. With `why`,
+    each false or missed item is classed by `why(kind, item)`: the class tags its error line and
+    is counted in `classes`."""
     c = Counts(pred=len(preds), lab=len(labels))
+
+    def wrong(kind: str, item: Pred | Located, line: str) -> None:
+        tag = why(kind, item) if why else None
+        if classes is not None and tag is not None:
+            classes[(kind, tag)] += 1
+        if errors is not None:
+            errors.append(line + (f" <{tag}>" if tag else ""))
+
     for p in preds:
-        if any(_overlap(p, lab) and lab.label.category == p.category for lab in labels):
+        if any(overlaps(p, lab) and lab.label.category == p.category for lab in labels):
             c.tp_pred += 1
-        elif errors is not None:
-            tag = f" <{why('FP', p)}>" if why else ""
-            errors.append(f"FP {where} {p.category}: {p.what}{tag}")
+        else:
+            wrong("FP", p, f"FP {where} {p.category}: {p.what}")
     for lab in labels:
-        if any(_overlap(p, lab) and lab.label.category == p.category for p in preds):
+        if any(overlaps(p, lab) and lab.label.category == p.category for p in preds):
             c.tp_lab += 1
-        elif errors is not None:
-            tag = f" <{why('FN', lab)}>" if why else ""
-            errors.append(f"FN {where} {lab.label.category}/{lab.label.role}: {lab.label.text!r}{tag}")
+        else:
+            wrong("FN", lab, f"FN {where} {lab.label.category}/{lab.label.role}: {lab.label.text!r}")
     return c
-
-
-def _near(block: int, start: int, end: int, loc_block: int, loc_start: int, loc_end: int) -> bool:
-    return block == loc_block and start < loc_end and loc_start < end
 
 
 def evidence_miss_class(kind: str, item: Pred | Located, preds: list[Pred], located: list[Located]) -> str:
@@ -134,24 +134,22 @@ def evidence_miss_class(kind: str, item: Pred | Located, preds: list[Pred], loca
     is in the same block but elsewhere: span placement), `adjacent` (the right category is in the
     next or previous block: a split sentence, table cell or heading), `lockin` (FP only: the text is
     labelled as a lock-in signal or mention) or `nothing` (nothing there)."""
-    evidence = [loc for loc in located if loc.label.kind == "evidence"]
+    others: list[tuple[str, Pred | Located]]
     if kind == "FN":
         assert isinstance(item, Located)
-        cat, block, start, end = item.label.category, item.block, item.start, item.end
-        others: list[tuple[str, int, int, int]] = [(p.category, p.block, p.start, p.end) for p in preds]
+        cat = item.label.category
+        others = [(p.category, p) for p in preds]
     else:
         assert isinstance(item, Pred)
-        cat, block, start, end = item.category, item.block, item.start, item.end
-        others = [(e.label.category, e.block, e.start, e.end) for e in evidence]
-    if any(c != cat and _near(block, start, end, b, s, e) for c, b, s, e in others):
+        cat = item.category
+        others = [(e.label.category, e) for e in located if e.label.kind == "evidence"]
+    if any(c != cat and overlaps(item, o) for c, o in others):
         return "confused"
-    if any(c == cat and b == block for c, b, _, _ in others):
+    if any(c == cat and o.block == item.block for c, o in others):
         return "placed"
-    if any(c == cat and abs(b - block) == 1 for c, b, _, _ in others):
+    if any(c == cat and abs(o.block - item.block) == 1 for c, o in others):
         return "adjacent"
-    if kind == "FP" and any(
-        loc.label.kind != "evidence" and _near(block, start, end, loc.block, loc.start, loc.end) for loc in located
-    ):
+    if kind == "FP" and any(loc.label.kind != "evidence" and overlaps(item, loc) for loc in located):
         return "lockin"
     return "nothing"
 
@@ -218,13 +216,7 @@ def evaluate_doc(
     def why(kind: str, item: Pred | Located) -> str:
         return evidence_miss_class(kind, item, evid, doc.located)
 
-    t.evidence = score(evid, evidence, errors, f"{doc.id} evidence", why)
-    for p in evid:
-        if not any(_overlap(p, e) and e.label.category == p.category for e in evidence):
-            t.evidence_classes[("FP", why("FP", p))] += 1
-    for e in evidence:
-        if not any(_overlap(p, e) and e.label.category == p.category for p in evid):
-            t.evidence_classes[("FN", why("FN", e))] += 1
+    t.evidence = score(evid, evidence, errors, f"{doc.id} evidence", why, t.evidence_classes)
     for cat in {p.category for p in preds} | {lab.label.category for lab in signals}:
         t.by_category[cat] = score(
             [p for p in preds if p.category == cat], [s for s in signals if s.label.category == cat], None, ""
@@ -236,14 +228,14 @@ def evaluate_doc(
     base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
     t.baseline = score(base, signals, None, "")
     for p in preds:
-        if any(_overlap(p, m) for m in mentions) and not any(_overlap(p, s) for s in signals):
+        if any(overlaps(p, m) for m in mentions) and not any(overlaps(p, s) for s in signals):
             warning = p.severity == "warning"
             t.role_warnings += warning
             t.role_errors += not warning
             if errors is not None:
                 errors.append(
                     f"ROLE {doc.id}: {p.severity} {p.what} on a mention labelled "
-                    f"{[m.label.role for m in mentions if _overlap(p, m)]}"
+                    f"{[m.label.role for m in mentions if overlaps(p, m)]}"
                 )
     signal_blocks = {s.block for s in signals}
     flagged = {p.block for p in preds}

@@ -15,7 +15,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 
@@ -39,6 +39,29 @@ class Label:
     text: str
     context: str | None
     why: str
+
+
+class Placed(Protocol):
+    """Anything placed in a block of a document: a located label, a prediction, a mention seen."""
+
+    @property
+    def block(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+class Place(NamedTuple):
+    block: int
+    start: int
+    end: int
+
+
+def overlaps(a: Placed, b: Placed) -> bool:
+    """Whether two places share characters of one block: how every measure matches a finding to
+    a label."""
+    return a.block == b.block and a.start < b.end and b.start < a.end
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from real_eval import Baseline
-from realcorpus import ROOT, CorpusDoc, Located, load_corpus
+from realcorpus import ROOT, CorpusDoc, Located, Place, Placed, load_corpus, overlaps
 
 from ospo_procure.lint import lint_document
 from ospo_procure.matching import Candidate
@@ -86,13 +86,9 @@ class Stats:
 _FAMILY = {"brand": {"brand", "proprietary_technology"}, "proprietary_technology": {"brand", "proprietary_technology"}}
 
 
-def _truth(labels: list[Located], block: int, start: int, end: int, category: str) -> str:
+def _truth(labels: list[Located], place: Placed, category: str) -> str:
     family = _FAMILY.get(category, {category})
-    over = [
-        loc
-        for loc in labels
-        if loc.block == block and loc.start < end and start < loc.end and loc.label.category in family
-    ]
+    over = [loc for loc in labels if overlaps(loc, place) and loc.label.category in family]
     if not over:
         return "-"
     over.sort(key=lambda loc: (loc.label.category != category, loc.label.kind != "signal"))
@@ -128,7 +124,7 @@ def audit_doc(doc: CorpusDoc, ruleset: RuleSet) -> list[tuple[str, Seen]]:
                 cand.rule.category,
                 role,
                 severity,
-                _truth(labels, index, cand.start, cand.end, cand.rule.category),
+                _truth(labels, Place(index, cand.start, cand.end), cand.rule.category),
                 decision.reason,
                 " ".join(text[max(0, cand.start - 160) : cand.end + 160].split()),
             ),
@@ -144,9 +140,9 @@ def _silenced(doc: CorpusDoc, seen: list[tuple[str, Seen]], baseline: Baseline) 
         if loc.label.kind != "signal" or loc.label.role not in ("required", "object"):
             continue
         text = doc.document.blocks[loc.block].text
-        if not any(p.start < loc.end and loc.start < p.end for p in baseline.scan(text, loc.block)):
+        if not any(overlaps(p, loc) for p in baseline.scan(text, loc.block)):
             continue
-        over = [(p, s) for p, s in seen if s.block == loc.block and s.start < loc.end and loc.start < s.end]
+        over = [(p, s) for p, s in seen if overlaps(s, loc)]
         if any(s.severity in REPORTED for _, s in over):
             continue
         paths = sorted({f"{p} -> {s.role}/{s.severity}" for p, s in over}) or ["(no candidate)"]

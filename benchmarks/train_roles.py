@@ -32,7 +32,7 @@ from pathlib import Path
 
 import spacy
 from real_eval import Counts, Pred, score
-from realcorpus import CorpusDoc, Located, load_corpus
+from realcorpus import CorpusDoc, Located, load_corpus, overlaps
 from spacy.training import Example
 
 from ospo_procure.lint import lint_document
@@ -333,8 +333,8 @@ def measure(linted: list[Linted], demoted: Callable[[int], bool], lang: str | No
         preds = [p for p, i in lt.preds if not demoted(i)]
         total.add(score(preds, lt.signals, None, ""))
         for p in preds:
-            on_mention = any(p.block == m.block and p.start < m.end and m.start < p.end for m in lt.mentions)
-            on_signal = any(p.block == s.block and p.start < s.end and s.start < p.end for s in lt.signals)
+            on_mention = any(overlaps(p, m) for m in lt.mentions)
+            on_signal = any(overlaps(p, s) for s in lt.signals)
             role_errors += on_mention and not on_signal
     return Figures(total, role_errors)
 
