@@ -14,6 +14,16 @@ def findings_of(text: str, lang: str, ruleset) -> list:
     return [f for f in lint_text(text, language=lang, ruleset=ruleset, score=False).findings if f.kind == "finding"]
 
 
+def reported(text: str, lang: str, ruleset, category: str | None = None) -> list:
+    """The lock-in findings a reviewer is asked to act on (error or warning level), of `category`
+    when given."""
+    return [
+        f
+        for f in findings_of(text, lang, ruleset)
+        if f.severity in ("error", "warning") and category in (None, f.category)
+    ]
+
+
 def brand_findings(text: str, lang: str, ruleset, match: str):
     """The brand findings on `match`, and every finding of the text (for failure messages)."""
     found = findings_of(text, lang, ruleset)

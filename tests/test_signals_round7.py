@@ -5,18 +5,14 @@ manufacturer authorisation, licences sized by a count, and what is not a sole so
 from __future__ import annotations
 
 import pytest
+from rolecheck import reported
 
 from ospo_procure.lint import lint_text
 
 
 def _reported(text: str, lang: str, rules, category: str) -> list[tuple[str, str, str | None]]:
     """(rule, severity, role) of the findings of `category` at error or warning level."""
-    result = lint_text(text, language=lang, ruleset=rules, score=False)
-    return [
-        (f.rule, f.severity, f.role)
-        for f in result.findings
-        if f.kind == "finding" and f.category == category and f.severity in ("error", "warning")
-    ]
+    return [(f.rule, f.severity, f.role) for f in reported(text, lang, rules, category)]
 
 
 @pytest.mark.parametrize(

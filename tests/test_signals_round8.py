@@ -6,18 +6,12 @@ new tender declared pointless."""
 from __future__ import annotations
 
 import pytest
-
-from ospo_procure.lint import lint_text
+from rolecheck import reported
 
 
 def _reported(text: str, lang: str, rules, category: str | None = None) -> list[tuple[str, str, str]]:
     """(category, rule, match) of the findings at error or warning level."""
-    result = lint_text(text, language=lang, ruleset=rules, score=False)
-    return [
-        (f.category, f.rule, f.match)
-        for f in result.findings
-        if f.kind == "finding" and f.severity in ("error", "warning") and category in (None, f.category)
-    ]
+    return [(f.category, f.rule, f.match) for f in reported(text, lang, rules, category)]
 
 
 @pytest.mark.parametrize(
