@@ -169,11 +169,13 @@ def main() -> int:
         "could move with another sample of tenders)",
     )
     ap.add_argument(
-        "--classify-evidence",
+        "--classify",
         action="store_true",
-        help="with --real: count why evidence is missed or false (confused with another category, "
-        "placed elsewhere in the block, in the adjacent block, on lock-in text, nothing there); "
-        "with --show-errors each evidence error is tagged with its class",
+        help="with --real: count why findings and evidence are missed or false (a finding: kept at "
+        "info with its role, confused with another category, placed elsewhere in the block, a listed "
+        "name dropped, on a labelled mention, nothing there; evidence: confused, placed, in the "
+        "adjacent block, on lock-in text, nothing there); with --show-errors each error is tagged "
+        "with its class",
     )
     ap.add_argument(
         "--bands",
@@ -194,7 +196,7 @@ def main() -> int:
             ids=ids,
             rules=args.rules,
             confidence=args.ci,
-            classify=args.classify_evidence,
+            classify=args.classify,
             bands=args.bands,
         )
         print("\n".join(lines))

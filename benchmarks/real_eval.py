@@ -75,9 +75,12 @@ class Tally:
     # criterion -> (labelled band, scored band) -> documents: the confusion table of `--bands`
     confusion: dict[int, Counter[tuple[str, str]]] = field(default_factory=lambda: defaultdict(Counter))
     evidence_by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
-    evidence_classes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (FN|FP, why) -> count
+    # (FN|FP, why) -> count, for lock-in findings and evidence items: what `--classify` prints
+    finding_classes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    evidence_classes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
+        self.finding_classes.update(other.finding_classes)
         self.evidence_classes.update(other.evidence_classes)
         for name in ("findings", "evidence", "baseline"):
             getattr(self, name).add(getattr(other, name))
@@ -129,7 +132,7 @@ def score(
 
 
 def evidence_miss_class(kind: str, item: Pred | Located, preds: list[Pred], located: list[Located]) -> str:
-    """Why an evidence item is a miss (FN) or a false item (FP), for --classify-evidence:
+    """Why an evidence item is a miss (FN) or a false item (FP), for --classify:
     `confused` (an item of another evidence category overlaps it), `placed` (the right category
     is in the same block but elsewhere: span placement), `adjacent` (the right category is in the
     next or previous block: a split sentence, table cell or heading), `lockin` (FP only: the text is
@@ -151,6 +154,46 @@ def evidence_miss_class(kind: str, item: Pred | Located, preds: list[Pred], loca
         return "adjacent"
     if kind == "FP" and any(loc.label.kind != "evidence" and overlaps(item, loc) for loc in located):
         return "lockin"
+    return "nothing"
+
+
+def finding_miss_class(
+    kind: str, item: Pred | Located, preds: list[Pred], quiet: list[Pred], listed: list[Pred], located: list[Located]
+) -> str:
+    """Why a lock-in signal is missed (FN) or a finding is false (FP), for --classify. A miss is
+    `confused` (a finding of another category overlaps it), `info:<role>` (the rule found it and
+    the role stage kept it at info level, with the role it gave), `placed` (the right category is
+    elsewhere in the block), `listed` (not found although the plain brand list names it: a known
+    name the engine dropped) or `nothing` (no rule reaches the wording). A false finding is
+    `mention:<role>` (text labelled as a non-lock-in mention, with its labelled role), `confused`
+    (a signal of another category), `placed` (a signal of its category elsewhere in the block) or
+    `nothing` (unlabelled text)."""
+    if kind == "FN":
+        assert isinstance(item, Located)
+        return _missed_signal_class(item, preds, quiet, listed)
+    assert isinstance(item, Pred)
+    mentions = [loc for loc in located if loc.label.kind == "mention" and overlaps(item, loc)]
+    if mentions:
+        return "mention:" + "/".join(sorted({str(m.label.role) for m in mentions}))
+    signals = [loc for loc in located if loc.label.kind == "signal"]
+    if any(s.label.category != item.category and overlaps(item, s) for s in signals):
+        return "confused"
+    if any(s.label.category == item.category and s.block == item.block for s in signals):
+        return "placed"
+    return "nothing"
+
+
+def _missed_signal_class(item: Located, preds: list[Pred], quiet: list[Pred], listed: list[Pred]) -> str:
+    cat = item.label.category
+    if any(p.category != cat and overlaps(p, item) for p in preds):
+        return "confused"
+    roles = sorted({p.what.rsplit("[", 1)[-1].rstrip("]") for p in quiet if p.category == cat and overlaps(p, item)})
+    if roles:
+        return "info:" + "/".join(roles)
+    if any(p.category == cat and p.block == item.block for p in preds):
+        return "placed"
+    if cat == "brand" and any(overlaps(p, item) for p in listed):
+        return "listed"
     return "nothing"
 
 
@@ -208,14 +251,23 @@ def evaluate_doc(
     evid = [
         Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r}") for f in result.evidence
     ]
+    quiet = [
+        Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r} [{f.role}]")
+        for f in result.findings
+        if f.severity == "info" and not f.waived
+    ]
     signals = [loc for loc in doc.located if loc.label.kind == "signal"]
     mentions = [loc for loc in doc.located if loc.label.kind == "mention"]
     evidence = [loc for loc in doc.located if loc.label.kind == "evidence"]
-    t.findings = score(preds, signals, errors, doc.id)
+    base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
+
+    def why_finding(kind: str, item: Pred | Located) -> str:
+        return finding_miss_class(kind, item, preds, quiet, base, doc.located)
 
     def why(kind: str, item: Pred | Located) -> str:
         return evidence_miss_class(kind, item, evid, doc.located)
 
+    t.findings = score(preds, signals, errors, doc.id, why_finding, t.finding_classes)
     t.evidence = score(evid, evidence, errors, f"{doc.id} evidence", why, t.evidence_classes)
     for cat in {p.category for p in preds} | {lab.label.category for lab in signals}:
         t.by_category[cat] = score(
@@ -225,7 +277,6 @@ def evaluate_doc(
         t.evidence_by_category[cat] = score(
             [p for p in evid if p.category == cat], [e for e in evidence if e.label.category == cat], None, ""
         )
-    base = [p for i, b in enumerate(doc.document.blocks) for p in baseline.scan(b.text, i)]
     t.baseline = score(base, signals, None, "")
     for p in preds:
         if any(overlaps(p, m) for m in mentions) and not any(overlaps(p, s) for s in signals):
@@ -297,12 +348,16 @@ def _row(name: str, t: Tally) -> str:
     )
 
 
-def _classes(t: Tally) -> str:
-    parts = [
-        f"{kind} " + " ".join(f"{why} {n}" for (k, why), n in sorted(t.evidence_classes.items()) if k == kind)
-        for kind in ("FN", "FP")
-    ]
-    return "            evidence misses by class: " + "; ".join(parts)
+def _classes(t: Tally) -> list[str]:
+    lines = []
+    for name, classes in (("finding", t.finding_classes), ("evidence", t.evidence_classes)):
+        parts = [
+            f"{kind} "
+            + " ".join(f"{why} {n}" for (k, why), n in sorted(classes.items(), key=lambda kv: -kv[1]) if k == kind)
+            for kind in ("FN", "FP")
+        ]
+        lines.append(f"            {name} errors by class: " + "; ".join(parts))
+    return lines
 
 
 def _interval(values: list[float]) -> str:
@@ -349,7 +404,8 @@ def run(
 ) -> list[str]:
     """The report lines; `rules` is a rule folder to measure instead of the bundled rules;
     `confidence` adds a bootstrap interval under each language's line and the total; `classify`
-    adds, per language, why evidence items are missed or false (evidence_miss_class); `bands` a
+    adds, per language, why findings and evidence items are missed or false (finding_miss_class,
+    evidence_miss_class); `bands` a
     confusion table of criterion bands per split (labelled against scored)."""
     baseline = Baseline()
     ruleset = load_ruleset(rules) if rules is not None else None
@@ -383,7 +439,7 @@ def run(
                 if confidence:
                     block.append(intervals(per_doc[(s, lang)]))
                 if classify:
-                    block.append(_classes(t))
+                    block += _classes(t)
                 if by_category:
                     block += [
                         f"      {cat:<24} P {_f(c.p())} R {_f(c.r())} ({c.pred}/{c.lab})"
@@ -399,7 +455,7 @@ def run(
             _row("  all", total),
         ]
         if classify:
-            lines.append(_classes(total))
+            lines += _classes(total)
         if confidence:
             lines.append(intervals([t for (s, _), ts in sorted(per_doc.items()) if s == split for t in ts]))
         if bands:
