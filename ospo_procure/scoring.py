@@ -63,12 +63,21 @@ _TERM = {
         "roles": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
 }
-_BOUND = {
+_BOUND_ONE = {
     "type": "object",
     "additionalProperties": False,
     "required": ["fact", "score"],
-    "properties": {"fact": {"type": "string"}, "unless": {"type": "string"}, "score": {"type": "number"}},
+    "properties": {
+        "fact": {"type": "string"},
+        "unless": {"type": "string"},
+        "score": {"type": "number"},
+        # Only a score already at least this high is raised (a floor) or held (a ceiling): the
+        # award factors naming security lift weights to high, never a document without weights.
+        "from": {"type": "number"},
+    },
 }
+# One bound, or several (each its own fact): the highest floor, or the lowest ceiling, that holds applies.
+_BOUND = {"oneOf": [_BOUND_ONE, {"type": "array", "items": _BOUND_ONE, "minItems": 1}]}
 RUBRIC_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -92,6 +101,9 @@ RUBRIC_SCHEMA = {
                 "required": ["cues"],
                 "properties": {
                     "says": {"type": "object", "additionalProperties": {"type": "string"}, "required": ["en"]},
+                    # Only words in the award part (a heading above them, or their sentence, that
+                    # `award_context` matches): the award factors name security, not the scope.
+                    "in_award": {"type": "boolean"},
                     "cues": {
                         "type": "object",
                         "propertyNames": {"enum": list(LANGUAGES)},
@@ -137,25 +149,71 @@ RUBRIC_SCHEMA = {
 @dataclass(frozen=True)
 class Fact:
     """A fact of the whole document (its award criteria stated; lowest price the only one):
-    per language, the pattern of the words that state it, and what it is in words."""
+    per language, the pattern of the words that state it, and what it is in words. With
+    `in_award`, only words in the award part count (a heading above them names the evaluation:
+    "5. Evaluation > Technical approach")."""
 
     name: str
     says: dict[str, str]
     cues: dict[str, regex.Pattern[str]]
+    in_award: bool = False
 
-    def words(self, result: FileResult, lang: str) -> str | None:
-        """The document's own words that state the fact (the first place), or None."""
+    def words(self, result: FileResult, lang: str, award: regex.Pattern[str] | None = None) -> str | None:
+        """The document's own words that state the fact, or None: the first sentence that states
+        it, else the first heading over a section with text that names it (a heading alone, or a
+        contents entry, states no rule). With `in_award`, only words under a heading of the award part."""
         pattern = self.cues.get(lang)
-        if pattern is None:
+        if pattern is None or (self.in_award and award is None):
             return None
-        for block in result.blocks:
+        blocks = result.blocks
+        headed: str | None = None
+        for i, block in enumerate(blocks):
+            heading = block.kind == "heading"
+            if heading and (headed is not None or i + 1 >= len(blocks) or blocks[i + 1].kind == "heading"):
+                continue
             try:
-                m = pattern.search(block.text, timeout=REGEX_TIMEOUT)
+                found = list(pattern.finditer(block.text, timeout=REGEX_TIMEOUT))
             except TimeoutError:  # a pathological block: the fact is not read there
                 continue
-            if m is not None:
-                return _around(block.text, m.start(), m.end())
-        return None
+            for m in found:
+                if contents_entry(block.text, m.start(), m.end()):
+                    continue
+                if self.in_award and not (award is not None and award.search(block.location.heading or "")):
+                    continue
+                if not heading:
+                    return _around(block.text, m.start(), m.end())
+                headed = _around(block.text, m.start(), m.end())
+                break
+        return headed
+
+
+# A contents entry names a clause without stating it. Three shapes, whatever the language: a link
+# to a place in the same document ("[4.0 Basis for Award](#40-basis-for-award)"); a title whose
+# line ends in a dot leader and a page number ("Award criteria ........ 12"); a title inside a
+# run of titles in capitals with their numbers (a contents list read as one paragraph: "4.
+# ADMINISTRATION 9 EVALUATION OF BIDS AWARD CRITERIA QUALIFICATION 11 ..."). A statement written
+# in capitals ("AWARD CRITERION: LOWEST PRICE") has no run of titles around it.
+_ANCHOR_LINK = regex.compile(r"\[[^\[\]\n]*\]\(#[^)\s]*\)")
+_LEADER_PAGE = regex.compile(r"[^\n.;:!?]{0,80}?(?:\.{4,}|…{2,}|_{4,}|\t)[\s.…_]*\d{1,4}\b")
+_NUMBER = regex.compile(r"(?<!\w)\d{1,3}(?!\w)")
+_RUN = 40  # characters of capitals on each side of the title
+_REACH = 2000  # how far a run of capitals is followed
+
+
+def contents_entry(text: str, start: int, end: int) -> bool:
+    """Whether the words at text[start:end] are an entry of a table of contents, not a statement."""
+    if any(m.start() <= start and end <= m.end() for m in _ANCHOR_LINK.finditer(text, max(0, start - 200), end + 200)):
+        return True
+    if _LEADER_PAGE.match(text, end):
+        return True
+    if any(c.islower() for c in text[start:end]):
+        return False
+    left, right = start, end
+    while left > max(0, start - _REACH) and not text[left - 1].islower():
+        left -= 1
+    while right < min(len(text), end + _REACH) and not text[right].islower():
+        right += 1
+    return start - left >= _RUN and right - end >= _RUN and len(_NUMBER.findall(text, left, right)) >= 2
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -225,20 +283,29 @@ def _load_facts(data: dict[str, Any], path: Path, lines: LineMap) -> dict[str, F
                 )
                 for lang, cues in spec["cues"].items()
             },
+            bool(spec.get("in_award")),
         )
         for name, spec in (data.get("facts") or {}).items()
     }
     for number, spec in data["criteria"].items():
         for kind in ("floor", "ceiling"):
-            bound = spec.get(kind) or {}
-            for key in ("fact", "unless"):
-                if key in bound and bound[key] not in facts:
-                    raise DataError(
-                        f"criterion {number}: {kind} {key} {bound[key]!r} is not one of the rubric's facts",
-                        path=path,
-                        line=line_of(lines, ("criteria", number, kind)),
-                    )
+            for bound in bounds_of(spec, kind):
+                for key in ("fact", "unless"):
+                    if key in bound and bound[key] not in facts:
+                        raise DataError(
+                            f"criterion {number}: {kind} {key} {bound[key]!r} is not one of the rubric's facts",
+                            path=path,
+                            line=line_of(lines, ("criteria", number, kind)),
+                        )
     return facts
+
+
+def bounds_of(spec: dict[str, Any], kind: Literal["floor", "ceiling"]) -> list[dict[str, Any]]:
+    """A criterion's floors (or ceilings): the rubric writes one as a mapping, several as a list."""
+    bound = spec.get(kind)
+    if not bound:
+        return []
+    return list(bound) if isinstance(bound, list) else [bound]
 
 
 def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:
@@ -356,7 +423,9 @@ class _Facts:
 
     def words(self, name: str) -> str | None:
         if name not in self.found:
-            self.found[name] = self.rubric.facts[name].words(self.result, self.lang)
+            self.found[name] = self.rubric.facts[name].words(
+                self.result, self.lang, self.rubric.award_context.get(self.lang)
+            )
         return self.found[name]
 
 
@@ -402,16 +471,24 @@ def _criterion(
 def _bound(
     kind: Literal["floor", "ceiling"], spec: dict[str, Any], score: float, rubric: Rubric, facts: _Facts
 ) -> ScoreBound | None:
-    """The criterion's floor (or ceiling) when the score is below (above) it, the document
-    states its fact and does not state its `unless` fact."""
-    bound: dict[str, Any] = spec.get(kind) or {}
-    if not bound or (score >= bound["score"] if kind == "floor" else score <= bound["score"]):
+    """The highest floor above the score (or the lowest ceiling below it) whose fact the document
+    states, whose `unless` fact it does not state, and whose `from` the score reaches."""
+    best: dict[str, Any] | None = None
+    words = ""
+    for bound in bounds_of(spec, kind):
+        target = float(bound["score"])
+        if (score >= target if kind == "floor" else score <= target) or score < bound.get("from", -math.inf):
+            continue
+        if best is not None and (target <= best["score"] if kind == "floor" else target >= best["score"]):
+            continue
+        found = facts.words(bound["fact"])
+        if found is None or ("unless" in bound and facts.words(bound["unless"]) is not None):
+            continue
+        best, words = bound, found
+    if best is None:
         return None
-    words = facts.words(bound["fact"])
-    if words is None or ("unless" in bound and facts.words(bound["unless"]) is not None):
-        return None
-    fact = rubric.facts[bound["fact"]]
-    return ScoreBound(kind, float(bound["score"]), fact.name, fact.says, words)
+    fact = rubric.facts[best["fact"]]
+    return ScoreBound(kind, float(best["score"]), fact.name, fact.says, words)
 
 
 def check_rubric(ruleset: RuleSet) -> None:

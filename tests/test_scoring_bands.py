@@ -203,3 +203,182 @@ def test_services_around_a_named_product_narrow_the_field(lang, renewal):
 def test_the_open_licence_of_the_deliverables_is_no_licence_purchase(lang, open_terms):
     """Licensing the deliverables openly sets no terms for licences the buyer must hold: no ceiling."""
     assert lint_text(open_terms, language=lang).scorecard.criteria[8].bound is None
+
+
+# --- stop 22 (issue 9, bands9): contents entries, interoperability in general terms, security
+# among weighted award factors, restated partner conditions, per-user licences as priced items.
+
+
+@pytest.mark.parametrize(
+    ("lang", "contents"),
+    [
+        (
+            "en",
+            "1. BACKGROUND 1 2. SCOPE OF WORK 2 3. SUBMISSION OF BIDS 5 EVALUATION OF BIDS AWARD CRITERIA "
+            "ELIGIBILITY REQUIREMENTS 7 4. PAYMENT TERMS 9 ANNEX A: PRICE SCHEDULE 10",
+        ),
+        (
+            "es",
+            "1. ANTECEDENTES 1 2. OBJETO DEL CONTRATO 2 3. PRESENTACIÓN DE OFERTAS 4 EVALUACIÓN DE LAS OFERTAS "
+            "CRITERIOS DE ADJUDICACIÓN REQUISITOS DE SOLVENCIA 6 4. FORMA DE PAGO 8 ANEXO I: MODELO DE OFERTA 9",
+        ),
+        (
+            "pt",
+            "1. DO OBJETO 1 2. DA JUSTIFICATIVA 2 3. DA APRESENTAÇÃO DAS PROPOSTAS 4 DOS CRITÉRIOS DE JULGAMENTO "
+            "DA HABILITAÇÃO E DOS DOCUMENTOS 6 4. DO PAGAMENTO 8 ANEXO I: MODELO DE PROPOSTA 9",
+        ),
+        (
+            "fr",
+            "ARTICLE 1 : OBJET DU MARCHÉ 2 ARTICLE 2 : DURÉE 3 ARTICLE 3 : PRÉSENTATION DES OFFRES 4 "
+            "CRITÈRES D'ATTRIBUTION ET JUGEMENT DES OFFRES 6 ARTICLE 4 : PAIEMENT 8 ARTICLE 5 : PÉNALITÉS 9",
+        ),
+    ],
+)
+def test_a_contents_entry_states_no_award_rule(lang, contents):
+    """A table of contents read as one paragraph names the award clause without stating it:
+    no floor on criterion 9, and the words of a later statement are quoted instead of it."""
+    assert lint_text(contents, language=lang).scorecard.criteria[9].bound is None
+    stated = lint_text(f"{contents}\n\n{AWARD[[a[0] for a in AWARD].index(lang)][1]}", language=lang)
+    nine = stated.scorecard.criteria[9]
+    assert nine.bound is not None and nine.bound.words.strip("…") in stated.blocks[1].text
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [
+        "- [4.0 Basis for Award](#40-basis-for-award)\n- [5.0 Payment](#50-payment)",
+        "Evaluation criteria ............................ 12\nPayment terms ................................ 14",
+    ],
+)
+def test_a_linked_or_dotted_contents_entry_states_no_award_rule(tmp_path, contents):
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    path = tmp_path / "contents.md"
+    path.write_text(f"# Request for quotation\n\n{contents}\n\n## Scope\n\nThe services are in Annex A.\n")
+    assert lint_document(read_document(path), language="en").scorecard.criteria[9].bound is None
+
+
+def test_a_heading_states_the_award_only_over_text(tmp_path):
+    """'## Evaluation criteria' with its clause below is the award stated (mid); the same heading
+    with nothing under it (the next heading follows at once) states nothing."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    def nine(body: str) -> int:
+        path = tmp_path / "rfq.md"
+        path.write_text(f"# Request for quotation\n\n{body}\n")
+        return lint_document(read_document(path), language="en").scorecard.criteria[9].score
+
+    assert nine("## Evaluation criteria\n\nTechnical approach, staffing plan and past performance.") == 2
+    assert nine("## Evaluation criteria\n\n## Payment\n\nInvoices are paid monthly.") <= 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "integration"),
+    [
+        ("en", "The new case management system shall be integrated with the existing financial systems of the agency."),
+        ("es", "La solución deberá integrarse con los sistemas de gestión documental y de nómina de la entidad."),
+        (
+            "pt",
+            "O sistema deverá integrar-se com os sistemas corporativos de protocolo e de recursos humanos do órgão.",
+        ),
+        ("fr", "La solution devra s'intégrer avec les applications métiers existantes de la collectivité."),
+    ],
+)
+def test_interoperability_asked_in_general_terms_is_mid_on_criterion_5(lang, integration):
+    """Criterion 5: interoperability asked for in general terms, no standard named, is mid; a
+    document silent on it stays low."""
+    silent = lint_text("The services are described in Annex A.", language=lang).scorecard.criteria[5]
+    asked = lint_text(integration, language=lang).scorecard.criteria[5]
+    assert silent.score <= 1 and silent.bound is None
+    assert asked.score == 2
+    assert asked.bound is not None and asked.bound.fact == "interoperability_asked"
+    assert asked.bound.says[lang] in asked.reasons(lang)[-2]
+
+
+def test_people_who_communicate_ask_for_no_interoperability():
+    five = lint_text(
+        "The project manager will communicate with the agency's stakeholders and attend weekly meetings.",
+        language="en",
+    ).scorecard.criteria[5]
+    assert five.score <= 1 and five.bound is None
+
+
+SECURITY = [
+    (
+        "en",
+        "## 5. Evaluation factors\n\nTechnical approach 50 points; past performance 20 points; price 30 points.\n\n"
+        "### 5.1 Technical approach\n\nThe offeror's plan for keeping the platform secure and its audit trail.",
+        "## 5. Evaluation factors\n\nTechnical approach 50 points; past performance 20 points; price 30 points.\n\n"
+        "### 5.1 Technical approach\n\nThe offeror's plan for the user research and the delivery schedule.",
+        "## 2. Scope\n\nThe platform must be secure and keep an audit trail.\n\n"
+        "## 5. Evaluation factors\n\nTechnical approach 50 points; past performance 20 points; price 30 points.",
+    ),
+    (
+        "es",
+        "## 5. Criterios de valoración\n\nPropuesta técnica 50 puntos; experiencia 20 puntos; precio 30 puntos.\n\n"
+        "### 5.1 Propuesta técnica\n\nSe valorará el plan de seguridad de la información y la trazabilidad.",
+        "## 5. Criterios de valoración\n\nPropuesta técnica 50 puntos; experiencia 20 puntos; precio 30 puntos.\n\n"
+        "### 5.1 Propuesta técnica\n\nSe valorará la metodología de trabajo y el cronograma.",
+        "## 2. Alcance\n\nLa plataforma garantizará la seguridad de la información.\n\n"
+        "## 5. Criterios de valoración\n\nPropuesta técnica 50 puntos; experiencia 20 puntos; precio 30 puntos.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "secure", "plain", "scope"), SECURITY)
+def test_security_among_weighted_award_factors_is_high_on_criterion_9(tmp_path, lang, secure, plain, scope):
+    """Criterion 9 high: weighted factors that include security, licensing, auditability or
+    transparency. The same words in the scope, or weights alone, stay mid."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    def nine(body: str, name: str):
+        path = tmp_path / name
+        path.write_text(f"# Terms of reference\n\n{body}\n", encoding="utf-8")
+        return lint_document(read_document(path), language=lang).scorecard.criteria[9]
+
+    rated = nine(secure, "secure.md")
+    assert rated.score == 4
+    assert rated.bound is not None and rated.bound.fact == "award_names_security"
+    assert 2 <= nine(plain, "plain.md").score <= 3
+    assert 2 <= nine(scope, "scope.md").score <= 3
+
+
+def test_security_among_factors_without_weights_stays_mid(tmp_path):
+    """The raise to high needs weights first (`from`): factors listed without weights are mid."""
+    from ospo_procure.lint import lint_document
+    from ospo_procure.readers import read_document
+
+    path = tmp_path / "listed.md"
+    path.write_text(
+        "# RFP\n\n## Evaluation\n\nProposals will be evaluated on the following factors: technical approach, "
+        "security of the solution and past performance.\n"
+    )
+    nine = lint_document(read_document(path), language="en").scorecard.criteria[9]
+    assert nine.score == 2 and nine.bound is not None and nine.bound.fact == "award_stated"
+
+
+def test_each_of_several_floors_must_name_a_fact(tmp_path):
+    """Several floors are a list; each must name a fact of the rubric."""
+    bad = tmp_path / "checklist.yaml"
+    bad.write_text(
+        "facts:\n  award_stated:\n    cues: {en: ['award criteria']}\n"
+        "criteria:\n" + "".join(f"  {n}:\n    title: {{en: x}}\n    base: 1\n" for n in range(1, 9)) + "  9:\n"
+        "    title: {en: x}\n    base: 0\n    floor:\n      - {fact: award_stated, score: 2}\n"
+        "      - {fact: nowhere, from: 2.5, score: 4}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"checklist\.yaml:\d+: criterion 9: floor fact 'nowhere'"):
+        load_rubric(bad)
+
+
+def test_a_partner_condition_restated_is_one_condition():
+    """Criterion 4: an authorised-partner condition restated in many clauses is still "competitive,
+    but with vendor authorisation/partner conditions" (mid), not a direct award (low)."""
+    clause = "The bidder must be an authorised partner of the manufacturer and provide the manufacturer's authorisation letter."
+    once = lint_text(clause, language="en").scorecard.criteria[4]
+    often = lint_text("\n\n".join([clause] * 6), language="en").scorecard.criteria[4]
+    assert any(f.category == "vendor_certification" for f in often.findings)
+    assert 2 <= often.score <= 3 and once.score >= often.score
