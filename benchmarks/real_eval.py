@@ -322,13 +322,18 @@ def _drivers(c: CriterionScore) -> list[str]:
 
 
 def confusion_table(t: Tally) -> list[str]:
-    """Per criterion, labelled band (rows) against scored band (columns), and the agreement."""
-    lines = ["  criterion  labelled -> scored low/mid/high   agreement"]
+    """Per criterion, labelled band (rows) against scored band (columns), the agreement, and how
+    many bands are scored below and above their label (which way a criterion is off)."""
+    lines = ["  criterion  labelled -> scored low/mid/high   agreement  below/above"]
+    order = list(BANDS)
     for n, c in sorted(t.confusion.items()):
         rows = [f"{lab}:{'/'.join(str(c[(lab, got)]) for got in BANDS)}" for lab in BANDS]
         ok, total = sum(c[(b, b)] for b in BANDS), sum(c.values())
+        below = sum(k for (lab, got), k in c.items() if order.index(got) < order.index(lab))
+        above = sum(k for (lab, got), k in c.items() if order.index(got) > order.index(lab))
         lines.append(
             f"  {n:>9}  {'  '.join(f'{r:<13}' for r in rows)} {ok}/{total} {_f(ok / total if total else None)}"
+            f"  {below}/{above}"
         )
     return lines
 
