@@ -101,8 +101,8 @@ RUBRIC_SCHEMA = {
                 "required": ["cues"],
                 "properties": {
                     "says": {"type": "object", "additionalProperties": {"type": "string"}, "required": ["en"]},
-                    # Only words in the award part (a heading above them, or their sentence, that
-                    # `award_context` matches): the award factors name security, not the scope.
+                    # Only words under a heading of the award part (one that `award_context`
+                    # matches): the award factors name security, not the scope.
                     "in_award": {"type": "boolean"},
                     "cues": {
                         "type": "object",
@@ -194,7 +194,9 @@ class Fact:
 # ADMINISTRATION 9 EVALUATION OF BIDS AWARD CRITERIA QUALIFICATION 11 ..."). A statement written
 # in capitals ("AWARD CRITERION: LOWEST PRICE") has no run of titles around it.
 _ANCHOR_LINK = regex.compile(r"\[[^\[\]\n]*\]\(#[^)\s]*\)")
-_LEADER_PAGE = regex.compile(r"[^\n.;:!?]{0,80}?(?:\.{4,}|…{2,}|_{4,}|\t)[\s.…_]*\d{1,4}\b")
+_LEADER_PAGE = regex.compile(
+    r"[^\n.;:!?]{0,80}?(?:(?:\.{4,}|…{2,}|_{4,})[\s.…_]*\d{1,4}\b|\t[ \t]*\d{1,4}[ \t]*(?:\n|$))"
+)
 _NUMBER = regex.compile(r"(?<!\w)\d{1,3}(?!\w)")
 _RUN = 40  # characters of capitals on each side of the title
 _REACH = 2000  # how far a run of capitals is followed

@@ -382,3 +382,22 @@ def test_a_partner_condition_restated_is_one_condition():
     often = lint_text("\n\n".join([clause] * 6), language="en").scorecard.criteria[4]
     assert any(f.category == "vendor_certification" for f in often.findings)
     assert 2 <= often.score <= 3 and once.score >= often.score
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("Award criteria ........................ 12\nPayment terms ........ 14", True),
+        ("Award criteria\t12\nPayment terms\t14", True),
+        ("- [6. Award criteria](#6-award-criteria)", True),
+        ("3. SUBMISSION 4 4. EVALUATION OF BIDS 5 AWARD CRITERIA QUALIFICATION OF BIDDERS 7 5. PAYMENT 9", True),
+        ("AWARD CRITERIA: THE LOWEST PRICED TECHNICALLY ACCEPTABLE OFFER", False),
+        ("Technical award criteria\t60 points", False),
+        ("The award criteria and their weights are set out in Annex 3.", False),
+    ],
+)
+def test_contents_entries_are_told_from_statements(text, entry):
+    from ospo_procure.scoring import contents_entry
+
+    start = text.lower().index("award criteria")
+    assert contents_entry(text, start, start + len("award criteria")) is entry
