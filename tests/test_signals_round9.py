@@ -43,3 +43,16 @@ def test_a_vendor_and_an_unlisted_product_name_bought_is_a_brand(bundled_rules, 
 )
 def test_a_vendor_before_other_capitalised_words_is_not_an_unlisted_product(bundled_rules, lang, text):
     assert _unlisted(text, lang, bundled_rules) == []
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "The event processing shall be implemented with AWS Lambda functions."),
+        ("es", "Los datos se almacenarán en Google BigQuery."),
+        ("pt", "A solução deverá utilizar o Azure Cosmos DB como banco de dados."),
+    ],
+)
+def test_a_cloud_service_imposed_is_a_brand_and_a_platform(bundled_rules, lang, text):
+    found = {f.category for f in reported(text, lang, bundled_rules)}
+    assert {"brand", "proprietary_technology"} <= found
