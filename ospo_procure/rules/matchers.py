@@ -432,8 +432,6 @@ class _LexiconScanner(Scanner):
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
             hits = [h for h in ctx.vendor_hits if (h.vendor in open_vendors) == m.open_source]
-            if m.finding == "proprietary_technology":  # a vendor named alone as its platform
-                hits = [h for h in hits if h.vendor in self.ruleset.products.platform_vendors]
             if not m.unlisted:
                 out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in hits)
                 continue
