@@ -329,12 +329,7 @@ class LexiconMatcher(Matcher):
     keys = ("lexicon",)
 
     def __init__(
-        self,
-        lexicon: str,
-        finding: str | None,
-        requires: CueCheck | None = None,
-        open_source: bool = False,
-        unlisted: bool = False,
+        self, lexicon: str, finding: str | None, requires: CueCheck | None = None, open_source: bool = False
     ) -> None:
         super().__init__(requires)
         self.lexicon = lexicon
@@ -342,12 +337,7 @@ class LexiconMatcher(Matcher):
         # products/vendors: the open-source entries (a vendor's subscription of open-source
         # software, lexicons/README.md) or the proprietary ones; each rule matches one kind
         self.open_source = open_source
-        # vendors: a vendor followed by a product name the lexicon does not list, read as that
-        # product ("Acme Records Manager"): a product mention, not a vendor named on its own
-        self.unlisted = unlisted
-        self.mention = (
-            "product" if unlisted else {"products": "product", "vendors": "vendor", "formats": "format"}[lexicon]
-        )
+        self.mention = {"products": "product", "vendors": "vendor", "formats": "format"}[lexicon]
 
     @classmethod
     def load(cls, raw: dict[str, Any], env: LoadEnv, line: int | None, what: str) -> Matcher:
@@ -357,15 +347,7 @@ class LexiconMatcher(Matcher):
             )
         if raw["lexicon"] == "formats" and "open_source" in raw:
             raise env.error(f"{what}: `open_source:` applies to the products and vendors lexicons only", line)
-        if raw["lexicon"] != "vendors" and "unlisted" in raw:
-            raise env.error(f"{what}: `unlisted:` applies to the vendors lexicon only", line)
-        return cls(
-            raw["lexicon"],
-            raw.get("finding"),
-            _requires(raw, env, line, what),
-            bool(raw.get("open_source")),
-            bool(raw.get("unlisted")),
-        )
+        return cls(raw["lexicon"], raw.get("finding"), _requires(raw, env, line, what), bool(raw.get("open_source")))
 
     @classmethod
     def compile(cls, uses: list[Use], env: CompileEnv) -> Scanner | None:
@@ -431,17 +413,11 @@ class _LexiconScanner(Scanner):
         open_vendors = self.ruleset.products.open_source_vendors
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
-            hits = [h for h in ctx.vendor_hits if (h.vendor in open_vendors) == m.open_source]
-            if not m.unlisted:
-                out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in hits)
-                continue
-            for h in hits:
-                end = _unlisted_name(ctx.text, h.start, h.end, ctx.product_hits or [], self.ruleset.products.vendors)
-                if end is not None:
-                    name = ctx.text[h.end : end].strip()
-                    entry = ProductEntry(h.vendor, name, "application", ("brand",))
-                    end = _extend_product(ctx.text, h.start, end, self.ruleset.context.edition_words)
-                    out.append(Candidate(rule, h.start, end, m, product=entry))
+            out.extend(
+                Candidate(rule, h.start, h.end, m, vendor=h.vendor)
+                for h in ctx.vendor_hits
+                if (h.vendor in open_vendors) == m.open_source
+            )
 
 
 class PhraseMatcher(Matcher):
@@ -816,159 +792,6 @@ def _extend_product(text: str, start: int, end: int, edition_words: frozenset[st
         pos = m.start(1) + len(word)
         taken += 1
     return pos
-
-
-# A word of a product name after its vendor: capitalised ("Records", "CityWorks", "ProjectWise")
-# or an all-capital word (only short acronyms count: `_unlisted_name`), with an optional mark.
-_NAME_WORD = re.compile(r"[ \u00a0]+((?:[A-Z][a-z0-9]+)+|[A-Z][A-Z0-9]{1,14})[®™]?(?![\w'’&@/-])")
-# Capitalised words after a vendor's name that do not name a product: the company's legal form or
-# country ("Oracle Corporation", "IBM Brasil"), words of a heading ("Microsoft And", "SAP De"),
-# partner titles ("Microsoft Gold Partner": the certification rules read those).
-_NOT_NAME = frozenset(
-    [
-        "corporation",
-        "corp",
-        "inc",
-        "incorporated",
-        "ltd",
-        "limited",
-        "llc",
-        "llp",
-        "plc",
-        "gmbh",
-        "ag",
-        "sa",
-        "sas",
-        "sarl",
-        "srl",
-        "ltda",
-        "eireli",
-        "co",
-        "company",
-        "companies",
-        "group",
-        "grupo",
-        "holding",
-        "holdings",
-        "inc.",
-        "s.a.",
-        "the",
-        "and",
-        "or",
-        "for",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "de",
-        "del",
-        "da",
-        "do",
-        "das",
-        "dos",
-        "la",
-        "le",
-        "les",
-        "el",
-        "los",
-        "las",
-        "y",
-        "e",
-        "et",
-        "ou",
-        "o",
-        "para",
-        "por",
-        "pour",
-        "sur",
-        "en",
-        "a",
-        "au",
-        "aux",
-        "un",
-        "une",
-        "partner",
-        "partners",
-        "partenaire",
-        "parceiro",
-        "socio",
-        "certified",
-        "certificado",
-        "certifié",
-        "authorized",
-        "authorised",
-        "autorizado",
-        "reseller",
-        "revendedor",
-        "distribuidor",
-        "distributor",
-        "brasil",
-        "brazil",
-        "argentina",
-        "chile",
-        "colombia",
-        "méxico",
-        "mexico",
-        "perú",
-        "peru",
-        "españa",
-        "spain",
-        "france",
-        "canada",
-        "australia",
-        "india",
-        "ireland",
-        "uk",
-        "usa",
-        "us",
-        "america",
-        "américa",
-        "latin",
-        "latinoamérica",
-        "ibérica",
-        "iberica",
-        "portugal",
-        "uruguay",
-        "paraguay",
-        "ecuador",
-        "bolivia",
-        "venezuela",
-        "europe",
-        "europa",
-        "emea",
-    ]
-)
-
-
-def _unlisted_name(
-    text: str, start: int, end: int, products: list[LexHit], vendors: set[str], most: int = 3
-) -> int | None:
-    """The end of a product name the lexicon does not list, written after a vendor's name at
-    start..end ("Acme Records Manager"): up to `most` capitalised words, none of them a word of
-    `_NOT_NAME`, another vendor or the start of a listed product. An all-capital word counts
-    only as a short acronym ("ERP", "EA"): longer ones are headings and addresses ("ANNEXE",
-    "CEDEX")."""
-    pos, taken = end, 0
-    product_starts = {p.start for p in products}
-    while taken < most:
-        m = _NAME_WORD.match(text, pos)
-        if not m:
-            break
-        word = m.group(1)
-        if word.casefold() in _NOT_NAME or word.casefold() in vendors or m.start(1) in product_starts:
-            break
-        if word.isupper() and len(word) > 3:
-            break
-        pos, taken = m.end(), taken + 1
-    return pos if taken else None
 
 
 def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:

@@ -49,9 +49,6 @@ MATCHER = {
         "requires": CUE_CHECK,
         # products and vendors lexicons: match the open-source entries (true) or the others (false)
         "open_source": {"type": "boolean"},
-        # vendors lexicon: a vendor followed by a product name the lexicon does not list
-        # ("<Vendor> Records Manager"), matched as that product
-        "unlisted": {"type": "boolean"},
     },
     "oneOf": [
         {"required": ["lexicon"]},
