@@ -18,3 +18,19 @@ from rolecheck import reported
 def test_a_cloud_service_imposed_is_a_brand_and_a_platform(bundled_rules, lang, text):
     found = {f.category for f in reported(text, lang, bundled_rules)}
     assert {"brand", "proprietary_technology"} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le pouvoir adjudicateur est l'Office de Tourisme de la ville, qui achète un logiciel de billetterie.",
+        "Monsieur le Président de l’Office national des forêts signe la version finale du marché.",
+    ],
+)
+def test_a_french_public_office_is_not_the_office_suite(bundled_rules, text):
+    assert reported(text, "fr", bundled_rules, "brand") == []
+
+
+def test_the_office_suite_named_in_french_is_still_the_product(bundled_rules):
+    found = reported("Les postes seront équipés de Microsoft Office 2021.", "fr", bundled_rules, "brand")
+    assert [f.match for f in found] == ["Microsoft Office 2021"]
