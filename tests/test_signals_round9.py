@@ -34,3 +34,19 @@ def test_a_french_public_office_is_not_the_office_suite(bundled_rules, text):
 def test_the_office_suite_named_in_french_is_still_the_product(bundled_rules):
     found = reported("Les postes seront équipés de Microsoft Office 2021.", "fr", bundled_rules, "brand")
     assert [f.match for f in found] == ["Microsoft Office 2021"]
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "Candidates must have solid Windows programming experience."),
+        ("es", "Se valorará la experiencia en programación Windows del equipo propuesto."),
+    ],
+)
+def test_programming_for_an_ordinary_word_product_is_its_product_context(bundled_rules, lang, text):
+    assert any(f.match.startswith("Windows") for f in reported(text, lang, bundled_rules, "brand"))
+
+
+def test_programming_does_not_make_an_ordinary_word_a_product(bundled_rules):
+    text = "The maintenance windows for programming changes are agreed with the Office of the Director."
+    assert reported(text, "en", bundled_rules, "brand") == []
