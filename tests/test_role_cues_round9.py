@@ -1,0 +1,184 @@
+"""Role decisions of the tenth round (issue 9): the buyer's installed base and the buyer's own
+channels reported as requirements, from the cue audit (benchmarks/role_audit.py) on one half of the
+development part, written as a procurement lawyer would describe the installed base in general:
+
+- the systems an audit, an assessment or a penetration test examines are the buyer's own;
+- a buyer named by its proper name with a possessive ("the State of Ohio's X");
+- the buyer's machines qualified by a product, with a quantifier ("todos os servidores X");
+- a product stating what it does today, with no modal in its sentence ("X stores the files");
+- a compatibility floor given as a label ("Compatible operating systems: X, Y and Z");
+- a product furnished by the buyer in one word ("agency-provided X");
+- the present progressive of use ("the Department is using X");
+- licences already held, reallocated or audited; the language of the buyer's maintained software;
+- documents available for review in a store are a channel of the procedure.
+
+What the text imposes stays required; what is bought stays the object. Every sentence was written
+for these tests from the general language of procurement; none is taken from a real tender or from
+the corpus."""
+
+from __future__ import annotations
+
+import pytest
+from rolecheck import assert_brand_role, brand_findings
+
+EXISTING = [
+    # audited, assessed or tested: the buyer's own systems
+    (
+        "en",
+        "The contractor shall perform security audits of the Oracle Database and SharePoint Server environments.",
+        "SharePoint Server",
+        "audits of the",
+    ),
+    (
+        "en",
+        "Penetration testing of the ServiceNow instance will be carried out twice a year.",
+        "ServiceNow",
+        "testing of",
+    ),
+    ("en", "The PeopleSoft and SAP ERP system audits are part of the annual plan.", "PeopleSoft", "system audits"),
+    (
+        "es",
+        "El contratista realizará una auditoría de seguridad del sistema SAP ERP y del portal SharePoint Server.",
+        "SharePoint Server",
+        "auditoría de seguridad",
+    ),
+    (
+        "pt",
+        "A contratada executará auditoria de segurança no ambiente SAP ERP e no portal SharePoint Server.",
+        "SAP ERP",
+        "auditoria de segurança",
+    ),
+    ("fr", "Le titulaire réalisera un audit de sécurité de la plateforme SAP ERP.", "SAP ERP", "audit de sécurité"),
+    # the buyer named by its proper name, with a possessive
+    ("en", "The State of Ohio's ServiceNow platform hosts the service catalogue.", "ServiceNow platform", "Ohio's"),
+    # the buyer's machines qualified by a product, with a quantifier
+    ("es", "El agente se instalará en todos los servidores Windows Server 2019.", "Windows Server 2019", "todos los"),
+    ("pt", "O agente deverá ser instalado em todos os servidores Windows.", "Windows", "todos os servidores"),
+    (
+        "fr",
+        "L'agent sera déployé sur tous les serveurs Windows Server 2019.",
+        "Windows Server 2019",
+        "tous les serveurs",
+    ),
+    # the product stating what it does today
+    ("en", "SharePoint Server stores the case files and is accessed by 300 staff.", "SharePoint Server", "stores"),
+    # a compatibility floor given as a label
+    ("en", "Compatible operating systems: Windows 10, Windows 11 and macOS 13.", "macOS 13", "Compatible operating"),
+    ("es", "Sistemas operativos compatibles: Windows 10, Windows 11 y macOS 13.", "macOS 13", "operativos compatibles"),
+    ("pt", "Sistemas operacionais compatíveis: Windows 10, Windows 11 e macOS 13.", "macOS 13", "compatíveis"),
+    ("fr", "Systèmes d'exploitation compatibles : Windows 10, Windows 11 et macOS 13.", "macOS 13", "d'exploitation"),
+    # furnished by the buyer, in one word
+    (
+        "en",
+        "The vendor shall integrate the portal with agency-provided Microsoft Entra ID accounts.",
+        "Microsoft Entra ID",
+        "-provided",
+    ),
+    # the present progressive of use
+    (
+        "es",
+        "La municipalidad está utilizando Microsoft Dynamics 365 para la gestión de expedientes.",
+        "Microsoft Dynamics 365",
+        "está utilizando",
+    ),
+    (
+        "pt",
+        "O tribunal está utilizando o Microsoft Dynamics 365 para a gestão de processos.",
+        "Microsoft Dynamics 365",
+        "está utilizando",
+    ),
+    ("fr", "La collectivité est en train d'utiliser Microsoft Dynamics 365.", "Microsoft Dynamics 365", "en train"),
+    # licences already held, handled as such
+    (
+        "en",
+        "The contractor shall handle the reallocation of Microsoft Office licences between workstations.",
+        "Microsoft Office",
+        "reallocation of",
+    ),
+    (
+        "es",
+        "El servicio incluye la reasignación de licencias Microsoft Office entre equipos.",
+        "Microsoft Office",
+        "reasignación",
+    ),
+    (
+        "pt",
+        "O serviço inclui o remanejamento de licenças Microsoft Office entre as estações.",
+        "Microsoft Office",
+        "remanejamento",
+    ),
+    (
+        "fr",
+        "Le service comprend la réaffectation des licences Microsoft Office entre les postes.",
+        "Microsoft Office",
+        "réaffectation",
+    ),
+    (
+        "en",
+        "The firm shall deliver an Oracle Database licence compliance review.",
+        "Oracle Database",
+        "licence compliance",
+    ),
+    # the language or tool of the buyer's maintained software
+    (
+        "en",
+        "The contractor shall provide maintenance of the applications written in PowerBuilder.",
+        "PowerBuilder",
+        "maintenance of the applications written in",
+    ),
+    ("es", "Servicio de mantenimiento de los sistemas desarrollados en PowerBuilder.", "PowerBuilder", "mantenimiento"),
+    ("pt", "Serviços de manutenção de sistemas desenvolvidos em PowerBuilder.", "PowerBuilder", "manutenção"),
+    ("fr", "Maintenance des applications développées en PowerBuilder.", "PowerBuilder", "Maintenance"),
+]
+
+
+@pytest.mark.parametrize("lang,text,match,reason", EXISTING)
+def test_the_installed_base_is_existing(bundled_rules, lang, text, match, reason):
+    assert_brand_role(bundled_rules, lang, text, match, "existing", reason)
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,reason",
+    [
+        ("en", "The signed agreement is available for review in Laserfiche.", "Laserfiche", "available for review in"),
+        (
+            "es",
+            "Los estatutos están disponibles para consulta en SharePoint Online.",
+            "SharePoint Online",
+            "disponibles para consulta en",
+        ),
+        (
+            "pt",
+            "Os documentos estão disponíveis para consulta no SharePoint Server do órgão.",
+            "SharePoint Server",
+            "disponíveis para consulta no",
+        ),
+        (
+            "fr",
+            "Les statuts sont disponibles en consultation sur SharePoint Online.",
+            "SharePoint Online",
+            "disponibles en consultation sur",
+        ),
+    ],
+)
+def test_documents_available_for_review_in_a_store_name_a_channel(bundled_rules, lang, text, match, reason):
+    assert_brand_role(bundled_rules, lang, text, match, "procedural", reason)
+
+
+@pytest.mark.parametrize(
+    "lang,text,match,role",
+    [
+        # new development in the product is no maintenance of the buyer's software
+        ("en", "The new case management portal shall be developed in PowerBuilder.", "PowerBuilder", "required"),
+        ("pt", "O novo sistema deverá ser desenvolvido em PowerBuilder.", "PowerBuilder", "required"),
+        # licences bought are the object
+        ("en", "The contractor shall supply 200 Microsoft Office licences.", "Microsoft Office", "object"),
+        # an app published in a store is no document made available for review
+        ("en", "The mobile app shall be available for download on the Apple App Store.", "Apple App Store", "required"),
+        ("en", "The system shall use Microsoft SQL Server.", "Microsoft SQL Server", "required"),
+    ],
+)
+def test_what_the_text_imposes_or_buys_keeps_its_role(bundled_rules, lang, text, match, role):
+    hits, found = brand_findings(text, lang, bundled_rules, match)
+    assert hits, [(f.rule, f.match, f.role) for f in found]
+    assert (hits[0].role, hits[0].severity) == (role, "error"), hits[0].role_reason
