@@ -10,6 +10,7 @@ development part, written as a procurement lawyer would describe the installed b
 - a product furnished by the buyer in one word ("agency-provided X");
 - the present progressive of use ("the Department is using X");
 - licences already held, reallocated or audited; the language of the buyer's maintained software;
+- the buyer's fleet or inventory described as it is; an agreement or subscription it holds today;
 - documents available for review in a store are a channel of the procedure.
 
 What the text imposes stays required; what is bought stays the object. Every sentence was written
@@ -129,6 +130,24 @@ EXISTING = [
     ("es", "Servicio de mantenimiento de los sistemas desarrollados en PowerBuilder.", "PowerBuilder", "mantenimiento"),
     ("pt", "Serviços de manutenção de sistemas desenvolvidos em PowerBuilder.", "PowerBuilder", "manutenção"),
     ("fr", "Maintenance des applications développées en PowerBuilder.", "PowerBuilder", "Maintenance"),
+    # the installed fleet or inventory described as it is
+    ("en", "Our fleet consists of 300 Windows 11 laptops.", "Windows 11", "fleet consists of"),
+    ("pt", "O parque atual compreende 300 estações com Windows 10.", "Windows 10", "parque atual compreende"),
+    ("fr", "Le parc actuel comprend 300 postes sous Windows 10.", "Windows 10", "parc actuel comprend"),
+    # an agreement or subscription the buyer holds today
+    ("en", "The Agency has an enterprise agreement for Microsoft 365.", "Microsoft 365", "enterprise agreement for"),
+    (
+        "es",
+        "La entidad mantiene un contrato de licenciamiento de Microsoft 365.",
+        "Microsoft 365",
+        "mantiene un contrato",
+    ),
+    (
+        "fr",
+        "La collectivité détient un contrat de maintenance de Microsoft 365.",
+        "Microsoft 365",
+        "détient un contrat",
+    ),
 ]
 
 
