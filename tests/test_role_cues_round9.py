@@ -11,7 +11,8 @@ development part, written as a procurement lawyer would describe the installed b
 - the present progressive of use ("the Department is using X");
 - licences already held, reallocated or audited; the language of the buyer's maintained software;
 - the buyer's fleet or inventory described as it is; an agreement or subscription it holds today;
-- documents available for review in a store are a channel of the procedure.
+- documents available for review in a store are a channel of the procedure; so is a code-hosting
+  service named in a paragraph about code.
 
 What the text imposes stays required; what is bought stays the object. Every sentence was written
 for these tests from the general language of procurement; none is taken from a real tender or from
@@ -184,6 +185,15 @@ def test_documents_available_for_review_in_a_store_name_a_channel(bundled_rules,
     assert_brand_role(bundled_rules, lang, text, match, "procedural", reason)
 
 
+def test_a_code_hosting_service_in_a_paragraph_about_code_is_a_channel(bundled_rules):
+    # the parenthesised list ends the sentence early for the sentencizer; the paragraph still
+    # speaks of code
+    text = (
+        "The contractor shall keep all project artefacts (e.g., source code, test scripts, etc.) using GitLab Ultimate."
+    )
+    assert_brand_role(bundled_rules, "en", text, "GitLab Ultimate", "procedural", "source")
+
+
 @pytest.mark.parametrize(
     "lang,text,match,role",
     [
@@ -195,6 +205,8 @@ def test_documents_available_for_review_in_a_store_name_a_channel(bundled_rules,
         # an app published in a store is no document made available for review
         ("en", "The mobile app shall be available for download on the Apple App Store.", "Apple App Store", "required"),
         ("en", "The system shall use Microsoft SQL Server.", "Microsoft SQL Server", "required"),
+        # a code-hosting service bought is the object
+        ("en", "Renewal of 50 GitHub Enterprise licences.", "GitHub Enterprise", "object"),
     ],
 )
 def test_what_the_text_imposes_or_buys_keeps_its_role(bundled_rules, lang, text, match, role):
