@@ -131,6 +131,13 @@ EXISTING = [
     ("es", "Servicio de mantenimiento de los sistemas desarrollados en PowerBuilder.", "PowerBuilder", "mantenimiento"),
     ("pt", "Serviços de manutenção de sistemas desenvolvidos em PowerBuilder.", "PowerBuilder", "manutenção"),
     ("fr", "Maintenance des applications développées en PowerBuilder.", "PowerBuilder", "Maintenance"),
+    # what the current system is built on, with a participle before the generic noun
+    (
+        "es",
+        "El sistema actual, creado en 2001 y desarrollado en la plataforma Oracle Forms, presenta limitaciones.",
+        "Oracle Forms",
+        "sistema actual",
+    ),
     # the installed fleet or inventory described as it is
     ("en", "Our fleet consists of 300 Windows 11 laptops.", "Windows 11", "fleet consists of"),
     ("pt", "O parque atual compreende 300 estações com Windows 10.", "Windows 10", "parque atual compreende"),
@@ -205,6 +212,9 @@ def test_a_code_hosting_service_in_a_paragraph_about_code_is_a_channel(bundled_r
         # an app published in a store is no document made available for review
         ("en", "The mobile app shall be available for download on the Apple App Store.", "Apple App Store", "required"),
         ("en", "The system shall use Microsoft SQL Server.", "Microsoft SQL Server", "required"),
+        # a platform bought by its generic noun is the object; one a system is built on, imposed, required
+        ("es", "Adquisición de licencias de la plataforma Oracle Forms.", "Oracle Forms", "object"),
+        ("es", "El nuevo sistema deberá ser desarrollado en la plataforma Oracle Forms.", "Oracle Forms", "required"),
         # a code-hosting service bought is the object
         ("en", "Renewal of 50 GitHub Enterprise licences.", "GitHub Enterprise", "object"),
     ],
@@ -213,3 +223,15 @@ def test_what_the_text_imposes_or_buys_keeps_its_role(bundled_rules, lang, text,
     hits, found = brand_findings(text, lang, bundled_rules, match)
     assert hits, [(f.rule, f.match, f.role) for f in found]
     assert (hits[0].role, hits[0].severity) == (role, "error"), hits[0].role_reason
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("es", "El sistema de nómina, desarrollado en la plataforma Oracle, atiende a 12 sedes."),
+        ("pt", "O sistema de folha, desenvolvido na plataforma Oracle, atende 12 unidades."),
+    ],
+)
+def test_a_vendor_a_system_is_built_on_is_not_bought_by_the_generic_noun(bundled_rules, lang, text):
+    # "plataforma X" reads as a purchase only where no participle says what a system is built on
+    assert_brand_role(bundled_rules, lang, text, "Oracle", None, "")
