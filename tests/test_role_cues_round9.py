@@ -207,6 +207,14 @@ def test_a_code_hosting_service_in_a_paragraph_about_code_is_a_channel(bundled_r
         # new development in the product is no maintenance of the buyer's software
         ("en", "The new case management portal shall be developed in PowerBuilder.", "PowerBuilder", "required"),
         ("pt", "O novo sistema deverá ser desenvolvido em PowerBuilder.", "PowerBuilder", "required"),
+        # maintenance bought together with development in the stack (docs/labelling.md)
+        (
+            "es",
+            "Servicio de desarrollo y mantenimiento de aplicaciones desarrolladas en Oracle APEX.",
+            "Oracle APEX",
+            "required",
+        ),
+        ("en", "Development and maintenance of applications written in PowerBuilder.", "PowerBuilder", "required"),
         # licences bought are the object
         ("en", "The contractor shall supply 200 Microsoft Office licences.", "Microsoft Office", "object"),
         # an app published in a store is no document made available for review
