@@ -217,13 +217,20 @@ def locate(doc: CorpusDoc) -> None:
         doc.located.extend(Located(lab, bi, s, e) for bi, s, e in hits if (lab.text, bi, s) not in taken)
 
 
-def load_corpus(root: Path = ROOT, *, split: str | None = None, read: bool = True) -> list[CorpusDoc]:
+def load_corpus(
+    root: Path = ROOT, *, split: str | None = None, read: bool = True, label_dir: Path | None = None
+) -> list[CorpusDoc]:
+    """The manifest's documents with their labels; `label_dir` is another folder of label files (a
+    second labeller's, benchmarks/corpus/real/agreement/labels/): then only the documents that
+    have a file there are loaded."""
     docs: list[CorpusDoc] = []
     for meta in read_manifest(root):
         if split is not None and meta["split"] != split:
             continue
         path = root / meta["path"]
-        label_path = root / "labels" / f"{meta['id']}.yaml"
+        label_path = (label_dir or root / "labels") / f"{meta['id']}.yaml"
+        if label_dir is not None and not label_path.is_file():
+            continue
         if label_path.is_file():
             labels, bands, problems = load_labels(label_path, meta)
         else:
@@ -287,10 +294,13 @@ def main() -> int:
     ap.add_argument("command", choices=["check"])
     ap.add_argument("--root", type=Path, default=ROOT)
     ap.add_argument("--id", action="append", help="only these document ids")
+    ap.add_argument(
+        "--labels", type=Path, help="check this folder of label files instead (only the documents it labels)"
+    )
     args = ap.parse_args()
     rows = read_manifest(args.root)
     problems = _manifest_problems(rows, args.root)
-    docs = [d for d in load_corpus(args.root, read=False) if not args.id or d.id in args.id]
+    docs = [d for d in load_corpus(args.root, read=False, label_dir=args.labels) if not args.id or d.id in args.id]
     for d in docs:
         try:
             d.document = read_document(d.path)

@@ -51,16 +51,20 @@ from realcorpus import load_corpus  # noqa: E402
 # After the ninth round (dev all 0.87 / 0.84, role errors 39 -> 29, English 24 -> 15; test
 # 0.71 / 0.61 -> 0.72 / 0.61, role errors 28): the fresh batch's dev part went 0.53 / 0.35 ->
 # 0.84 / 0.62 once tuned on, its test part 0.33 / 0.50 -> 0.35 / 0.54.
+# Set again for the eighth fresh batch (147 excerpts from 143 new buyers, labelled before any lint
+# run; before any tuning it gave findings 0.64 / 0.66 on its development part and 0.81 / 0.49 on
+# its test part, a plain brand list 0.49 / 0.48 and 0.56 / 0.34), at the figures the rules reached
+# on the grown corpus (dev all 0.86 / 0.83; test 0.73 / 0.60).
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
     ("dev", "en"): (0.83, 0.84, 17),
-    ("dev", "es"): (0.95, 0.69, 2),
-    ("dev", "fr"): (0.82, 0.89, 3),
+    ("dev", "es"): (0.92, 0.69, 3),
+    ("dev", "fr"): (0.74, 0.89, 3),
     ("dev", "pt"): (0.87, 0.82, 9),
     ("test", "en"): (0.68, 0.57, 25),
-    ("test", "es"): (0.76, 0.60, 2),
-    ("test", "fr"): (0.76, 0.59, 0),
-    ("test", "pt"): (0.74, 0.67, 1),
+    ("test", "es"): (0.73, 0.52, 4),
+    ("test", "fr"): (0.74, 0.59, 0),
+    ("test", "pt"): (0.74, 0.61, 1),
 }
 
 

@@ -42,15 +42,18 @@ from realcorpus import load_corpus  # noqa: E402
 # After the ninth round (roles, signals, evidence in es/pt/fr, a calibrated rubric: brands counted
 # once per product, facts as floors and ceilings):
 #   dev:  evidence P 0.81 R 0.81, bands 0.81;  test: evidence P 0.61 R 0.53, bands 0.75.
+# Set again when 147 excerpts from 143 new buyers joined (624 documents), before any tuning on them:
+#   dev:  evidence P 0.81 R 0.81, bands 0.81;  test: evidence P 0.61 R 0.52, bands 0.75.
 FLOORS = {
     "dev": {"evidence_p": 0.79, "evidence_r": 0.79, "bands": 0.79},
     "test": {"evidence_p": 0.59, "evidence_r": 0.51, "bands": 0.73},
 }
 # Development-part recall per evidence category (categories with at least 10 labels); set again
-# at 477 documents (exit 0.78, tco 0.76, weights 0.91 before any tuning on the seventh batch).
+# at 477 documents (exit 0.78, tco 0.76, weights 0.91 before any tuning on the seventh batch);
+# open licences 0.77 -> 0.75 at 624 documents (0.76 before any tuning on the eighth batch).
 DEV_CATEGORY_RECALL = {
     "exit_portability": 0.76,
-    "open_license_of_deliverables": 0.77,
+    "open_license_of_deliverables": 0.75,
     "open_standards": 0.72,
     "or_equivalent": 0.96,
     "oss_allowed": 0.82,
