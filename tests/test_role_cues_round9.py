@@ -11,7 +11,8 @@ development part, written as a procurement lawyer would describe the installed b
 - the present progressive of use ("the Department is using X");
 - licences already held, reallocated or audited; the language of the buyer's maintained software;
 - the buyer's fleet or inventory described as it is; an agreement or subscription it holds today;
-- documents available for review in a store are a channel of the procedure; so is a code-hosting
+- documents available for review in a store, or signed on a platform, name a channel of the
+  procedure; so does a code-hosting
   service named in a paragraph about code.
 
 What the text imposes stays required; what is bought stays the object. Every sentence was written
@@ -186,9 +187,17 @@ def test_the_installed_base_is_existing(bundled_rules, lang, text, match, reason
             "SharePoint Online",
             "disponibles en consultation sur",
         ),
+        # the platform the document itself was signed on (an e-administration footer)
+        ("en", "This contract was signed electronically via DocuSign.", "DocuSign", "signed electronically via"),
+        (
+            "es",
+            "Documento firmado electrónicamente desde la plataforma DocuSign | Página 1 de 40",
+            "DocuSign",
+            "firmado electrónicamente desde la plataforma",
+        ),
     ],
 )
-def test_documents_available_for_review_in_a_store_name_a_channel(bundled_rules, lang, text, match, reason):
+def test_the_procedures_own_document_store_or_signature_platform_is_a_channel(bundled_rules, lang, text, match, reason):
     assert_brand_role(bundled_rules, lang, text, match, "procedural", reason)
 
 
