@@ -8,7 +8,8 @@ development part, written as a procurement lawyer would describe the installed b
 - a product stating what it does today, with no modal in its sentence ("X stores the files");
 - a compatibility floor given as a label ("Compatible operating systems: X, Y and Z");
 - a product furnished by the buyer in one word ("agency-provided X");
-- the present progressive of use ("the Department is using X");
+- the present progressive of use ("the Department is using X"); what the installed base is, holds
+  or is handled by in the present; gone live; access given to the contractor;
 - licences already held, reallocated or audited; the language of the buyer's maintained software;
 - the buyer's fleet or inventory described as it is; an agreement or subscription it holds today;
 - documents available for review in a store, or signed on a platform, name a channel of the
@@ -139,6 +140,29 @@ EXISTING = [
         "Oracle Forms",
         "sistema actual",
     ),
+    # what the installed base is, does or is handled by, in the present
+    (
+        "en",
+        "The Department's case files reside in Microsoft SharePoint Server.",
+        "Microsoft SharePoint Server",
+        "reside in",
+    ),
+    (
+        "en",
+        "The website is built on Drupal and hosted on Microsoft Azure.",
+        "Microsoft Azure",
+        "and hosted on",
+    ),
+    ("en", "Authentication is handled by Microsoft Entra ID.", "Microsoft Entra ID", "is handled by"),
+    ("en", "The agency's identity provider is Okta.", "Okta", "identity provider is"),
+    ("en", "The County went live with Tyler Munis in 2019.", "Tyler Munis", "went live with"),
+    # access given to what the buyer has
+    (
+        "en",
+        "The vendor will be given read access to the Oracle Database.",
+        "Oracle Database",
+        "given read access to",
+    ),
     # the installed fleet or inventory described as it is
     ("en", "Our fleet consists of 300 Windows 11 laptops.", "Windows 11", "fleet consists of"),
     ("pt", "O parque atual compreende 300 estações com Windows 10.", "Windows 10", "parque atual compreende"),
@@ -229,6 +253,7 @@ def test_a_code_hosting_service_in_a_paragraph_about_code_is_a_channel(bundled_r
         # an app published in a store is no document made available for review
         ("en", "The mobile app shall be available for download on the Apple App Store.", "Apple App Store", "required"),
         ("en", "The system shall use Microsoft SQL Server.", "Microsoft SQL Server", "required"),
+        ("en", "The system must be built on Drupal and hosted on Microsoft Azure.", "Microsoft Azure", "required"),
         # a platform bought by its generic noun is the object; one a system is built on, imposed, required
         ("es", "Adquisición de licencias de la plataforma Oracle Forms.", "Oracle Forms", "object"),
         ("es", "El nuevo sistema deberá ser desarrollado en la plataforma Oracle Forms.", "Oracle Forms", "required"),
