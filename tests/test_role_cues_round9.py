@@ -156,6 +156,8 @@ EXISTING = [
     ("en", "Authentication is handled by Microsoft Entra ID.", "Microsoft Entra ID", "is handled by"),
     ("en", "The agency's identity provider is Okta.", "Okta", "identity provider is"),
     ("en", "The County went live with Tyler Munis in 2019.", "Tyler Munis", "went live with"),
+    # a buyer named by its acronym as the subject, in the present
+    ("en", "DMV uses Oracle Database for its vehicle registry.", "Oracle Database", "DMV uses"),
     # access given to what the buyer has
     (
         "en",
