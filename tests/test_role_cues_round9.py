@@ -12,7 +12,8 @@ development part, written as a procurement lawyer would describe the installed b
   or is handled by in the present; gone live; access given to the contractor;
 - licences already held, reallocated or audited; the language of the buyer's maintained software;
 - the buyer's fleet or inventory described as it is; an agreement or subscription it holds today;
-- documents available for review in a store, or signed on a platform, name a channel of the
+- documents available for review in a store, the tender's own documents posted or shared
+  somewhere, or a document signed on a platform name a channel of the
   procedure; so does a code-hosting
   service named in a paragraph about code.
 
@@ -221,6 +222,22 @@ def test_the_installed_base_is_existing(bundled_rules, lang, text, match, reason
             "DocuSign",
             "firmado electrónicamente desde la plataforma",
         ),
+        # the tender's own documents obtained, posted or shared somewhere
+        ("en", "Vendors may download the plans from Dropbox.", "Dropbox", "download the plans from"),
+        ("en", "The bid documents are posted on Box.", "Box", "bid documents are posted on"),
+        (
+            "es",
+            "Los documentos del proceso estarán disponibles en Google Drive.",
+            "Google Drive",
+            "documentos del proceso",
+        ),
+        (
+            "pt",
+            "Os arquivos da licitação serão compartilhados pelo Google Drive.",
+            "Google Drive",
+            "arquivos da licitação",
+        ),
+        ("fr", "Les pièces du dossier sont déposées sur Google Drive.", "Google Drive", "pièces du dossier"),
     ],
 )
 def test_the_procedures_own_document_store_or_signature_platform_is_a_channel(bundled_rules, lang, text, match, reason):
@@ -255,6 +272,13 @@ def test_a_code_hosting_service_in_a_paragraph_about_code_is_a_channel(bundled_r
         # an app published in a store is no document made available for review
         ("en", "The mobile app shall be available for download on the Apple App Store.", "Apple App Store", "required"),
         ("en", "The system shall use Microsoft SQL Server.", "Microsoft SQL Server", "required"),
+        # files of the system are no documents of the procedure
+        (
+            "en",
+            "Uploaded files shall be available in Microsoft SharePoint Online for the case workers.",
+            "Microsoft SharePoint Online",
+            "required",
+        ),
         ("en", "The system must be built on Drupal and hosted on Microsoft Azure.", "Microsoft Azure", "required"),
         # a platform bought by its generic noun is the object; one a system is built on, imposed, required
         ("es", "Adquisición de licencias de la plataforma Oracle Forms.", "Oracle Forms", "object"),
