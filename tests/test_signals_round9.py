@@ -50,3 +50,27 @@ def test_programming_for_an_ordinary_word_product_is_its_product_context(bundled
 def test_programming_does_not_make_an_ordinary_word_a_product(bundled_rules):
     text = "The maintenance windows for programming changes are agreed with the Office of the Director."
     assert reported(text, "en", bundled_rules, "brand") == []
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "The contract covers the renewal of VMware licences for the data centre."),
+        ("pt", "Contratação de suporte e subscrições VMware por 36 meses."),
+    ],
+)
+def test_a_platform_vendor_named_alone_as_the_object_is_its_platform(bundled_rules, lang, text):
+    found = {(f.category, f.rule) for f in reported(text, lang, bundled_rules)}
+    assert ("proprietary_technology", "TECH-VENDOR-PLATFORM") in found
+    assert ("brand", "BRAND-VENDOR") in found
+
+
+def test_a_vendor_of_applications_named_alone_is_the_brand_only(bundled_rules):
+    found = reported("The contract covers the renewal of Microsoft licences.", "en", bundled_rules)
+    assert [f.category for f in found] == ["brand"]
+
+
+def test_platform_vendors_are_those_whose_products_are_mostly_platforms(bundled_rules):
+    platforms = bundled_rules.products.platform_vendors
+    assert "VMware" in platforms
+    assert not {"Microsoft", "Oracle", "SAP", "IBM"} & platforms

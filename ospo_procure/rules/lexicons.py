@@ -195,6 +195,9 @@ class ProductLexicon:
     # Vendors whose listed products are all open source (Red Hat, SUSE): their name on its own
     # is matched by the open-source vendor rule, not by the proprietary vendor one.
     open_source_vendors: set[str] = field(default_factory=set)
+    # Vendors whose name on its own names a platform: most of their listed products (three in
+    # four, hardware aside) are platforms, so "the VMware infrastructure" is the hypervisor.
+    platform_vendors: set[str] = field(default_factory=set)
     vendor_surfaces: _Automaton = field(default_factory=_Automaton)
     # Keys that are only "vendor name" combinations, found from the name's key:
     # name key id -> [(lower-cased vendor name, combination id)]; surfaces per combination.
@@ -342,8 +345,25 @@ def load_products(path: Path, validate_schema: bool = True) -> ProductLexicon:
                         lex.add_surface(f"{v} {name}", Surface(idx, f"{v} {name}", False, True), v, name)
     proprietary_vendors = {e.vendor for e in lex.entries if not e.open_source}
     lex.open_source_vendors = {e.vendor for e in lex.entries if e.open_source} - proprietary_vendors
+    lex.platform_vendors = _platform_vendors(lex.entries)
     lex.finish()
     return lex
+
+
+PLATFORM_SHARE = 0.75  # a vendor named alone is its platform when this share of its products are platforms
+
+
+def _platform_vendors(entries: list[ProductEntry]) -> set[str]:
+    """Vendors with two or more proprietary software products, most of which give the platform
+    finding (a vendor with one product is named by it, and the product rules read that)."""
+    counts: dict[str, list[int]] = {}
+    for e in entries:
+        if e.open_source or e.market == "hardware":
+            continue
+        c = counts.setdefault(e.vendor, [0, 0])
+        c[0] += "proprietary_technology" in e.findings
+        c[1] += 1
+    return {v for v, (platforms, total) in counts.items() if total >= 2 and platforms >= PLATFORM_SHARE * total}
 
 
 def _product_entry(

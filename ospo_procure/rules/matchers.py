@@ -413,11 +413,10 @@ class _LexiconScanner(Scanner):
         open_vendors = self.ruleset.products.open_source_vendors
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
-            out.extend(
-                Candidate(rule, h.start, h.end, m, vendor=h.vendor)
-                for h in ctx.vendor_hits
-                if (h.vendor in open_vendors) == m.open_source
-            )
+            hits = [h for h in ctx.vendor_hits if (h.vendor in open_vendors) == m.open_source]
+            if m.finding == "proprietary_technology":  # a vendor named alone as its platform
+                hits = [h for h in hits if h.vendor in self.ruleset.products.platform_vendors]
+            out.extend(Candidate(rule, h.start, h.end, m, vendor=h.vendor) for h in hits)
 
 
 class PhraseMatcher(Matcher):
