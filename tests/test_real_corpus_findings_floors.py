@@ -55,16 +55,20 @@ from realcorpus import load_corpus  # noqa: E402
 # run; before any tuning it gave findings 0.64 / 0.66 on its development part and 0.81 / 0.49 on
 # its test part, a plain brand list 0.49 / 0.48 and 0.56 / 0.34), at the figures the rules reached
 # on the grown corpus (dev all 0.86 / 0.83; test 0.73 / 0.60).
+# Raised after the tenth round (dev all 0.89 / 0.84, role errors 30 -> 20; test 0.73 / 0.60 ->
+# 0.73 / 0.65, English recall 0.60 -> 0.66 from cloud services and platform vendors named alone
+# reported as proprietary technology too). The test Portuguese ceiling went 1 -> 2: one installed
+# VMware mention already reported as a brand now also gives the technology finding.
 # (split, language): (finding precision floor, finding recall floor, role errors ceiling)
 FLOORS = {
-    ("dev", "en"): (0.83, 0.84, 17),
-    ("dev", "es"): (0.92, 0.69, 3),
-    ("dev", "fr"): (0.74, 0.89, 3),
-    ("dev", "pt"): (0.87, 0.82, 9),
-    ("test", "en"): (0.68, 0.57, 25),
+    ("dev", "en"): (0.86, 0.85, 9),
+    ("dev", "es"): (0.94, 0.72, 1),
+    ("dev", "fr"): (0.85, 0.89, 3),
+    ("dev", "pt"): (0.92, 0.83, 7),
+    ("test", "en"): (0.71, 0.65, 25),
     ("test", "es"): (0.73, 0.52, 4),
     ("test", "fr"): (0.74, 0.59, 0),
-    ("test", "pt"): (0.74, 0.61, 1),
+    ("test", "pt"): (0.76, 0.63, 2),
 }
 
 

@@ -44,22 +44,26 @@ from realcorpus import load_corpus  # noqa: E402
 #   dev:  evidence P 0.81 R 0.81, bands 0.81;  test: evidence P 0.61 R 0.53, bands 0.75.
 # Set again when 147 excerpts from 143 new buyers joined (624 documents), before any tuning on them:
 #   dev:  evidence P 0.81 R 0.81, bands 0.81;  test: evidence P 0.61 R 0.52, bands 0.75.
+# After the tenth round (evidence in each country's legal vocabulary, a rubric that reads no fact
+# from a contents entry, roles of the installed base):
+#   dev:  evidence P 0.82 R 0.82, bands 0.84;  test: evidence P 0.62 R 0.52, bands 0.76.
 FLOORS = {
-    "dev": {"evidence_p": 0.79, "evidence_r": 0.79, "bands": 0.79},
-    "test": {"evidence_p": 0.59, "evidence_r": 0.51, "bands": 0.73},
+    "dev": {"evidence_p": 0.81, "evidence_r": 0.81, "bands": 0.83},
+    "test": {"evidence_p": 0.60, "evidence_r": 0.51, "bands": 0.75},
 }
 # Development-part recall per evidence category (categories with at least 10 labels); set again
 # at 477 documents (exit 0.78, tco 0.76, weights 0.91 before any tuning on the seventh batch);
-# open licences 0.77 -> 0.75 at 624 documents (0.76 before any tuning on the eighth batch).
+# open licences 0.77 -> 0.75 at 624 documents (0.76 before any tuning on the eighth batch); the
+# others raised after the tenth round.
 DEV_CATEGORY_RECALL = {
-    "exit_portability": 0.76,
+    "exit_portability": 0.77,
     "open_license_of_deliverables": 0.75,
-    "open_standards": 0.72,
+    "open_standards": 0.73,
     "or_equivalent": 0.96,
-    "oss_allowed": 0.82,
-    "source_code_access": 0.66,
-    "tco": 0.74,
-    "weighted_award_criteria": 0.89,
+    "oss_allowed": 0.86,
+    "source_code_access": 0.69,
+    "tco": 0.83,
+    "weighted_award_criteria": 0.94,
 }
 
 
