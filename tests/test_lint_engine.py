@@ -226,3 +226,32 @@ def test_one_evidence_item_per_category_per_sentence_but_each_list_item_counts()
         language="es",
     )
     assert len([e for e in weights.evidence if e.category == "weighted_award_criteria"]) == 2
+
+
+def test_ordinary_context_prefilter_keeps_every_pattern_that_matches(bundled_rules):
+    """The ordinary_context patterns run behind a literal prefilter: on windows around ordinary
+    words (and on every bundled rule example), each pattern that matches is one it lets run,
+    and in the patterns' own order."""
+    from ospo_procure.rules.matchers import _OrdinaryContext
+
+    windows = [
+        "Cleaning covers all windows of the building and the window frames.",
+        "Offers shall be delivered to the Procurement Office before noon; Office hours apply.",
+        "The Steering Team and the Technical Team meet monthly at the Office of the Director.",
+        "Las ventanas de mantenimiento se fijan con la Oficina de Compras y el Equipo de proyecto.",
+        "A Secretaria de Educação e o Escritório de Projetos; a janela de manutenção.",
+        "Le Bureau des marchés et l'Équipe du projet ; fenêtre de maintenance.",
+    ]
+    windows += [t for rule in bundled_rules.rules for ts in rule.examples["bad"].values() for t in ts]
+    ran = 0
+    for lang in ("en", "es", "pt", "fr"):
+        patterns = bundled_rules.context.ordinary_context.for_lang(lang)
+        ordinary = _OrdinaryContext(patterns)
+        for window in windows:
+            possible = ordinary.possible(window)
+            assert possible == [p for p in patterns if p in possible], (lang, window)
+            for pattern in patterns:
+                if pattern.search(window, timeout=1):
+                    ran += 1
+                    assert pattern in possible, (lang, pattern.pattern[:60], window)
+    assert ran > 10

@@ -351,12 +351,13 @@ class LexiconMatcher(Matcher):
 
     @classmethod
     def compile(cls, uses: list[Use], env: CompileEnv) -> Scanner | None:
-        return _LexiconScanner(uses, env.ruleset) if uses else None
+        return _LexiconScanner(uses, env) if uses else None
 
 
 class _LexiconScanner(Scanner):
-    def __init__(self, uses: list[Use], ruleset: RuleSet) -> None:
-        self.ruleset = ruleset
+    def __init__(self, uses: list[Use], env: CompileEnv) -> None:
+        self.ruleset = ruleset = env.ruleset
+        self.ordinary = _OrdinaryContext(ruleset.context.ordinary_context.for_lang(env.lang))
         self.by_lexicon: dict[str, list[Use]] = {}
         for rule, m in uses:
             assert isinstance(m, LexiconMatcher)
@@ -385,7 +386,7 @@ class _LexiconScanner(Scanner):
     ) -> None:
         lexicon = self.ruleset.products
         if ctx.product_hits is None:
-            raw = [h for h in lexicon.scan(ctx.text, low, found) if _product_ok(h, ctx, self.ruleset)]
+            raw = [h for h in lexicon.scan(ctx.text, low, found) if _product_ok(h, ctx, self.ruleset, self.ordinary)]
             ctx.product_hits = _drop_contained(raw) if raw else raw
         if not ctx.product_hits:
             return
@@ -793,7 +794,20 @@ def _extend_product(text: str, start: int, end: int, edition_words: frozenset[st
     return pos
 
 
-def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
+class _OrdinaryContext:
+    """A language's `ordinary_context` patterns behind one literal prefilter: most of them
+    (53 in English) cannot match near a given "Windows" or "Office", and are not run there."""
+
+    def __init__(self, patterns: list[regex.Pattern[str]]) -> None:
+        self.patterns = patterns
+        self.prefilter = Prefilter([p.pattern for p in patterns])
+
+    def possible(self, window: str) -> list[regex.Pattern[str]]:
+        """The patterns that can match in `window`, in their order."""
+        return [self.patterns[i] for i in sorted(self.prefilter.candidates(window))]
+
+
+def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet, ordinary: _OrdinaryContext) -> bool:
     """Ordinary-word product names ('Windows', 'Office', 'Teams') need a product context."""
     if not hit.surface.ambiguous:
         return True
@@ -804,9 +818,10 @@ def _product_ok(hit: LexHit, ctx: BlockContext, ruleset: RuleSet) -> bool:
     s, e = ctx.sentence(hit.start, hit.end)
     # Ordinary senses nearby ("windows of the building", "Procurement Office") win.
     lo, hi = max(s, hit.start - 40), min(e, hit.end + 40)
-    for pattern in context.ordinary_context.for_lang(ctx.lang):
+    window = text[lo:hi]
+    for pattern in ordinary.possible(window):
         try:
-            found = list(pattern.finditer(text[lo:hi], timeout=REGEX_TIMEOUT))
+            found = list(pattern.finditer(window, timeout=REGEX_TIMEOUT))
         except TimeoutError:
             ctx.warn(
                 Message(
