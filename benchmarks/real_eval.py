@@ -38,6 +38,7 @@ class Pred:
     end: int
     severity: str
     what: str  # rule and match, for error listings
+    role: str | None = None  # the role the role stage gave a finding
 
 
 @dataclass
@@ -187,7 +188,7 @@ def _missed_signal_class(item: Located, preds: list[Pred], quiet: list[Pred], li
     cat = item.label.category
     if any(p.category != cat and overlaps(p, item) for p in preds):
         return "confused"
-    roles = sorted({p.what.rsplit("[", 1)[-1].rstrip("]") for p in quiet if p.category == cat and overlaps(p, item)})
+    roles = sorted({str(p.role) for p in quiet if p.category == cat and overlaps(p, item)})
     if roles:
         return "info:" + "/".join(roles)
     if any(p.category == cat and p.block == item.block for p in preds):
@@ -252,7 +253,7 @@ def evaluate_doc(
         Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r}") for f in result.evidence
     ]
     quiet = [
-        Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r} [{f.role}]")
+        Pred(f.category, f.block_index, f.start, f.end, f.severity, f"{f.rule} {f.match!r}", f.role)
         for f in result.findings
         if f.severity == "info" and not f.waived
     ]

@@ -76,8 +76,8 @@ _BOUND_ONE = {
         "from": {"type": "number"},
     },
 }
-# One bound, or several (each its own fact): the highest floor, or the lowest ceiling, that holds applies.
-_BOUND = {"oneOf": [_BOUND_ONE, {"type": "array", "items": _BOUND_ONE, "minItems": 1}]}
+# A list of bounds, each on its own fact: the highest floor, or the lowest ceiling, that holds applies.
+_BOUND = {"type": "array", "items": _BOUND_ONE, "minItems": 1}
 RUBRIC_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -303,11 +303,8 @@ def _load_facts(data: dict[str, Any], path: Path, lines: LineMap) -> dict[str, F
 
 
 def bounds_of(spec: dict[str, Any], kind: Literal["floor", "ceiling"]) -> list[dict[str, Any]]:
-    """A criterion's floors (or ceilings): the rubric writes one as a mapping, several as a list."""
-    bound = spec.get(kind)
-    if not bound:
-        return []
-    return list(bound) if isinstance(bound, list) else [bound]
+    """A criterion's floors (or ceilings), as the rubric lists them."""
+    return list(spec.get(kind) or [])
 
 
 def _distinct(items: list[Finding], *, per_sentence: bool = False) -> list[Finding]:

@@ -16,8 +16,8 @@ def _lab(kind: str, category: str, block: int, start: int, end: int) -> Located:
     return Located(Label(kind, category, None, "x" * (end - start), None, ""), block, start, end)
 
 
-def _pred(category: str, block: int, start: int, end: int, severity: str = "info", what: str = "") -> Pred:
-    return Pred(category, block, start, end, severity, what)
+def _pred(category: str, block: int, start: int, end: int, severity: str = "info", role: str | None = None) -> Pred:
+    return Pred(category, block, start, end, severity, "", role)
 
 
 def test_a_missed_label_is_classed_by_what_the_linter_put_near_it() -> None:
@@ -43,7 +43,7 @@ def test_a_missed_signal_says_whether_the_role_stage_quieted_it_or_nothing_reach
     label = _lab("signal", "brand", 1, 10, 20)
     other = _pred("proprietary_technology", 1, 10, 20, "error")
     assert finding_miss_class("FN", label, [other], [], [], [label]) == "confused"
-    quiet = _pred("brand", 1, 12, 18, "info", "BRAND-PRODUCT 'Teams' [procedural]")
+    quiet = _pred("brand", 1, 12, 18, "info", "procedural")
     assert finding_miss_class("FN", label, [], [quiet], [], [label]) == "info:procedural"
     elsewhere = _pred("brand", 1, 40, 50, "error")
     assert finding_miss_class("FN", label, [elsewhere], [], [], [label]) == "placed"

@@ -135,7 +135,7 @@ def test_a_floor_must_name_a_fact_of_the_rubric(tmp_path):
     bad = tmp_path / "checklist.yaml"
     bad.write_text(
         "criteria:\n" + "".join(f"  {n}:\n    title: {{en: x}}\n    base: 1\n" for n in range(1, 9)) + "  9:\n"
-        "    title: {en: x}\n    base: 0\n    floor: {fact: nowhere, score: 2}\n",
+        "    title: {en: x}\n    base: 0\n    floor: [{fact: nowhere, score: 2}]\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError, match=r"checklist\.yaml:\d+: criterion 9: floor fact 'nowhere'"):
